@@ -1,0 +1,161 @@
+# aml-tools: Unix tools for Azure Machine Learning Studio web services.
+# See README.md; `make deps` installs what the build needs on Debian.
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+PROVE ?= prove
+
+# Debian packages: what the build needs, and what `make check` runs.
+BUILD_DEBS = build-essential pkg-config libcjson-dev libcurl4-openssl-dev \
+	libjwt-dev libssl-dev libmicrohttpd-dev
+CHECK_DEBS = perl curl jq openssl mandoc valgrind procps
+# pkg-config module -> Debian package, for the message when one is missing.
+PCMODS = libcjson:libcjson-dev libcurl:libcurl4-openssl-dev \
+	libjwt:libjwt-dev openssl:libssl-dev libmicrohttpd:libmicrohttpd-dev
+
+CFLAGS ?= -O2 -g
+ifeq ($(SANITIZE),1)
+FLAVOUR_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+FLAVOUR_LDFLAGS = -fsanitize=address,undefined
+endif
+WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+
+# pkg-config is asked lazily (recursive `=`), so the answers come after
+# `deps-check` has had its chance to install what is missing.
+PC_BASE = $(shell $(PKG_CONFIG) --cflags libcjson)
+PC_NET = $(shell $(PKG_CONFIG) --cflags libcurl libjwt openssl)
+PC_EMU = $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
+LIBS_BASE = $(shell $(PKG_CONFIG) --libs libcjson)
+LIBS_NET = $(shell $(PKG_CONFIG) --libs libcurl libjwt openssl)
+LIBS_EMU = $(shell $(PKG_CONFIG) --libs libmicrohttpd libjwt openssl) -lpthread
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(FLAVOUR_CFLAGS) -D_GNU_SOURCE \
+	-DAML_VERSION=\"$(VERSION)\" -Icommon $(PC_BASE) $(PC_NET)
+ALL_LDFLAGS = $(LDFLAGS) $(FLAVOUR_LDFLAGS) -Wl,--as-needed
+
+# Pure JSON filters: no network, so they never link libcurl (its load
+# alone costs milliseconds per process).
+FILTERS = aml-export-ws aml-patch-ilearner aml-import-ws
+TOOLS = $(sort $(notdir $(basename $(wildcard tools/aml-*.c))))
+NETTOOLS = $(filter-out $(FILTERS),$(TOOLS))
+PROGS = $(TOOLS) aml-emulator
+
+# libaml is split in two archives: what every program may use, and what
+# only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
+BASE_SRC = err.c xalloc.c io.c wbuf.c json.c jsonw.c jsoncj.c
+COMMON_SRC = $(notdir $(wildcard common/*.c))
+NET_SRC = $(filter-out $(BASE_SRC),$(COMMON_SRC))
+BASE_OBJ = $(addprefix obj/common/,$(BASE_SRC:.c=.o))
+NET_OBJ = $(addprefix obj/common/,$(NET_SRC:.c=.o))
+EMU_SRC = $(wildcard tests/emulator/*.c)
+EMU_OBJ = $(patsubst tests/emulator/%.c,obj/emu/%.o,$(EMU_SRC))
+HDR = common/aml.h
+EMU_HDR = $(wildcard tests/emulator/*.h)
+
+BINS = $(addprefix bin/,$(PROGS))
+MAN1 = $(wildcard man/aml-*.1)
+MAN7 = $(wildcard man/*.7)
+
+all: $(BINS)
+
+# Objects are rebuilt when the flavour (plain or sanitized) or the flags
+# change: obj/flags holds the flags the objects were built with.
+FLAGSTAMP = obj/flags
+FLAGS_NOW = $(WARN) $(CFLAGS) $(FLAVOUR_CFLAGS) $(FLAVOUR_LDFLAGS) $(LDFLAGS)
+$(shell mkdir -p obj && (test -f $(FLAGSTAMP) && test "$$(cat $(FLAGSTAMP))" = '$(FLAGS_NOW)' || printf '%s\n' '$(FLAGS_NOW)' > $(FLAGSTAMP)))
+
+obj/common/%.o: common/%.c $(HDR) $(FLAGSTAMP) | deps-check
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+obj/tools/%.o: tools/%.c $(HDR) $(FLAGSTAMP) | deps-check
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+obj/emu/%.o: tests/emulator/%.c $(HDR) $(EMU_HDR) $(FLAGSTAMP) | deps-check
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(PC_EMU) -Itests/emulator -c -o $@ $<
+
+obj/libaml-base.a: $(BASE_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+obj/libaml-net.a: $(NET_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(addprefix bin/,$(FILTERS)): bin/%: obj/tools/%.o obj/libaml-base.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/libaml-base.a $(LIBS_BASE)
+
+$(addprefix bin/,$(NETTOOLS)): bin/%: obj/tools/%.o obj/libaml-net.a obj/libaml-base.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< obj/libaml-net.a obj/libaml-base.a $(LIBS_NET) $(LIBS_BASE)
+
+bin/aml-emulator: $(EMU_OBJ) obj/libaml-net.a obj/libaml-base.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(EMU_OBJ) obj/libaml-net.a obj/libaml-base.a $(LIBS_EMU) $(LIBS_NET) $(LIBS_BASE) -lm
+
+# deps-check: nothing when every pkg-config module is there; otherwise
+# install the packages when root (or via sudo -n), else name them and stop.
+deps-check:
+	@missing=; for m in $(PCMODS); do \
+		$(PKG_CONFIG) --exists $${m%%:*} 2>/dev/null || missing="$$missing $${m#*:}"; \
+	done; \
+	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	command -v cc >/dev/null 2>&1 || missing="$$missing build-essential"; \
+	if [ -n "$$missing" ]; then \
+		echo "make: missing build dependencies:$$missing" >&2; \
+		$(MAKE) --no-print-directory deps || exit 1; \
+	fi
+
+check-deps-check: deps-check
+	@missing=; for c in prove:perl curl:curl jq:jq openssl:openssl; do \
+		command -v $${c%%:*} >/dev/null 2>&1 || missing="$$missing $${c#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make: missing test dependencies:$$missing" >&2; \
+		$(MAKE) --no-print-directory deps || exit 1; \
+	fi
+
+deps:
+	@pkgs='$(BUILD_DEBS) $(CHECK_DEBS)'; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "apt-get install -y $$pkgs" >&2; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkgs || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkgs; }; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkgs || \
+		{ sudo -n apt-get update && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkgs; }; \
+	else \
+		echo "make: as root, run: apt-get install -y $$pkgs" >&2; exit 1; \
+	fi
+
+check: all check-deps-check
+	PATH="$(CURDIR)/bin:$$PATH" AML_SANITIZE=$(SANITIZE) $(PROVE) -j2 tests/
+
+demo: all check-deps-check
+	sh tests/demo.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 0755 $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
+
+clean:
+	rm -rf bin obj tests/tmp
+
+.PHONY: all check demo install uninstall clean deps deps-check check-deps-check

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/* io.c: reading whole inputs with a limit, and writing files so that no
+ * reader ever sees half of one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aml.h"
+
+/* AML_MAX_INPUT: bytes, with an optional K, M or G suffix. */
+size_t
+aml_input_limit(void)
+{
+	const char *s = getenv("AML_MAX_INPUT");
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s)
+		return AML_INPUT_LIMIT;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'K': case 'k': v <<= 10; end++; break;
+	case 'M': case 'm': v <<= 20; end++; break;
+	case 'G': case 'g': v <<= 30; end++; break;
+	}
+	if (errno || *end || v == 0 || v > UINT32_MAX - 1) {
+		aml_warn("AML_MAX_INPUT: not a size between 1 and 4G: %s", s);
+		return AML_INPUT_LIMIT;
+	}
+	return (size_t)v;
+}
+
+const char *
+aml_inname(const char *path)
+{
+	return !path || !strcmp(path, "-") ? "<stdin>" : path;
+}
+
+int
+aml_slurp(const char *path, size_t limit, char **bufp, size_t *lenp)
+{
+	int fd = 0, saved;
+	size_t len = 0, cap = 1 << 16;
+	struct stat st;
+	char *buf;
+	ssize_t r;
+
+	if (path && strcmp(path, "-") && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	}
+	/* A regular file's size is known: one allocation, no copying. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((unsigned long long)st.st_size > limit) {
+			errno = EFBIG;
+			goto fail;
+		}
+		cap = (size_t)st.st_size + 1;
+	}
+	buf = aml_xmalloc(cap);
+	for (;;) {
+		if (cap - len < 2) {
+			if (cap > limit + 1) {
+				free(buf);
+				errno = EFBIG;
+				goto fail;
+			}
+			cap = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
+			buf = aml_xrealloc(buf, cap);
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			saved = errno;
+			free(buf);
+			errno = saved;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len > limit) {
+			free(buf);
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	buf[len] = '\0';
+	if (fd != 0)
+		close(fd);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+fail:
+	saved = errno;
+	if (fd != 0)
+		close(fd);
+	errno = saved;
+	return -1;
+}
+
+char *
+aml_slurp_or_die(const char *path, size_t *len)
+{
+	size_t limit = aml_input_limit();
+	char *buf;
+
+	if (aml_slurp(path, limit, &buf, len) == 0)
+		return buf;
+	if (errno == EFBIG)
+		aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
+		    aml_inname(path), limit);
+	aml_die("%s:", aml_inname(path));
+}
+
+int
+aml_afile_open(struct aml_afile *af, const char *path, int mode, int force)
+{
+	char *dir, *base, *d, *b;
+	struct stat st;
+	mode_t um;
+
+	memset(af, 0, sizeof *af);
+	af->fd = -1;
+	af->force = force;
+	/* Refuse early, before any work, when the answer is already known;
+	 * commit checks again atomically. */
+	if (!force && lstat(path, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	d = aml_xstrdup(path);
+	b = aml_xstrdup(path);
+	dir = dirname(d);
+	base = basename(b);
+	af->path = aml_xstrdup(path);
+	af->tmp = aml_xasprintf("%s/.%s.XXXXXX", dir, base);
+	free(d);
+	free(b);
+	if ((af->fd = mkostemp(af->tmp, O_CLOEXEC)) < 0) {
+		int saved = errno;
+
+		free(af->tmp);
+		free(af->path);
+		af->tmp = af->path = NULL;
+		errno = saved;
+		return -1;
+	}
+	um = umask(0);
+	umask(um);
+	if (fchmod(af->fd, (mode_t)mode & ~um) < 0) {
+		aml_afile_abort(af);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+syncdir(const char *path)
+{
+	char *d = aml_xstrdup(path);
+	int fd;
+
+	if ((fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(d);
+}
+
+/* Without force, link(2) puts the file in place only if nothing is
+ * there, atomically; rename(2) replaces a symlink rather than following
+ * it, so neither ever writes through one. */
+int
+aml_afile_commit(struct aml_afile *af)
+{
+	int r, saved;
+
+	if (fsync(af->fd) < 0 || close(af->fd) < 0) {
+		saved = errno;
+		af->fd = -1;
+		aml_afile_abort(af);
+		errno = saved;
+		return -1;
+	}
+	af->fd = -1;
+	if (af->force)
+		r = rename(af->tmp, af->path);
+	else if ((r = link(af->tmp, af->path)) == 0)
+		unlink(af->tmp);
+	if (r < 0) {
+		saved = errno;
+		aml_afile_abort(af);
+		errno = saved;
+		return -1;
+	}
+	syncdir(af->path);
+	free(af->tmp);
+	free(af->path);
+	af->tmp = af->path = NULL;
+	return 0;
+}
+
+void
+aml_afile_abort(struct aml_afile *af)
+{
+	int saved = errno;
+
+	if (af->fd >= 0)
+		close(af->fd);
+	af->fd = -1;
+	if (af->tmp)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	af->tmp = af->path = NULL;
+	errno = saved;
+}
+
+int
+aml_fshut(FILE *fp, const char *name)
+{
+	int bad = fflush(fp) != 0 || ferror(fp);
+	int saved = errno;
+
+	if (fclose(fp) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (bad) {
+		errno = saved ? saved : EIO;
+		aml_err("write %s:", name);
+		return AML_EXIT_FAIL;
+	}
+	return AML_EXIT_OK;
+}

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * jsonw.c: the one JSON writer.  Tape values are copied byte for byte
+ * (numbers and string escapes as they were read); cJSON strings are
+ * escaped the minimal way: '"', '\\' and control characters only.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aml.h"
+
+static const char spaces[] = "                                                                ";
+
+static void
+indent(struct aml_jw *jw)
+{
+	size_t n = (size_t)jw->depth * 2;
+
+	aml_wputc(jw->w, '\n');
+	while (n > sizeof spaces - 1) {
+		aml_wput(jw->w, spaces, sizeof spaces - 1);
+		n -= sizeof spaces - 1;
+	}
+	aml_wput(jw->w, spaces, n);
+}
+
+/* The separator before a key, or before a value that has no key. */
+static void
+sep(struct aml_jw *jw)
+{
+	if (jw->afterkey) {
+		jw->afterkey = 0;
+		return;
+	}
+	if (jw->depth == 0)
+		return;
+	if (!jw->first)
+		aml_wputc(jw->w, ',');
+	jw->first = 0;
+	if (jw->flags & AML_JW_PRETTY)
+		indent(jw);
+}
+
+void
+aml_jw_init(struct aml_jw *jw, struct aml_wbuf *w, int flags)
+{
+	memset(jw, 0, sizeof *jw);
+	jw->w = w;
+	jw->flags = flags;
+}
+
+/* Only "first" of the innermost container is live: a container is never
+ * left before its children are, so opening one can forget the parent's
+ * flag, which is necessarily 0 again when we come back. */
+void
+aml_jw_open(struct aml_jw *jw, char c)
+{
+	sep(jw);
+	aml_wputc(jw->w, c);
+	jw->depth++;
+	jw->first = 1;
+}
+
+void
+aml_jw_close(struct aml_jw *jw, char c)
+{
+	jw->depth--;
+	if (!jw->first && (jw->flags & AML_JW_PRETTY))
+		indent(jw);
+	aml_wputc(jw->w, c);
+	jw->first = 0;
+}
+
+void
+aml_jw_rawkey(struct aml_jw *jw, const char *quoted, size_t n)
+{
+	sep(jw);
+	aml_wput(jw->w, quoted, n);
+	if (jw->flags & AML_JW_PRETTY)
+		aml_wput(jw->w, ": ", 2);
+	else
+		aml_wputc(jw->w, ':');
+	jw->afterkey = 1;
+}
+
+void
+aml_jw_key(struct aml_jw *jw, const char *s)
+{
+	sep(jw);
+	aml_jw_escape(jw->w, s, strlen(s));
+	if (jw->flags & AML_JW_PRETTY)
+		aml_wput(jw->w, ": ", 2);
+	else
+		aml_wputc(jw->w, ':');
+	jw->afterkey = 1;
+}
+
+void
+aml_jw_raw(struct aml_jw *jw, const char *json, size_t n)
+{
+	sep(jw);
+	aml_wput(jw->w, json, n);
+}
+
+void
+aml_jw_str(struct aml_jw *jw, const char *s)
+{
+	sep(jw);
+	aml_jw_escape(jw->w, s, strlen(s));
+}
+
+void
+aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *p = s, *end = s + n, *run;
+	char e[6];
+
+	aml_wputc(w, '"');
+	while (p < end) {
+		run = p;
+		while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		aml_wput(w, run, (size_t)(p - run));
+		if (p == end)
+			break;
+		e[0] = '\\';
+		switch (*p) {
+		case '"': e[1] = '"'; break;
+		case '\\': e[1] = '\\'; break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		default:
+			e[1] = 'u';
+			e[2] = '0';
+			e[3] = '0';
+			e[4] = hex[(unsigned char)*p >> 4];
+			e[5] = hex[*p & 15];
+			aml_wput(w, e, 6);
+			p++;
+			continue;
+		}
+		aml_wput(w, e, 2);
+		p++;
+	}
+	aml_wputc(w, '"');
+}
+
+void
+aml_jw_tok(struct aml_jw *jw, const struct aml_jdoc *d, uint32_t i)
+{
+	const struct aml_jtok *t = &d->tok[i];
+
+	switch (t->type) {
+	case AML_JOBJECT:
+		aml_jw_open(jw, '{');
+		AML_JOBJ_EACH(d, i, k) {
+			if ((jw->flags & AML_JW_DROPNULL) && d->tok[k + 1].type == AML_JNULL)
+				continue;
+			aml_jw_rawkey(jw, d->buf + d->tok[k].off, d->tok[k].len);
+			aml_jw_tok(jw, d, k + 1);
+		}
+		aml_jw_close(jw, '}');
+		break;
+	case AML_JARRAY:
+		aml_jw_open(jw, '[');
+		AML_JARR_EACH(d, i, v)
+			aml_jw_tok(jw, d, v);
+		aml_jw_close(jw, ']');
+		break;
+	default:
+		aml_jw_raw(jw, d->buf + t->off, t->len);
+		break;
+	}
+}
+
+void
+aml_jw_doc(struct aml_wbuf *w, const struct aml_jdoc *d, uint32_t i, int flags)
+{
+	struct aml_jw jw;
+
+	aml_jw_init(&jw, w, flags);
+	aml_jw_tok(&jw, d, i);
+	aml_wputc(w, '\n');
+}
+
+/* The shortest text that reads back as the same double. */
+static void
+number(struct aml_jw *jw, double v)
+{
+	char buf[40];
+	int prec;
+
+	if (!isfinite(v)) {
+		aml_jw_raw(jw, "null", 4);
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+		snprintf(buf, sizeof buf, "%.0f", v);
+	} else {
+		for (prec = 15; prec < 17; prec++) {
+			snprintf(buf, sizeof buf, "%.*g", prec, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
+		if (prec == 17)
+			snprintf(buf, sizeof buf, "%.17g", v);
+	}
+	aml_jw_raw(jw, buf, strlen(buf));
+}
+
+static void
+cj(struct aml_jw *jw, const cJSON *j)
+{
+	const cJSON *c;
+
+	switch (j->type & 0xff) {
+	case cJSON_Object:
+		aml_jw_open(jw, '{');
+		for (c = j->child; c; c = c->next) {
+			if ((jw->flags & AML_JW_DROPNULL) && cJSON_IsNull(c))
+				continue;
+			aml_jw_key(jw, c->string ? c->string : "");
+			cj(jw, c);
+		}
+		aml_jw_close(jw, '}');
+		break;
+	case cJSON_Array:
+		aml_jw_open(jw, '[');
+		for (c = j->child; c; c = c->next)
+			cj(jw, c);
+		aml_jw_close(jw, ']');
+		break;
+	case cJSON_String:
+		aml_jw_str(jw, j->valuestring ? j->valuestring : "");
+		break;
+	case cJSON_Number:
+		if (j->valuestring)
+			aml_jw_raw(jw, j->valuestring, strlen(j->valuestring));
+		else
+			number(jw, j->valuedouble);
+		break;
+	case cJSON_Raw:
+		aml_jw_raw(jw, j->valuestring, strlen(j->valuestring));
+		break;
+	case cJSON_True:
+		aml_jw_raw(jw, "true", 4);
+		break;
+	case cJSON_False:
+		aml_jw_raw(jw, "false", 5);
+		break;
+	default:
+		aml_jw_raw(jw, "null", 4);
+		break;
+	}
+}
+
+void
+aml_json_write(struct aml_wbuf *w, const cJSON *j, int flags)
+{
+	struct aml_jw jw;
+
+	aml_jw_init(&jw, w, flags);
+	cj(&jw, j);
+	aml_wputc(w, '\n');
+}
+
+char *
+aml_json_print(const cJSON *j, int flags)
+{
+	struct aml_wbuf w;
+	struct aml_jw jw;
+
+	aml_wbuf_init(&w, -1);
+	aml_jw_init(&jw, &w, flags);
+	cj(&jw, j);
+	return aml_wbuf_take(&w);
+}

@@ -1,0 +1,132 @@
+# tests/lib.sh: TAP helpers for the aml-tools tests, sourced by tests/*.t.
+# Each test runs the built programs as processes; network tests talk to
+# aml-emulator on a free loopback port.
+
+set -u
+TESTS=$(cd "$(dirname "$0")" && pwd)
+DATA=$TESTS/data
+REF=$DATA/reference
+mkdir -p "$TESTS/tmp"
+TMP=$(mktemp -d "$TESTS/tmp/$(basename "$0" .t).XXXXXX")
+# Every program keeps its state here, never in the user's home.
+export AML_CONFIG_DIR="$TMP/config"
+export HOME="$TMP/home"
+mkdir -p "$HOME"
+unset AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET \
+	AZURE_CLIENT_CERTIFICATE_PATH AZURE_FEDERATED_TOKEN_FILE \
+	AZURE_SUBSCRIPTION_ID IDENTITY_ENDPOINT IDENTITY_HEADER MSI_ENDPOINT \
+	MSI_SECRET AML_ARM_ENDPOINT AZURE_AUTHORITY_HOST AML_IMDS_ENDPOINT \
+	AML_CLASSIC_ENDPOINT AML_CLOUD AML_API_KEY http_proxy https_proxy \
+	HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+_n=0
+_failed=0
+_emu_pid=
+
+_cleanup() {
+	[ -n "$_emu_pid" ] && kill "$_emu_pid" 2>/dev/null
+	[ "$_failed" = 0 ] && rm -rf "$TMP"
+	return 0
+}
+trap _cleanup EXIT
+trap 'exit 130' INT TERM
+
+plan() { echo "1..$1"; }
+done_testing() { echo "1..$_n"; }
+
+ok() {	# ok COND-STATUS DESCRIPTION
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+diag() { printf '# %s\n' "$@" | sed '2,$s/^/# /' >&2; }
+
+skip() {	# skip REASON DESCRIPTION
+	_n=$((_n + 1))
+	echo "ok $_n - $2 # SKIP $1"
+}
+
+# run CMD...: stdout in $TMP/out, stderr in $TMP/err, status in $rc.
+run() {
+	rc=0
+	"$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+}
+
+# run_in FILE CMD...: the same, with FILE on stdin.
+run_in() {
+	_in=$1; shift
+	rc=0
+	"$@" <"$_in" >"$TMP/out" 2>"$TMP/err" || rc=$?
+}
+
+is() {	# is GOT EXPECTED DESCRIPTION
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"; diag "got:      $1" "expected: $2"; fi
+}
+
+like() {	# like GOT EXTENDED-REGEX DESCRIPTION
+	if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"; diag "got:      $1" "expected: /$2/"; fi
+}
+
+unlike() {	# unlike GOT EXTENDED-REGEX DESCRIPTION
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"; diag "got:      $1" "unexpected: /$2/"; else ok 0 "$3"; fi
+}
+
+same_file() {	# same_file GOT-FILE EXPECTED-FILE DESCRIPTION
+	if cmp -s "$1" "$2"; then ok 0 "$3"; else
+		ok 1 "$3"; diff -u "$2" "$1" | head -40 | sed 's/^/# /' >&2; fi
+}
+
+# expect_ok DESCRIPTION: the last run succeeded.
+expect_ok() {
+	if [ "$rc" -eq 0 ]; then ok 0 "$1"; else
+		ok 1 "$1"; diag "exit $rc" "$(head -5 "$TMP/err")"; fi
+}
+
+# expect_fail STATUS REGEX DESCRIPTION: the last run exited STATUS with
+# one line on stderr matching REGEX, and wrote nothing on stdout.
+expect_fail() {
+	_lines=$(wc -l <"$TMP/err")
+	_err=$(cat "$TMP/err")
+	if [ "$rc" -eq "$1" ] && [ ! -s "$TMP/out" ] && [ "$_lines" -eq 1 ] &&
+	    printf '%s' "$_err" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "exit $rc (expected $1), stdout $(wc -c <"$TMP/out") bytes, stderr $_lines lines:" \
+		    "$(head -5 "$TMP/err")" "expected /$2/"
+	fi
+}
+
+# emu_start [ARGS]: start aml-emulator on a free port and take its
+# environment (AML_ARM_ENDPOINT, AZURE_*, ...); it stops when the test ends.
+emu_start() {
+	_emu_env=$(aml-emulator --daemon --state-dir "$TMP/emu" "$@") || {
+		echo "Bail out! aml-emulator did not start"; exit 1; }
+	eval "$_emu_env"
+	_emu_pid=$AML_EMULATOR_PID
+}
+
+emu_stop() {
+	[ -n "$_emu_pid" ] && kill "$_emu_pid" 2>/dev/null
+	_emu_pid=
+}
+
+# emu CURL-ARGS...: talk to the emulator's control API (/_emu/...).
+emu() {
+	_path=$1; shift
+	curl -sS --fail-with-body "$AML_EMULATOR_URL/_emu/$_path" "$@"
+}
+
+# The pure filters also run under valgrind when it is there and the build
+# is not sanitized (AML_SANITIZE is set by make check).
+VALGRIND=
+if [ -z "${AML_SANITIZE:-}" ] && command -v valgrind >/dev/null 2>&1; then
+	VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+fi
