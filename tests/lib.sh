@@ -107,7 +107,7 @@ expect_fail() {
 # emu_start [ARGS]: start aml-emulator on a free port and take its
 # environment (AML_ARM_ENDPOINT, AZURE_*, ...); it stops when the test ends.
 emu_start() {
-	_emu_env=$(aml-emulator --daemon --state-dir "$TMP/emu" "$@") || {
+	_emu_env=$(aml-emulator --daemon --dir "$TMP/emu" "$@") || {
 		echo "Bail out! aml-emulator did not start"; exit 1; }
 	eval "$_emu_env"
 	_emu_pid=$AML_EMULATOR_PID
