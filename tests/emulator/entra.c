@@ -780,8 +780,18 @@ federated_assertion(struct treq *t)
 	iss = aml_json_str(c, "iss");
 	sub = aml_json_str(c, "sub");
 	aud = cJSON_GetObjectItemCaseSensitive(c, "aud");
-	audtxt = cJSON_IsString(aud) ? aml_xstrdup(aud->valuestring) :
-	    aud ? aml_json_print(aud, 0) : aml_xstrdup("");
+	if (cJSON_IsString(aud)) {
+		audtxt = aml_xstrdup(aud->valuestring);
+	} else {
+		struct aml_wbuf w;
+		const cJSON *e;
+
+		aml_wbuf_init(&w, -1);
+		cJSON_ArrayForEach(e, aud)
+			if (cJSON_IsString(e))
+				aml_wprintf(&w, "%s%s", w.len ? ", " : "", e->valuestring);
+		audtxt = aml_wbuf_take(&w);
+	}
 	if (!iss || !sub || strcmp(iss, emu_base) || strcmp(sub, emu_id("fedSubject")) ||
 	    !aud_is(c, emu_id("fedAudience"))) {
 		aad(t->r, 401, "invalid_client", 70021, "No matching federated identity record "

@@ -76,9 +76,7 @@ number(const char *s, const char *what, long lo, long hi)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < lo || v > hi) {
-		aml_err("%s: %s: not a number from %ld to %ld", what, s, lo, hi);
-		usage(stderr);
-		exit(AML_EXIT_USAGE);
+		aml_diex(AML_EXIT_USAGE, "%s: %s: not a number from %ld to %ld", what, s, lo, hi);
 	}
 	return v;
 }
