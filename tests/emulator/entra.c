@@ -171,6 +171,14 @@ fault_aad(struct emu_req *r, int status, const char *code, const char *message)
 	long num = status >= 500 || status == 429 ? 50000 : 90014;
 	cJSON *extra = NULL;
 
+	if (status == 405 && !*c) {
+		char *m = aml_xasprintf("The endpoint only accepts POST, OPTIONS requests. "
+		    "Received a %s request.", r->method);
+
+		aad_error_extra(r, 405, "invalid_request", 900561, m, NULL);
+		free(m);
+		return;
+	}
 	if (strncasecmp(c, "AADSTS", 6) == 0)
 		c += 6;
 	if (*c >= '0' && *c <= '9') {

@@ -360,7 +360,8 @@ plain_error(struct emu_req *r, int status, const char *code, const char *message
 {
 	cJSON *j = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(j, "error");
 
-	cJSON_AddStringToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "code", *code ? code : status == 404 ? "NotFound" :
+	    status == 405 ? "MethodNotAllowed" : status >= 500 ? "InternalServerError" : "BadRequest");
 	cJSON_AddStringToObject(e, "message", message);
 	emu_answer_json(r, status, j);
 	cJSON_Delete(j);
@@ -562,12 +563,12 @@ dispatch(struct emu_req *r)
 		char *m = aml_xasprintf("The requested resource does not support http method '%s'.",
 		    r->method);
 
-		emu_answer_error(r, 405, "MethodNotAllowed", m);
+		emu_answer_error(r, 405, "", m);
 		free(m);
 	} else {
 		char *m = aml_xasprintf("No route for %s %s.", r->method, r->path);
 
-		emu_answer_error(r, 404, "NotFound", m);
+		emu_answer_error(r, 404, "", m);
 		free(m);
 	}
 }
