@@ -252,6 +252,28 @@ federated_token(struct emu_req *r)
 }
 
 static void
+mint(struct emu_req *r)
+{
+	cJSON *j, *o;
+	char *tok, *why = NULL;
+
+	if (!local(r) || !(j = body_json(r)))
+		return;
+	tok = emu_mint_token(cJSON_GetObjectItemCaseSensitive(j, "claims"), &why);
+	cJSON_Delete(j);
+	if (!tok) {
+		emu_answer_error(r, 400, "InvalidRequest", why);
+		free(why);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "access_token", tok);
+	emu_answer_json(r, 200, o);
+	cJSON_Delete(o);
+	aml_freesecret(tok);
+}
+
+static void
 services(struct emu_req *r)
 {
 	const cJSON *n;
@@ -291,6 +313,7 @@ static const struct emu_route routes[] = {
 	{ "POST", "/_emu/config", config_post, &emu_fam_plain, 0 },
 	{ "POST", "/_emu/federated-token", federated_token, &emu_fam_plain, 0 },
 	{ "POST", "/_emu/services", services, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/token", mint, &emu_fam_plain, 0 },
 };
 
 static struct emu_module control = {

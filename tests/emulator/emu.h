@@ -260,6 +260,7 @@ void emu_crypto_fini(void);
 int emu_entra_check_bearer(struct emu_req *r);
 void emu_device_decide(struct emu_req *r, const char *user_code, int approve);
 char *emu_federated_token(const cJSON *opts, char **why);
+char *emu_mint_token(const cJSON *claims, char **why);
 
 /* Blob URLs the emulator hands out (the seeded trained model) live
  * under this prefix of the base URL: /blob/{account}/{container}/{name}.

@@ -271,11 +271,11 @@ times(const struct grant *g, long *iat, long *exp)
 	}
 }
 
-static char *
-access_token(const struct grant *g, long *expires_on)
+static cJSON *
+token_claims(const struct grant *g, long *expires_on)
 {
 	cJSON *c = cJSON_CreateObject();
-	char *iss, *uti = emu_random_token(16), *aio = emu_random_token(48), *tok;
+	char *iss, *uti = emu_random_token(16), *aio = emu_random_token(48);
 	const char *tid = emu_id("tenantId");
 	long iat, exp;
 
@@ -326,12 +326,51 @@ access_token(const struct grant *g, long *expires_on)
 		cJSON_AddStringToObject(c, "xms_mirid", mirid);
 		free(mirid);
 	}
-	tok = emu_jwt_sign(emu_id("signingKey"), emu_id("signingX5t"), c);
 	*expires_on = exp;
-	cJSON_Delete(c);
 	free(iss);
 	free(uti);
 	free(aio);
+	return c;
+}
+
+static char *
+access_token(const struct grant *g, long *expires_on)
+{
+	cJSON *c = token_claims(g, expires_on);
+	char *tok = emu_jwt_sign(emu_id("signingKey"), emu_id("signingX5t"), c);
+
+	cJSON_Delete(c);
+	return tok;
+}
+
+/* POST /_emu/token: a token of the secret service principal for ARM,
+ * signed like any other, with the claims given replacing its own (null
+ * removes one), so that tests can make the tokens Entra would never
+ * issue here: another tenant, another audience, no exp. */
+char *
+emu_mint_token(const cJSON *over, char **why)
+{
+	struct grant g = { .who = APP, .acr = "1", .aud = "https://management.azure.com/" };
+	cJSON *c;
+	long exp;
+	char *tok;
+
+	if (over && !cJSON_IsObject(over)) {
+		*why = aml_xstrdup("\"claims\" must be an object");
+		return NULL;
+	}
+	g.appid = emu_id("spClientId");
+	g.oid = emu_id("spObjectId");
+	emu_lock();
+	c = token_claims(&g, &exp);
+	for (const cJSON *o = over ? over->child : NULL; o; o = o->next) {
+		cJSON_DeleteItemFromObjectCaseSensitive(c, o->string);
+		if (!cJSON_IsNull(o))
+			cJSON_AddItemToObject(c, o->string, cJSON_Duplicate(o, 1));
+	}
+	tok = emu_jwt_sign(emu_id("signingKey"), emu_id("signingX5t"), c);
+	emu_unlock();
+	cJSON_Delete(c);
 	return tok;
 }
 
