@@ -14,9 +14,10 @@ for p in $progs; do
 	run "$p" --help
 	is "$rc" 0 "$p --help exits 0"
 	like "$(head -1 "$TMP/out")" "^usage: $p( |$)" "$p --help prints usage on stdout"
+	cp "$TMP/out" "$TMP/help"
 	run "$p" -h
-	same_file "$TMP/out" "$TMP/out" "$p -h"
 	is "$rc" 0 "$p -h exits 0"
+	same_file "$TMP/out" "$TMP/help" "$p -h prints what --help prints"
 
 	run "$p" --version
 	is "$(cat "$TMP/out")" "$p 0.1.0" "$p --version"
