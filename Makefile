@@ -45,7 +45,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(FLAVOUR_LDFLAGS) -Wl,--as-needed
 FILTERS = aml-export-ws aml-patch-ilearner aml-import-ws
 TOOLS = $(sort $(notdir $(basename $(wildcard tools/aml-*.c))))
 NETTOOLS = $(filter-out $(FILTERS),$(TOOLS))
-PROGS = $(TOOLS) aml-emulator
+# The emulator is built once its sources are there.
+PROGS = $(TOOLS) $(if $(EMU_SRC),aml-emulator)
 
 # libaml is split in two archives: what every program may use, and what
 # only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
