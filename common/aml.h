@@ -108,7 +108,9 @@ struct aml_afile {
 	int fd;
 	int force;
 };
-/* force: replace an existing file (never follows a symlink at path). */
+/* force: replace an existing regular file or symlink (never following
+ * it).  EEXIST: path exists and force is 0, or it is something else (a
+ * device, a directory), which is never replaced. */
 int aml_afile_open(struct aml_afile *af, const char *path, int mode, int force);
 int aml_afile_commit(struct aml_afile *af);	/* -1 + errno; EEXIST without force */
 void aml_afile_abort(struct aml_afile *af);
