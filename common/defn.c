@@ -694,6 +694,8 @@ check_obj(struct ctx *c, uint32_t o, const struct type *t)
 struct kset {
 	uint32_t *slot;		/* key tokens; 0 is empty (token 0 is never a key) */
 	size_t mask;
+	int unknown;		/* the object is there but not an object: its
+				 * type error says it all, no references fail */
 };
 
 static size_t
@@ -734,7 +736,8 @@ kset_build(struct ctx *c, struct kset *ks, uint32_t obj)
 
 	ks->slot = NULL;
 	ks->mask = 0;
-	if (!obj || AML_JTYPE(d, obj) != AML_JOBJECT)
+	ks->unknown = obj && AML_JTYPE(d, obj) != AML_JOBJECT;
+	if (!obj || ks->unknown)
 		return;
 	AML_JOBJ_EACH(d, obj, k)
 		n++;
@@ -758,6 +761,8 @@ kset_has(struct ctx *c, const struct kset *ks, uint32_t str)
 	const char *s, *t;
 	size_t n, j;
 
+	if (ks->unknown)
+		return 1;
 	if (!ks->slot)
 		return 0;
 	n = bytes(c, str, &s, 0);

@@ -4,8 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/lib-filters.sh"
 
-JQ_NONULL='walk(if type == "object" then with_entries(select(.value != null)) else . end)'
-
 for f in $(ref_bodies); do
 	b=$(basename "$f" .json)
 	vrun aml-export-ws "$f"

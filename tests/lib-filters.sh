@@ -34,6 +34,9 @@ ref_bodies() {
 JQ_LOWER='def lk: if type == "object" then with_entries(.key |= ascii_downcase | .value |= lk)
 	elif type == "array" then map(lk) else . end; lk'
 
+# jq program: nulls dropped from every object.
+JQ_NONULL='walk(if type == "object" then with_entries(select(.value != null)) else . end)'
+
 # The read-only members, as export and import drop them.
 JQ_DROP_RO='del(.id, .name, .type)
 	| if .properties then .properties |= del(.createdon, .modifiedon, .provisioningstate, .swaggerlocation) else . end'
