@@ -196,6 +196,7 @@ find_asset(const struct aml_jdoc *d, uint32_t assets, const char *want)
 		{
 			char *q = quoted(want), *what = aml_xasprintf("named %s", q);
 
+			free(q);
 			candidates(d, assets, pick_named, want, what,
 			    "choose one by its key with -a");
 		}
