@@ -57,6 +57,15 @@ usage(int status)
 	exit(status);
 }
 
+static void
+problem(void *arg, int severity, const char *path, const char *msg)
+{
+	if (*path)
+		aml_err("%s: %s: %s", inname, path, msg);
+	else
+		aml_err("%s: %s", inname, msg);
+}
+
 /* A string for a message: JSON-quoted, so that it stays on one line. */
 static char *
 quoted(const char *s)
@@ -300,9 +309,8 @@ main(int argc, char *argv[])
 	}
 
 	buf = aml_jload(path, &d, &len);
-	if (AML_JTYPE(&d, 0) != AML_JOBJECT)
-		aml_die("%s: expected a web service definition (an object), got %s", inname,
-		    aml_jtypename(AML_JTYPE(&d, 0)));
+	if (aml_defn_check(&d, AML_DEFN_SHAPE, problem, NULL) > 0)
+		exit(AML_EXIT_FAIL);
 	props = need(&d, 0, "properties", AML_JOBJECT, "properties");
 	assets = need(&d, props, "assets", AML_JOBJECT, "properties.assets");
 	key = find_asset(&d, assets, asset);
