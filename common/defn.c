@@ -259,8 +259,10 @@ lookup(const struct aml_jdoc *d, uint32_t k, const struct type *t)
 				return &t->p[i];
 		return NULL;
 	}
+	/* A cheap look at the first letter spares most strncasecmp calls. */
 	for (i = 0; i < t->n; i++)
-		if (!strncasecmp(s, t->p[i].name, n) && t->p[i].name[n] == '\0')
+		if ((s[0] | 0x20) == (t->p[i].name[0] | 0x20) &&
+		    !strncasecmp(s, t->p[i].name, n) && t->p[i].name[n] == '\0')
 			return &t->p[i];
 	return NULL;
 }
