@@ -162,8 +162,10 @@ candidates(const struct aml_jdoc *d, uint32_t assets, int (*pick)(const struct a
 	if (n > MAXLIST)
 		aml_wprintf(&w, " and %zu more", n - MAXLIST);
 	s = aml_wbuf_take(&w);
-	if (n == 0)
+	if (n == 0) {
+		free(s);
 		aml_die("%s: no asset is %s; %s", inname, what, hint);
+	}
 	aml_die("%s: %zu assets are %s: %s; %s", inname, n, what, s, hint);
 }
 
