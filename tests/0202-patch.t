@@ -183,4 +183,7 @@ for args in "" "-u $NEW -b $FIX/bes-finished.json" "-u $NEW -r output1" "-u $NEW
 done
 run_in "$f" aml-patch-ilearner -b -
 is "$rc" 2 "-b - and the definition both on stdin: usage"
+vrun_in "$FIX/bes-finished.json" aml-patch-ilearner -q -b - "$f"
+expect_ok "-b - reads the BES status from stdin"
+is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$M" "-b -: the location from stdin"
 done_testing

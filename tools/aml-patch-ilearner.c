@@ -236,6 +236,31 @@ need(const struct aml_jdoc *d, uint32_t obj, const char *key, enum aml_jtype typ
 	return v;
 }
 
+/* The old uri's token, and the asset's key token in *key. */
+static uint32_t
+locate(const struct aml_jdoc *d, const char *want, uint32_t *key)
+{
+	uint32_t props, assets, loc, old, type;
+	char *k, *p1, *p2;
+
+	props = need(d, 0, "properties", AML_JOBJECT, "properties");
+	assets = need(d, props, "assets", AML_JOBJECT, "properties.assets");
+	*key = find_asset(d, assets, want);
+	k = aml_jstrdup(d, *key);
+	p1 = aml_xasprintf("properties.assets.%s.locationInfo", k);
+	p2 = aml_xasprintf("%s.uri", p1);
+	loc = need(d, *key + 1, "locationInfo", AML_JOBJECT, p1);
+	old = need(d, loc, "uri", AML_JSTRING, p2);
+	/* Chosen with -a, it may be a module: worth a word. */
+	type = aml_jget_ci(d, *key + 1, "type");
+	if (!type || !aml_jkeyeq(d, type, "Resource"))
+		aml_warn("%s: asset %s is not a Resource (a trained model is)", inname, k);
+	free(k);
+	free(p1);
+	free(p2);
+	return old;
+}
+
 static void
 say_change(const struct aml_jdoc *d, uint32_t key, uint32_t old, const char *uri)
 {
@@ -264,7 +289,7 @@ main(int argc, char *argv[])
 {
 	const char *outpath = NULL, *path = NULL, *asset = NULL, *uriarg = NULL;
 	const char *bes = NULL, *result = NULL, *src = "-u", *why;
-	uint32_t props, assets, key, loc, old;
+	uint32_t key, old;
 	struct aml_jdoc d;
 	struct aml_out out;
 	int c, force = 0, keepsas = 0;
@@ -294,7 +319,9 @@ main(int argc, char *argv[])
 		usage(AML_EXIT_USAGE);
 	if (argc == 1)
 		path = argv[0];
-	if ((!path || !strcmp(path, "-")) && (isatty(0) || (bes && !strcmp(bes, "-"))))
+	/* Only one of the two inputs can come from stdin, and not from a tty. */
+	c = (!path || !strcmp(path, "-")) + (bes && !strcmp(bes, "-"));
+	if (c == 2 || (c == 1 && isatty(0)))
 		usage(AML_EXIT_USAGE);
 	inname = aml_inname(path);
 
@@ -313,26 +340,7 @@ main(int argc, char *argv[])
 	buf = aml_jload(path, &d, &len);
 	if (aml_defn_check(&d, AML_DEFN_SHAPE, problem, NULL) > 0)
 		exit(AML_EXIT_FAIL);
-	props = need(&d, 0, "properties", AML_JOBJECT, "properties");
-	assets = need(&d, props, "assets", AML_JOBJECT, "properties.assets");
-	key = find_asset(&d, assets, asset);
-	s = aml_jstrdup(&d, key);
-	{
-		char *p1 = aml_xasprintf("properties.assets.%s.locationInfo", s);
-		char *p2 = aml_xasprintf("%s.uri", p1);
-
-		loc = need(&d, key + 1, "locationInfo", AML_JOBJECT, p1);
-		old = need(&d, loc, "uri", AML_JSTRING, p2);
-		free(p1);
-		free(p2);
-	}
-	if (!istrained(&d, key + 1)) {
-		uint32_t type = aml_jget_ci(&d, key + 1, "type");
-
-		if (!type || !aml_jkeyeq(&d, type, "Resource"))
-			aml_warn("%s: asset %s is not a Resource (a trained model is)", inname, s);
-	}
-	free(s);
+	old = locate(&d, asset, &key);
 
 	aml_out_open(&out, outpath, force);
 	aml_wput(&out.w, buf, d.tok[old].off);
