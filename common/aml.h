@@ -200,16 +200,6 @@ void aml_jw_doc(struct aml_wbuf *w, const struct aml_jdoc *d, uint32_t i, int fl
 void aml_json_write(struct aml_wbuf *w, const cJSON *j, int flags);
 char *aml_json_print(const cJSON *j, int flags);	/* malloc'd, no newline */
 
-/* jsoncj.c: the strict parser onto cJSON trees, for the small documents
- * of the network programs.  A number keeps the text it was read with in
- * valuestring, and aml_json_write prints that text back; change numbers
- * with aml_json_setnum, never cJSON_SetNumberValue. */
-cJSON *aml_json_parse(const char *buf, size_t len, struct aml_jerr *e);
-cJSON *aml_json_from_tape(const struct aml_jdoc *d, uint32_t i);
-void aml_json_setnum(cJSON *n, double v);
-const char *aml_json_str(const cJSON *obj, const char *key);	/* NULL unless a string */
-int aml_json_num(const cJSON *obj, const char *key, double *v);	/* numbers or numeric strings */
-
 /* filter.c: one JSON document in, one out.  aml_jload reads path (NULL
  * or "-": stdin) whole and parses it, or dies with "name:line:col: why".
  * The output goes to stdout or to the file named with -o (mode 0644
@@ -293,5 +283,15 @@ size_t aml_defn_check(const struct aml_jdoc *d, int flags, aml_defn_report *cb, 
  * values (parameter values, exampleRequest) verbatim.  The document must
  * have passed aml_defn_check, with AML_DEFN_SHAPE at least. */
 void aml_defn_emit(struct aml_jw *jw, const struct aml_jdoc *d);
+
+/* jsoncj.c: the strict parser onto cJSON trees, for the small documents
+ * of the network programs.  A number keeps the text it was read with in
+ * valuestring, and aml_json_write prints that text back; change numbers
+ * with aml_json_setnum, never cJSON_SetNumberValue. */
+cJSON *aml_json_parse(const char *buf, size_t len, struct aml_jerr *e);
+cJSON *aml_json_from_tape(const struct aml_jdoc *d, uint32_t i);
+void aml_json_setnum(cJSON *n, double v);
+const char *aml_json_str(const cJSON *obj, const char *key);	/* NULL unless a string */
+int aml_json_num(const cJSON *obj, const char *key, double *v);	/* numbers or numeric strings */
 
 #endif
