@@ -7,11 +7,13 @@
 #ifndef AML_H
 #define AML_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cJSON.h>
 
@@ -207,5 +209,103 @@ cJSON *aml_json_from_tape(const struct aml_jdoc *d, uint32_t i);
 void aml_json_setnum(cJSON *n, double v);
 const char *aml_json_str(const cJSON *obj, const char *key);	/* NULL unless a string */
 int aml_json_num(const cJSON *obj, const char *key, double *v);	/* numbers or numeric strings */
+
+/* sig.c: Ctrl-C that cancels cleanly.  After aml_catch_signals, SIGINT,
+ * SIGTERM and SIGHUP set aml_signalled (unless they were ignored when
+ * the program started); a transfer in progress aborts, aml_sleep_ms
+ * returns -1.  Clean up, then aml_resignal() dies of the same signal. */
+extern volatile sig_atomic_t aml_signalled;
+void aml_catch_signals(void);
+void aml_resignal(void);
+int aml_sleep_ms(long ms);
+
+/* redact.c: a copy of text (n bytes) with every secret masked as "***":
+ * the values of Authorization and other credential headers, of
+ * access_token, refresh_token, client_secret, client_assertion,
+ * device_code, password, key, primary/secondary, AccountKey=, sig=,
+ * SasBlobToken and the like (in headers, queries, forms, connection
+ * strings and JSON alike), and anything shaped like a JWT.  Use it for
+ * every trace or message that quotes what a server or user sent. */
+char *aml_redact(const char *s, size_t n);
+
+/*
+ * http.c: the one place libcurl is used (network programs only).
+ *
+ * One connection-keeping handle per process.  TLS is always verified
+ * (CA: aml_http_set_ca_bundle, else CURL_CA_BUNDLE, else SSL_CERT_FILE,
+ * else the system store); plain http is refused before any connection
+ * unless the host is loopback (127.0.0.0/8, ::1, localhost); proxies come
+ * from the usual variables, but never for loopback or 169.254.169.254.
+ * Every request sends x-ms-client-request-id (a fresh UUID, the same on
+ * its retries), User-Agent "aml-tools/VERSION (prog)", Accept:
+ * application/json, and no Expect: 100-continue.
+ *
+ * Retries: connection failures and 408, 429, 500, 502, 503, 504, with
+ * exponential backoff (AML_RETRY_BASE_MS, default 1000, doubling, capped
+ * at AML_RETRY_CAP_MS, default 30000, +-20% jitter) or the server's
+ * Retry-After (seconds or HTTP date), at most AML_RETRY_MAX times
+ * (default 4).  Methods other than GET and HEAD are retried only when
+ * the request never reached the server, unless AML_HTTP_IDEMPOTENT.
+ * Each retry prints one warning (none with -q):
+ *   prog: warning: HTTP 503 from GET /path, retrying in 2 s (3 left)
+ *
+ * Failures print one line (unless AML_HTTP_QUIET), e.g.
+ *   prog: GET /subscriptions/.../webServices/x: HTTP 404 NotFound: The
+ *   specified resource was not found. (WebServiceNotFound) [request-id ...]
+ * with the path only (never the host or query, which may hold a SAS).
+ */
+extern int aml_verbose;		/* -v: curl-style trace on stderr, secrets masked */
+
+#define AML_HTTP_ANYSTATUS 0x01	/* any HTTP status is a result, not a failure */
+#define AML_HTTP_QUIET 0x02	/* print nothing; see aml_http_errline */
+#define AML_HTTP_IDEMPOTENT 0x04 /* safe to repeat although not GET (token POSTs) */
+#define AML_HTTP_IMDS 0x08	/* IMDS rules: 404 and 410 are transient too */
+#define AML_HTTP_NORETRY 0x10	/* one attempt only */
+#define AML_HTTP_DIRECT 0x20	/* never through a proxy */
+
+struct aml_req {
+	const char *method;	/* NULL: GET */
+	const char *url;
+	const char *body;	/* NULL: none (POST/PUT/PATCH send Content-Length: 0) */
+	size_t len;
+	const char *ctype;	/* Content-Type of body; NULL: application/json */
+	const char *const *hdrs; /* more "Name: value" lines, NULL-terminated */
+	long connect_ms, total_ms;	/* 0: the defaults (10 s, --timeout or 120 s) */
+	int flags;
+};
+
+struct aml_hdr {
+	char *name, *value;
+};
+
+struct aml_resp {
+	long status;		/* 0: no response; why is in err */
+	char *body;		/* NUL-terminated, at most AML_MAX_INPUT bytes */
+	size_t len;
+	struct aml_hdr *hdr;	/* the final response's headers, in order */
+	size_t nhdr;
+	time_t date;		/* the server's Date header, or 0 */
+	char err[512];
+};
+
+/* 0 when a response arrived and its status is 2xx (any status with
+ * AML_HTTP_ANYSTATUS); otherwise the exit status to use (AML_EXIT_AUTH
+ * for 401, else AML_EXIT_FAIL), after printing the error line.  r is
+ * always to be freed with aml_resp_free. */
+int aml_http(const struct aml_req *q, struct aml_resp *r);
+/* The same without the bearer or the error line: 0 or -1 (no response). */
+int aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer);
+void aml_resp_free(struct aml_resp *r);
+const char *aml_http_header(const struct aml_resp *r, const char *name); /* any case */
+long aml_http_retry_after(const struct aml_resp *r);	/* seconds, or -1 */
+/* "METHOD /path: HTTP 404 Code: message (DetailCode) [request-id ...]",
+ * or "METHOD /path: <why there was no response>"; malloc'd. */
+char *aml_http_errline(const struct aml_req *q, const struct aml_resp *r);
+int aml_http_set_timeout(const char *seconds);	/* --timeout; -1 if invalid */
+void aml_http_set_ca_bundle(const char *path);	/* --ca-bundle */
+char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */
+char *aml_url_path(const char *url);	/* path only: no host, query or fragment */
+int aml_host_is_loopback(const char *host);
+void aml_uuid(char out[37]);		/* random (v4), lower case */
 
 #endif
