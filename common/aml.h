@@ -270,6 +270,8 @@ struct aml_req {
 	size_t len;
 	const char *ctype;	/* Content-Type of body; NULL: application/json */
 	const char *const *hdrs; /* more "Name: value" lines, NULL-terminated */
+	const char *resource;	/* send a bearer token for this audience (AML_ARM:
+				 * Resource Manager of the signed-in cloud) */
 	long connect_ms, total_ms;	/* 0: the defaults (10 s, --timeout or 120 s) */
 	int flags;
 };
@@ -290,14 +292,18 @@ struct aml_resp {
 
 /* 0 when a response arrived and its status is 2xx (any status with
  * AML_HTTP_ANYSTATUS); otherwise the exit status to use (AML_EXIT_AUTH
- * for 401, else AML_EXIT_FAIL), after printing the error line.  r is
- * always to be freed with aml_resp_free. */
+ * for 401 or when not signed in, else AML_EXIT_FAIL), after printing
+ * the error line.  With q->resource, the token comes from the sign-in
+ * cache (refreshed 5 minutes before expiry), and a 401 answered to a
+ * cached token refreshes it once and repeats the request.  r is always
+ * to be freed with aml_resp_free. */
 int aml_http(const struct aml_req *q, struct aml_resp *r);
 /* The same without the bearer or the error line: 0 or -1 (no response). */
 int aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer);
 void aml_resp_free(struct aml_resp *r);
 const char *aml_http_header(const struct aml_resp *r, const char *name); /* any case */
 long aml_http_retry_after(const struct aml_resp *r);	/* seconds, or -1 */
+time_t aml_http_date(const char *s);	/* an HTTP date; -1 if it is not one */
 /* "METHOD /path: HTTP 404 Code: message (DetailCode) [request-id ...]",
  * or "METHOD /path: <why there was no response>"; malloc'd. */
 char *aml_http_errline(const struct aml_req *q, const struct aml_resp *r);
@@ -307,5 +313,121 @@ char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */
 char *aml_url_path(const char *url);	/* path only: no host, query or fragment */
 int aml_host_is_loopback(const char *host);
 void aml_uuid(char out[37]);		/* random (v4), lower case */
+
+/* cloud.c: the Azure clouds (AzureCloud, AzureChinaCloud,
+ * AzureUSGovernment) and the rule for endpoint URLs. */
+struct aml_cloud {
+	const char *name;
+	const char *authority;	/* Entra ID, no trailing slash */
+	const char *arm;	/* Resource Manager, no trailing slash */
+	const char *armres;	/* Resource Manager's token audience */
+};
+const struct aml_cloud *aml_cloud_find(const char *name);	/* any case; NULL */
+/* "host", "https://host/...", or "http://" to a loopback host only:
+ * a base URL without trailing slash, or NULL and why. */
+char *aml_base_url(const char *s, const char **why);
+
+/* config.c: the configuration directory ($AML_CONFIG_DIR, else
+ * ${XDG_CONFIG_HOME:-$HOME/.config}/aml), 0700, files 0600 owned by the
+ * user.  The functions print their error and return an exit status.
+ * repair: create the directory and fix looser modes with a warning
+ * (aml-login); otherwise a missing directory means "not signed in" and
+ * looser modes, another owner or a symlink are refused (exit 3). */
+const char *aml_config_dir(void);
+char *aml_config_path(const char *name);	/* malloc'd */
+int aml_config_prepare(int repair);
+int aml_config_lock(void);	/* flock on DIR/lock, exclusive, bounded wait */
+void aml_config_unlock(void);
+int aml_config_read(const char *name, int repair, cJSON **out);	/* *out NULL: absent */
+int aml_config_write(const char *name, const cJSON *j);	/* atomic, 0600 */
+int aml_config_remove(const char *name);
+
+/* cert.c: a certificate with its private key (PEM, or PKCS#12 with a
+ * password) and the RS256 client assertion it signs. */
+struct aml_cert {
+	char *keypem;		/* unencrypted PEM, wiped when freed */
+	size_t keylen;
+	char *x5t, *x5t256;	/* base64url SHA-1 and SHA-256 thumbprints */
+	char *x5c;		/* JSON array of the chain, standard base64 DER */
+	time_t not_before, not_after;
+};
+int aml_cert_load(const char *path, const char *password, struct aml_cert *c, const char **why);
+void aml_cert_free(struct aml_cert *c);
+/* aud is the token URL; chain adds x5c.  malloc'd; a secret. */
+char *aml_cert_assertion(const struct aml_cert *c, const char *client_id, const char *aud, int chain);
+char *aml_b64(const void *in, size_t n, int url);
+
+/* cred.c: credentials to access tokens (Entra ID v2, managed identity).
+ * Errors are printed; the result is 0 or an exit status (3: refused). */
+enum {
+	AML_CRED_SECRET = 1,	/* service principal, client secret */
+	AML_CRED_CERT,		/* service principal, certificate */
+	AML_CRED_WORKLOAD,	/* service principal, federated token file */
+	AML_CRED_MI,		/* managed identity */
+	AML_CRED_USER,		/* device code, then its refresh token */
+	AML_CRED_TOKEN		/* an access token given on stdin */
+};
+struct aml_cred {
+	int kind;
+	char *authority;	/* Entra ID base URL */
+	char *tenant;
+	char *client_id;	/* MI: a user-assigned identity, or NULL */
+	char *secret;		/* the client secret, or the certificate's password */
+	char *secret_file;	/* where the secret is read again for refreshes */
+	char *cert_path;
+	int send_chain;		/* x5c (AZURE_CLIENT_SEND_CERTIFICATE_CHAIN) */
+	char *token_file;	/* workload identity; read anew for every request */
+	char *refresh_token;	/* user */
+};
+struct aml_token {
+	char *access;		/* secret */
+	char *refresh;		/* secret; user flows */
+	char *user;		/* from the id token, user flows */
+	char *tenant;		/* from the id token, user flows */
+	time_t expires_on;
+	time_t refresh_on;	/* refresh early from here on; 0: 5 min before expiry */
+};
+int aml_cred_token(struct aml_cred *c, const char *resource, struct aml_token *t);
+/* Device code: the message on stderr, polling per RFC 8628; Ctrl-C
+ * cancels (the program then dies of the signal). */
+int aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t);
+void aml_cred_free(struct aml_cred *c);
+void aml_token_free(struct aml_token *t);
+char *aml_scope(const char *resource);	/* "<resource>/.default" */
+const char *aml_device_client_id(void);	/* the default public client */
+cJSON *aml_jwt_claims(const char *jwt);	/* payload, unverified; NULL if not a JWT */
+char *aml_read_secret_file(const char *path, const char *what);	/* first line */
+
+/*
+ * auth.c: the signed-in account and its token cache, for every network
+ * program.  Files in the configuration directory: profile.json (the
+ * account: cloud, endpoints, tenant, subscription, user, how to sign in
+ * again; no secret), tokens.json (access tokens per resource, the user's
+ * refresh token) and secret.json (only with aml-login --save-secret).
+ */
+#define AML_ARM "arm"		/* as a resource: Resource Manager of the account's cloud */
+#define AML_REFRESH_MARGIN 300	/* seconds: tokens are renewed this long before expiry */
+
+/* A token for resource valid at least max(minvalid, 5 min) more (the
+ * cached one, or a new one, under the lock so that concurrent programs
+ * refresh once).  force: a new one regardless.  *cached says whether
+ * it came from the cache. */
+int aml_auth_token(const char *resource, long minvalid, int force, struct aml_token *t, int *cached);
+int aml_http_bearer(const struct aml_req *q, struct aml_resp *r);	/* aml_http's bearer path */
+/* The signed-in account (profile.json), loaded once; NULL after an
+ * error line (exit 3: not signed in). */
+const cJSON *aml_account(void);
+const char *aml_arm_endpoint(void);	/* AML_ARM_ENDPOINT, else the account's cloud */
+const char *aml_arm_resource(void);
+const char *aml_subscription(void);	/* the account's subscription id, or NULL */
+const char *aml_tenant(void);
+/* aml-login: replace the stored sign-in. */
+int aml_auth_save(cJSON *profile, const struct aml_cred *c, const char *resource,
+    const struct aml_token *t, int save_secret);
+int aml_auth_forget(void);	/* aml-logout */
+const char *aml_cred_typename(int kind);
+int aml_cred_from_account(const cJSON *profile, struct aml_cred *c);
+void aml_time_local(time_t t, char *buf, size_t n);
+void aml_json_free_secret(cJSON *j);	/* cJSON_Delete after wiping every string */	/* "YYYY-MM-DD HH:MM:SS.000000", local */
 
 #endif

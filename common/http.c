@@ -271,6 +271,12 @@ aml_resp_free(struct aml_resp *r)
 	r->status = 0;
 }
 
+time_t
+aml_http_date(const char *s)
+{
+	return curl_getdate(s, NULL);
+}
+
 long
 aml_http_retry_after(const struct aml_resp *r)
 {
@@ -902,7 +908,10 @@ aml_http(const struct aml_req *q, struct aml_resp *r)
 	char *line;
 	int rc;
 
-	rc = aml_http_raw(q, r, NULL) < 0 ? AML_EXIT_FAIL : 0;
+	if (q->resource)
+		rc = aml_http_bearer(q, r);
+	else
+		rc = aml_http_raw(q, r, NULL) < 0 ? AML_EXIT_FAIL : 0;
 	if (rc == 0 && r->status && r->status / 100 != 2 && !(q->flags & AML_HTTP_ANYSTATUS))
 		rc = r->status == 401 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
 	if (rc && (r->status || r->err[0]) && !(q->flags & AML_HTTP_QUIET)) {
