@@ -253,7 +253,7 @@ hint(char *buf, size_t n, const struct aml_cred *c, const cJSON *j, const struct
 	skew_words(sk, sizeof sk, d);
 	switch (code) {
 	case 7000215:
-		snprintf(buf, n, "wrong client secret: check %s", kind_secret_words(c));
+		snprintf(buf, n, "check %s", kind_secret_words(c));
 		return;
 	case 7000222:
 		snprintf(buf, n, "the client secret has expired: create a new one for the application");
@@ -324,9 +324,9 @@ token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_
 	hint(h, sizeof h, c, j, r, cert);
 	if (!r->status)
 		aml_err("%s: %s%s", what, line, strstr(line, "TLS") ? "" :
-		    "; check the network, the proxy variables and --ca-bundle");
+		    "; hint: check the network and the proxy variables");
 	else if (h[0])
-		aml_err("%s: %s; %s", what, line, h);
+		aml_err("%s: %s; hint: %s", what, line, h);
 	else
 		aml_err("%s: %s", what, line);
 	free(line);
