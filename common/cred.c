@@ -322,6 +322,8 @@ token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_
 	char *line = aml_http_errline(q, r), h[400];
 
 	hint(h, sizeof h, c, j, r, cert);
+	if (!what)
+		what = r->status >= 400 && r->status < 500 ? "sign-in refused" : "sign-in failed";
 	if (!r->status)
 		aml_err("%s: %s%s", what, line, strstr(line, "TLS") ? "" :
 		    "; hint: check the network and the proxy variables");
@@ -433,12 +435,12 @@ again:
 	} else {
 		/* A federated token that expired in transit: its file may
 		 * hold a fresh one by now (AADSTS700024), so once more. */
-		if (c->kind == AML_CRED_WORKLOAD && r.status == 400 && !tries++ &&
+		if (c->kind == AML_CRED_WORKLOAD && r.status / 100 == 4 && !tries++ &&
 		    r.body && strstr(r.body, "AADSTS700024")) {
 			aml_resp_free(&r);
 			goto again;
 		}
-		rc = token_error(&q, &r, c, certp, "sign-in refused");
+		rc = token_error(&q, &r, c, certp, NULL);
 		if (!r.status)
 			rc = AML_EXIT_FAIL;
 	}
@@ -473,7 +475,7 @@ refresh_grant(struct aml_cred *c, const char *scope, struct aml_token *t)
 		aml_err("POST token: %s", why);
 		rc = AML_EXIT_FAIL;
 	} else {
-		rc = token_error(&q, &r, c, NULL, "refreshing the sign-in failed");
+		rc = token_error(&q, &r, c, NULL, NULL);
 	}
 	aml_resp_free(&r);
 	free(sc);
