@@ -373,6 +373,7 @@ struct aml_resp {
 	struct aml_hdr *hdr;	/* the final response's headers, in order */
 	size_t nhdr;
 	time_t date;		/* the server's Date header, or 0 */
+	int sent;		/* the last attempt's request reached the server */
 	char err[512];
 };
 
