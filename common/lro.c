@@ -183,6 +183,20 @@ gave_up(const struct aml_lro *op, const char *why, const char *rid)
 	free(path);
 }
 
+/* A poll that failed: the operation itself may well go on. */
+static void
+poll_failed(const struct aml_lro *op, const char *url, const struct aml_resp *r)
+{
+	struct aml_req q = { .method = "GET", .url = url };
+	char *line;
+
+	if (!r->status && !r->err[0])
+		return;		/* the sign-in said why */
+	line = aml_http_errline(&q, r);
+	aml_err("%s; the operation may still complete: check with %s", line, op->ws->check);
+	free(line);
+}
+
 static void
 fmt_duration(char *buf, size_t n, long ms)
 {
@@ -275,7 +289,8 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 			break;
 		}
 		progress_clear();
-		if ((rc = aml_arm_call(op->ws, "GET", url, NULL, 0, 0, &r)) != 0) {
+		if ((rc = aml_arm_call(op->ws, "GET", url, NULL, 0, AML_HTTP_QUIET, &r)) != 0) {
+			poll_failed(op, url, &r);
 			aml_resp_free(&r);
 			break;
 		}
