@@ -250,7 +250,7 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 	const char *url = aml_lro_url(first);
 	long limit = op->ws->timeout_ms ? op->ws->timeout_ms : WAIT_DEFAULT_MS;
 	long base = poll_base_ms(), wait, left, ra;
-	char *rid, status[64] = "Running", why[128], dur[32];
+	char *rid, status[64] = "Running", why[160], dur[32];
 	struct aml_resp r;
 	double pct = -1;
 	int st = RUNNING, rc = 0;
