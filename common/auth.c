@@ -501,10 +501,9 @@ aml_http_bearer(const struct aml_req *q, struct aml_resp *r)
 		if (aml_verbose)
 			fprintf(stderr, "* HTTP 401 with a cached token: renewing it once\n");
 		aml_token_free(&t);
-		if ((rc = aml_auth_token(q->resource, 0, 1, &t, &cached)) != 0) {
-			aml_resp_free(r);
+		aml_resp_free(r);
+		if ((rc = aml_auth_token(q->resource, 0, 1, &t, &cached)) != 0)
 			return rc;
-		}
 		rc = aml_http_raw(q, r, t.access) < 0 ? AML_EXIT_FAIL : 0;
 	}
 	aml_token_free(&t);
