@@ -45,11 +45,13 @@ ALL_LDFLAGS = $(LDFLAGS) $(FLAVOUR_LDFLAGS) -Wl,--as-needed
 FILTERS = aml-export-ws aml-patch-ilearner aml-import-ws
 TOOLS = $(sort $(notdir $(basename $(wildcard tools/aml-*.c))))
 NETTOOLS = $(filter-out $(FILTERS),$(TOOLS))
-PROGS = $(TOOLS) aml-emulator
+# The emulator is built once its sources are there.
+PROGS = $(TOOLS) $(if $(EMU_SRC),aml-emulator)
 
 # libaml is split in two archives: what every program may use, and what
 # only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
-BASE_SRC = err.c xalloc.c io.c wbuf.c json.c jsonw.c jsoncj.c
+BASE_SRC = err.c xalloc.c io.c wbuf.c json.c jsonw.c jsoncj.c \
+	filter.c uri.c bes.c defn.c
 COMMON_SRC = $(notdir $(wildcard common/*.c))
 NET_SRC = $(filter-out $(BASE_SRC),$(COMMON_SRC))
 BASE_OBJ = $(addprefix obj/common/,$(BASE_SRC:.c=.o))
@@ -148,7 +150,7 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 0755 $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
-	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	$(if $(MAN7),install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))

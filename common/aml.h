@@ -110,7 +110,9 @@ struct aml_afile {
 	int fd;
 	int force;
 };
-/* force: replace an existing file (never follows a symlink at path). */
+/* force: replace an existing regular file or symlink (never following
+ * it).  EEXIST: path exists and force is 0, or it is something else (a
+ * device, a directory), which is never replaced. */
 int aml_afile_open(struct aml_afile *af, const char *path, int mode, int force);
 int aml_afile_commit(struct aml_afile *af);	/* -1 + errno; EEXIST without force */
 void aml_afile_abort(struct aml_afile *af);
@@ -199,6 +201,90 @@ void aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n);
 void aml_jw_doc(struct aml_wbuf *w, const struct aml_jdoc *d, uint32_t i, int flags);
 void aml_json_write(struct aml_wbuf *w, const cJSON *j, int flags);
 char *aml_json_print(const cJSON *j, int flags);	/* malloc'd, no newline */
+
+/* filter.c: one JSON document in, one out.  aml_jload reads path (NULL
+ * or "-": stdin) whole and parses it, or dies with "name:line:col: why".
+ * The output goes to stdout or to the file named with -o (mode 0644
+ * under the umask, written atomically, refused when it exists unless
+ * force); open it only once the input has been checked. */
+char *aml_jload(const char *path, struct aml_jdoc *d, size_t *len);
+struct aml_out {
+	const char *path;	/* NULL: stdout */
+	struct aml_afile af;
+	struct aml_wbuf w;	/* write the document here */
+};
+void aml_out_open(struct aml_out *o, const char *path, int force);	/* dies on failure */
+int aml_out_close(struct aml_out *o);	/* flush, commit: 0, or 1 after an error message */
+
+/* uri.c: URIs in definitions and messages.  A blob URI can carry a SAS
+ * (a bearer credential) in its query: print URIs via aml_uri_redact. */
+/* 0 for an absolute https URI, or http on a loopback host (127.0.0.0/8,
+ * ::1, localhost); else -1 and *why says what is wrong. */
+int aml_uri_check(const char *uri, const char **why);
+int aml_uri_loopback(const char *host, size_t n);
+/* malloc'd copy with the query, fragment and user information replaced
+ * by "<redacted>". */
+char *aml_uri_redact(const char *uri);
+int aml_uri_path_ends(const char *uri, const char *suffix);	/* ignoring ?query and #fragment */
+
+/* bes.c: a Batch Execution Service job status as the service returns
+ * it: StatusCode a name or 0..4 (or the legacy key "Status Code"),
+ * Results a map of output name -> blob reference.  SAS tokens and
+ * connection strings are secrets: never print them. */
+enum {
+	AML_BES_NOTSTARTED, AML_BES_RUNNING, AML_BES_FAILED, AML_BES_CANCELLED,
+	AML_BES_FINISHED
+};
+struct aml_bes_output {
+	char *name;
+	char *base, *rel, *sas, *conn;	/* NULL when absent or null */
+};
+struct aml_bes_status {
+	int code;			/* AML_BES_* */
+	char *details;			/* NULL when absent */
+	struct aml_bes_output *out;
+	size_t nout;
+};
+/* 0, or -1 with the reason in why. */
+int aml_bes_parse(const struct aml_jdoc *d, uint32_t root, struct aml_bes_status *st,
+    char *why, size_t whysize);
+void aml_bes_free(struct aml_bes_status *st);
+const char *aml_bes_codename(int code);
+/* The output called name, or without a name the only one whose
+ * RelativeLocation ends in .ilearner; NULL with the reason in why. */
+const struct aml_bes_output *aml_bes_pick(const struct aml_bes_status *st,
+    const char *name, char *why, size_t whysize);
+char *aml_bes_join(const char *base, const char *rel);	/* exactly one '/' between */
+
+/* defn.c: the web service definition (webServices, api-version
+ * 2017-01-01).  Schema property names are matched ignoring case, as
+ * PowerShell's Import does, except packageType, which must be spelled
+ * so; data keys (asset keys, node ids, input, output, column and
+ * parameter names) are exact. */
+#define AML_DEFN_SHAPE 1	/* only what aml_defn_emit needs: an object with
+				 * properties, packageType "Graph", no name twice */
+#define AML_DEFN_PARTIAL 2	/* a PATCH body: nothing required but
+				 * properties.packageType, no cross-references */
+#define AML_DEFN_LOCATION 4	/* a PUT body: location is required */
+#define AML_DEFN_PREVIEW 8	/* 2016-05-01-preview: parameters are strings */
+enum { AML_DEFN_ERROR, AML_DEFN_WARNING };
+/* One call per problem.  path is dotted, data keys that are not plain
+ * words in ["..."] (properties.package.nodes.node2.assetId,
+ * properties.parameters["Account Key"]); "" for the document itself.
+ * Messages never quote values other than identifiers. */
+typedef void aml_defn_report(void *arg, int severity, const char *path, const char *msg);
+/* Structure, types, required members, enforced enums, and that every
+ * nodes.*.assetId, inputId, outputId, edge and link resolves and graph
+ * parameters pair with properties.parameters.  Returns the number of
+ * errors (warnings: unknown properties, kept). */
+size_t aml_defn_check(const struct aml_jdoc *d, int flags, aml_defn_report *cb, void *arg);
+/* The canonical definition onto jw (give it AML_JW_PRETTY): schema names
+ * camelCase; id, name, type, createdOn, modifiedOn, provisioningState,
+ * swaggerLocation and null members dropped; packageType first in
+ * properties; all else in input order, byte for byte, and free-form
+ * values (parameter values, exampleRequest) verbatim.  The document must
+ * have passed aml_defn_check, with AML_DEFN_SHAPE at least. */
+void aml_defn_emit(struct aml_jw *jw, const struct aml_jdoc *d);
 
 /* jsoncj.c: the strict parser onto cJSON trees, for the small documents
  * of the network programs.  A number keeps the text it was read with in

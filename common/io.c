@@ -133,8 +133,11 @@ aml_afile_open(struct aml_afile *af, const char *path, int mode, int force)
 	af->fd = -1;
 	af->force = force;
 	/* Refuse early, before any work, when the answer is already known;
-	 * commit checks again atomically. */
-	if (!force && lstat(path, &st) == 0) {
+	 * commit checks again atomically.  Even with force, only a regular
+	 * file or a symlink is replaced: renaming over /dev/null or a
+	 * directory's entry as root would destroy what is there. */
+	if (lstat(path, &st) == 0 && (!force ||
+	    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))) {
 		errno = EEXIST;
 		return -1;
 	}

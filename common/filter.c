@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * filter.c: the plumbing of a program that reads one JSON document and
+ * writes one.  The input is read whole and parsed onto a tape; the output
+ * goes to stdout, or to the file named with -o, written under a temporary
+ * name and renamed into place only once every byte is on disk.  Programs
+ * open the output after they have checked their input, so a failure
+ * leaves neither output nor a stray file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aml.h"
+
+/* Filters in a pipeline hand each other tens of megabytes: a 1 MiB pipe
+ * instead of 64 KiB means a sixteenth of the wake-ups.  Best effort. */
+static void
+bigpipe(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
+char *
+aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
+{
+	struct aml_jerr e;
+	size_t len;
+	char *buf;
+
+	if (!path || !strcmp(path, "-"))
+		bigpipe(0);
+	buf = aml_slurp_or_die(path, &len);
+
+	if (aml_jparse(d, buf, len, &e) < 0) {
+		free(buf);
+		if (e.line)
+			aml_die("%s:%lu:%lu: %s", aml_inname(path), e.line, e.col, e.msg);
+		aml_die("%s: %s", aml_inname(path), e.msg);
+	}
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
+void
+aml_out_open(struct aml_out *o, const char *path, int force)
+{
+	memset(o, 0, sizeof *o);
+	o->path = path;
+	if (!path || !strcmp(path, "-")) {
+		o->path = NULL;
+		aml_wbuf_init(&o->w, 1);
+		bigpipe(1);
+		return;
+	}
+	if (aml_afile_open(&o->af, path, 0644, force) < 0) {
+		if (errno == EEXIST && !force)
+			aml_die("%s: file exists (use -f to replace it)", path);
+		if (errno == EEXIST)
+			aml_die("%s: not a regular file; not replaced", path);
+		aml_die("%s:", path);
+	}
+	aml_wbuf_init(&o->w, o->af.fd);
+}
+
+int
+aml_out_close(struct aml_out *o)
+{
+	const char *name = o->path ? o->path : "<stdout>";
+	int r = aml_wflush(&o->w);
+
+	aml_wbuf_free(&o->w);
+	if (r < 0) {
+		aml_err("write %s:", name);
+		if (o->path)
+			aml_afile_abort(&o->af);
+		return AML_EXIT_FAIL;
+	}
+	if (o->path && aml_afile_commit(&o->af) < 0) {
+		if (errno == EEXIST)
+			aml_err("%s: file exists (use -f to replace it)", name);
+		else
+			aml_err("write %s:", name);
+		return AML_EXIT_FAIL;
+	}
+	return AML_EXIT_OK;
+}

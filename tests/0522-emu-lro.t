@@ -1,0 +1,124 @@
+#!/bin/sh
+# aml-emulator: long-running operations as recorded: operationsStatus,
+# percentComplete, the resource changing only when the operation ends,
+# Failed and Canceled, operationresults.  Time is moved with clockSkew,
+# so nothing here waits on the clock.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS/emulib.sh"
+emu_start --lro-ms 600000
+ws_paths
+AT=$(arm_token)
+J='Content-Type: application/json'
+REC=$REF/sessionrecords-extract
+
+skew=0
+later() {	# SECONDS: move the emulator's clock on
+	skew=$((skew + $1))
+	emu config -d "{\"clockSkew\":$skew}" >/dev/null
+	AT=$(arm_token)
+}
+
+arm GET "$WS?$V"
+title0=$(jb .properties.title)
+arm PATCH "$WS?$V" -H "$J" --data '{"properties":{"packageType":"Graph","title":"After"}}'
+is_status "$status" 200 "PATCH starts an operation"
+op=$(hdr Azure-AsyncOperation)
+http GET "$op" -H "Authorization: Bearer $AT"
+is_status "$status" 200 "poll the operation"
+is "$(jq -c 'keys_unsorted' "$TMP/body")" '["id","name","status","startTime","percentComplete"]' \
+    "a running operation's members, in the recorded order"
+is "$(jb .status)" Provisioning "status Provisioning (not provisioningState)"
+opid=$(jb .name)
+is "$(jb .id)" "$SUB/providers/Microsoft.MachineLearning/locations/southcentralus/operationsStatus/$opid" "its id"
+like "$(jb .startTime)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}(\.[0-9]{1,7})?Z$' "startTime, .NET style"
+like "$(grep percentComplete "$TMP/body")" '"percentComplete": 0\.[1-9]' "percentComplete is a fraction"
+arm GET "$WS?$V"
+is "$(jb .properties.title)" "$title0" "the resource has not changed yet"
+is "$(jb .properties.provisioningState)" Provisioning "but says Provisioning"
+later 330
+http GET "$op" -H "Authorization: Bearer $AT"
+like "$(grep percentComplete "$TMP/body")" '"percentComplete": 0\.5' "half way: 0.5"
+later 300
+http GET "$op" -H "Authorization: Bearer $AT"
+is "$(jq -c 'keys_unsorted' "$TMP/body")" '["id","name","status","startTime","endTime","percentComplete"]' \
+    "a finished operation's members"
+is "$(jb .status)" Succeeded "Succeeded"
+grep -q '"percentComplete": 1\.0' "$TMP/body"
+ok $? "percentComplete 1.0, written so"
+arm GET "$WS?$V"
+is "$(jb .properties.title)" After "now the resource has changed"
+is "$(jb .properties.provisioningState)" Succeeded "provisioningState Succeeded"
+
+# A new service shows up Provisioning while its PUT runs.
+arm PUT "$WSL/slow?$V" -H "$J" --data-binary "@$REC/TestCreateGetRemoveWebService.PUT.requestBody.json"
+is_status "$status" 201 "PUT of a new service"
+op=$(hdr Azure-AsyncOperation)
+arm GET "$WSL/slow?$V"
+is "$(jb .properties.provisioningState)" Provisioning "a new service is Provisioning"
+later 700
+arm GET "$WSL/slow?$V"
+is "$(jb .properties.provisioningState)" Succeeded "then Succeeded"
+
+# DELETE: operationresults says 202 while running, then 204.
+arm DELETE "$WSL/slow?$V"
+op=$(hdr Azure-AsyncOperation)
+loc=$(hdr Location)
+http GET "$loc" -H "Authorization: Bearer $AT"
+is_status "$status" 202 "operationresults while running: 202"
+is "$(hdr Location)" "$loc" "with Location again"
+arm GET "$WSL/slow?$V"
+is_status "$status" 200 "the service is there until the delete ends"
+later 700
+http GET "$loc" -H "Authorization: Bearer $AT"
+is_status "$status" 204 "operationresults when done: 204"
+arm GET "$WSL/slow?$V"
+is_status "$status" 404 "and the service is gone"
+
+# Failed and Canceled, through the lro fault.
+emu faults -d "{\"method\":\"PATCH\",\"path\":\"*/webServices/$AML_DEMO_WS\",\"lro\":\"Failed\",\"code\":\"InternalError\",\"message\":\"Model deployment failed.\"}" >/dev/null
+arm GET "$WS?$V"
+is_status "$status" 200 "a GET does not use the lro fault"
+arm PATCH "$WS?$V" -H "$J" --data '{"properties":{"packageType":"Graph","title":"Never"}}'
+is_status "$status" 200 "the PATCH is accepted"
+op=$(hdr Azure-AsyncOperation)
+later 700
+http GET "$op" -H "Authorization: Bearer $AT"
+is "$(jb .status)" Failed "the operation Failed"
+is "$(jb '.error.code + ": " + .error.message')" "InternalError: Model deployment failed." "with its error"
+test -n "$(jb .endTime)"
+ok $? "and an endTime"
+arm GET "$WS?$V"
+is "$(jb .properties.title)" After "a failed PATCH changed nothing"
+is "$(jb .properties.provisioningState)" Failed "but provisioningState is Failed"
+emu faults -d '{"method":"PATCH","path":"*","lro":"Canceled"}' >/dev/null
+arm PATCH "$WS?$V" -H "$J" --data '{"properties":{"packageType":"Graph","title":"Never"}}'
+op=$(hdr Azure-AsyncOperation)
+later 700
+http GET "$op" -H "Authorization: Bearer $AT"
+is "$(jb .status)" Canceled "Canceled"
+is "$(jb .error.code)" OperationCanceled "with an error"
+arm GET "$WS?$V"
+is "$(jb .properties.title)" After "a canceled PATCH changed nothing"
+emu faults -d '{"method":"PUT","path":"*","lro":"Canceled"}' >/dev/null
+arm PUT "$WSL/canceled?$V" -H "$J" --data-binary "@$REC/TestCreateGetRemoveWebService.PUT.requestBody.json"
+later 700
+arm GET "$WSL/canceled?$V"
+is_status "$status" 404 "a canceled create leaves nothing"
+emu faults -d '{"method":"DELETE","path":"*","lro":"Failed"}' >/dev/null
+arm DELETE "$WS?$V"
+loc=$(hdr Location)
+later 700
+http GET "$loc" -H "Authorization: Bearer $AT"
+is_status "$status" 500 "operationresults of a failed delete"
+is "$(jb .error.code)" InternalServerError "carries the error"
+arm GET "$WS?$V"
+is_status "$status" 200 "a failed delete leaves the service"
+
+# Unknown operations; the poll needs a token too.
+http GET "$AML_ARM_ENDPOINT$SUB/providers/Microsoft.MachineLearning/locations/southcentralus/operationsStatus/00000000-0000-0000-0000-000000000000?$V" \
+    -H "Authorization: Bearer $AT"
+is_status "$status" 404 "an unknown operation"
+http GET "$op"
+is_status "$status" 401 "polling needs a token"
+
+done_testing

@@ -1,0 +1,96 @@
+#!/bin/sh
+# aml-emulator: the control API: health, the request log, reset,
+# configuration, the signing key.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS/emulib.sh"
+emu_start --lro-ms 0
+ws_paths
+AT=$(arm_token)
+
+is "$(emu health)" '{"status":"ok"}' "health"
+
+# The request log.
+emu requests -X DELETE
+AT=$(arm_token)
+arm GET "$WS?$V" -H 'x-ms-client-request-id: 11111111-2222-4333-8444-555555555555'
+http GET "$AML_EMULATOR_URL/blob/acct/c/model.ilearner?sv=2019-02-02&sr=b&sig=SECRETSIG%2Bx&se=2030-01-01"
+emu requests >"$TMP/log.json"
+is "$(jq length "$TMP/log.json")" 3 "three requests logged (the control API is not)"
+e=$(jq -c '.[1]' "$TMP/log.json")
+is "$(printf '%s' "$e" | jq -r '[.method, .path, .status] | join(" ")')" "GET $WS?$V 200" \
+    "method, path with query, status"
+like "$(printf '%s' "$e" | jq -r .time)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$' \
+    "time in RFC 3339 with milliseconds"
+is "$(printf '%s' "$e" | jq -r '.headers["x-ms-client-request-id"]')" 11111111-2222-4333-8444-555555555555 \
+    "headers as sent"
+is "$(printf '%s' "$e" | jq -r '.headers.Authorization + " " + .authScheme')" "*** Bearer" \
+    "Authorization masked, its scheme kept"
+is "$(printf '%s' "$e" | jq -r .bodySize)" 0 "bodySize"
+is "$(jq -r '.[0].form.grant_type' "$TMP/log.json")" client_credentials "form fields of a token request"
+like "$(jq -r '.[2].path' "$TMP/log.json")" 'sig=\*\*\*&se=2030-01-01$' "a SAS signature in a query is masked"
+is "$(jq -r '.[2].status' "$TMP/log.json")" 404 "unknown paths are logged with their status"
+grep -q SECRETSIG "$TMP/log.json"
+is "$?" 1 "the signature is nowhere in the log"
+grep -F -q "$AT" "$TMP/log.json"
+is "$?" 1 "the token is nowhere in the log"
+emu requests -X DELETE
+is "$(emu requests)" "[]" "DELETE clears the log"
+arm PUT "$WSL/big?$V" -H 'Content-Type: application/json' --data-binary "@$REF/sessionrecords-extract/TestCreateGetRemoveWebService.PUT.requestBody.json"
+is "$(emu requests | jq '.[0].bodySize')" "$(wc -c <"$REF/sessionrecords-extract/TestCreateGetRemoveWebService.PUT.requestBody.json" | tr -d ' ')" \
+    "bodySize of a PUT"
+emu requests | grep -q 'S8ayf24PAsbQqy8Nm67uGf3MbOeorYKPY8QfXen2'
+is "$?" 1 "bodies are not logged (keys inside stay out)"
+
+# Reset: back to the seed; same identity.
+arm PATCH "$WS?$V" -H 'Content-Type: application/json' --data '{"properties":{"packageType":"Graph","title":"changed"}}'
+lro_wait "$(hdr Azure-AsyncOperation)"
+emu services -d '{"count":2}' >/dev/null
+emu faults -d '{"path":"/x","status":500}' >/dev/null
+emu config -d '{"pageSize":1}' >/dev/null
+emu reset -X POST
+arm GET "$WS?$V"
+is_status "$status" 200 "after reset the old token still works"
+is "$(jb .properties.title)" "Adult Census Income Predictor" "the service is as seeded"
+arm GET "$WSL?$V"
+is "$(jb '.value | length')" 1 "the extra services are gone"
+arm GET "$WSL/big?$V"
+is_status "$status" 404 "so is one made by PUT"
+is "$(emu faults)" "[]" "faults are cleared"
+is "$(emu requests | jq length)" 3 "the log was cleared (three requests since)"
+is "$(emu config | jq .pageSize)" 100 "the configuration is back"
+
+# Configuration.
+emu config >"$TMP/cfg.json"
+is "$(jq -c 'keys' "$TMP/cfg.json")" \
+    '["clockSkew","deviceExpiresIn","deviceInterval","federatedLifetime","lroMs","pageSize","tokenLifetime"]' \
+    "GET /_emu/config"
+is "$(jq .lroMs "$TMP/cfg.json")" 0 "lroMs is --lro-ms"
+http POST "$AML_EMULATOR_URL/_emu/config" -d '{"pageSize":0}'
+is_status "$status" 400 "a value out of range"
+http POST "$AML_EMULATOR_URL/_emu/config" -d '{"pageSize":5,"nope":1}'
+is_status "$status" 400 "an unknown setting"
+is "$(emu config | jq .pageSize)" 100 "a refused request changes nothing"
+http POST "$AML_EMULATOR_URL/_emu/config" -d '{"lroMs":1.5}'
+is_status "$status" 400 "not an integer"
+emu config -d '{"clockSkew":-7200}' >/dev/null
+http GET "$AML_EMULATOR_URL/_emu/health"
+d=$(date -u -d "$(hdr Date)" +%s)
+now=$(date -u +%s)
+is "$(( (now - d) / 600 ))" 12 "the Date header follows clockSkew"
+emu config -d '{"clockSkew":0}' >/dev/null
+
+# The signing key verifies the tokens.
+curl -sS "$AML_EMULATOR_URL/_emu/signing-key.pem" >"$TMP/k.pem"
+jwt_verify "$AT" "$TMP/k.pem"
+ok $? "signing-key.pem verifies issued tokens"
+is "$(tr -d '\n' <"$TMP/k.pem" | head -c 26)" "-----BEGIN PUBLIC KEY-----" "it is SPKI"
+
+# Minted tokens.
+http POST "$AML_EMULATOR_URL/_emu/token" -d '{"claims":"x"}'
+is_status "$status" 400 "token claims must be an object"
+t=$(emu token -d '{"claims":{"oid":"abc"}}' | jq -r .access_token)
+is "$(jwt_part "$t" 2 | jq -r .oid)" abc "a minted token has the claims given"
+http POST "$AML_EMULATOR_URL/_emu/nothing"
+is_status "$status" 404 "an unknown control path"
+
+done_testing

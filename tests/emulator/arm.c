@@ -1,0 +1,1987 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arm.c: Resource Manager as the tools meet it: subscriptions, resource
+ * groups, the Microsoft.MachineLearning provider and every operation on
+ * its webServices (api-version 2017-01-01 and 2016-05-01-preview),
+ * following notes/arm-webservices.md; where the specification and the
+ * recorded traffic disagree, the recorded traffic is what is done.
+ *
+ * A web service is kept as {group, name, svcid, location, tags,
+ * properties, regions} under its lower-cased "group/name" key.  Its
+ * properties are the canonical definition: secrets included (keys, the
+ * storage key, commitmentPlan), read-only fields computed here.  GET and
+ * list leave the secrets out; listKeys gives the keys.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "emu.h"
+
+#define WS_TYPE "Microsoft.MachineLearning/webServices"
+#define PREVIEW "2016-05-01-preview"
+#define STABLE "2017-01-01"
+
+/* The regions the provider registration listed (REC/CreateGetRemove). */
+static const char *const regions[][2] = {
+	{ "southcentralus", "South Central US" },
+	{ "westeurope", "West Europe" },
+	{ "southeastasia", "Southeast Asia" },
+	{ "japaneast", "Japan East" },
+	{ "eastus2", "East US 2" },
+	{ "westcentralus", "West Central US" },
+};
+#define NREGIONS (sizeof regions / sizeof *regions)
+
+static const char *const resources_versions[] = {
+	"2014-04-01", "2014-04-01-preview", "2015-01-01", "2015-11-01", "2016-02-01",
+	"2016-06-01", "2016-07-01", "2016-09-01", "2017-05-10", "2018-02-01",
+	"2018-05-01", "2019-03-01", "2019-05-01", "2019-06-01", "2019-07-01",
+	"2019-08-01", "2019-10-01", "2019-11-01", "2020-01-01", "2020-06-01",
+	"2020-08-01", "2020-10-01", "2021-01-01", "2021-04-01", "2022-01-01",
+	"2022-09-01", "2022-12-01", "2023-07-01", "2024-03-01",
+};
+
+static emu_model_hook *hooks[8];
+
+/* ---- headers and errors --------------------------------------------- */
+
+void
+emu_arm_headers(struct emu_req *r)
+{
+	const char *corr = emu_header(r, "x-ms-correlation-request-id");
+	char route[128], ts[32];
+	time_t now = emu_now();
+	struct tm tm;
+	int read = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+
+	if (!corr || strlen(corr) > 64)
+		corr = r->corrid;
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(route, sizeof route, "SOUTHCENTRALUS:%s:%s", ts, corr);
+	emu_set_header(r, "Cache-Control", "no-cache");
+	emu_set_header(r, "Pragma", "no-cache");
+	emu_set_header(r, "Expires", "-1");
+	emu_set_header(r, "x-ms-request-id", r->reqid);
+	emu_set_header(r, "x-ms-correlation-request-id", corr);
+	emu_set_header(r, "x-ms-routing-request-id", route);
+	emu_set_header(r, read ? "x-ms-ratelimit-remaining-subscription-reads" :
+	    "x-ms-ratelimit-remaining-subscription-writes", read ? "11999" : "1199");
+	emu_set_header(r, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+	emu_set_header(r, "Server", "Microsoft-HTTPAPI/2.0");
+}
+
+static const char *
+default_code(int status)
+{
+	switch (status) {
+	case 400: return "BadRequest";
+	case 401: return "AuthenticationFailed";
+	case 403: return "AuthorizationFailed";
+	case 404: return "NotFound";
+	case 405: return "MethodNotAllowed";
+	case 409: return "Conflict";
+	case 412: return "PreconditionFailed";
+	case 413: return "RequestEntityTooLarge";
+	case 429: return "TooManyRequests";
+	case 502: return "BadGateway";
+	case 503: return "ServiceUnavailable";
+	case 504: return "GatewayTimeout";
+	default: return status >= 500 ? "InternalServerError" : "BadRequest";
+	}
+}
+
+/* Resource Manager's own errors (the front door): compact. */
+static void
+arm_error(struct emu_req *r, int status, const char *code, const char *message)
+{
+	cJSON *j = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(j, "error");
+
+	cJSON_AddStringToObject(e, "code", code && *code ? code : default_code(status));
+	cJSON_AddStringToObject(e, "message", message);
+	emu_answer_json(r, status, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+}
+
+const struct emu_family emu_fam_arm = { "arm", arm_error };
+
+void
+emu_arm_rp_error(struct emu_req *r, int status, const char *code, const char *message,
+    const char *dcode, const char *dmessage)
+{
+	cJSON *j = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(j, "error"), *d, *o;
+
+	cJSON_AddStringToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "message", message);
+	if (dcode) {
+		d = cJSON_AddArrayToObject(e, "details");
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "code", dcode);
+		cJSON_AddStringToObject(o, "message", dmessage);
+		cJSON_AddItemToArray(d, o);
+	}
+	emu_answer_pretty(r, status, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+}
+
+static void
+joined(struct aml_wbuf *w, const char *const *v, size_t n, const char *sep)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			aml_wputs(w, sep);
+		aml_wputs(w, v[i]);
+	}
+}
+
+static void
+bad_version(struct emu_req *r, int api, const char *v)
+{
+	struct aml_wbuf w;
+	char *m;
+
+	aml_wbuf_init(&w, -1);
+	if (api == EMU_API_RESOURCES) {
+		aml_wprintf(&w, "The api-version '%s' is invalid. The supported versions are '", v);
+		joined(&w, resources_versions, sizeof resources_versions / sizeof *resources_versions, ",");
+		aml_wputs(&w, "'.");
+		m = aml_wbuf_take(&w);
+		arm_error(r, 400, "InvalidApiVersionParameter", m);
+	} else {
+		aml_wprintf(&w, "No registered resource provider found for location "
+		    "'southcentralus' and API version '%s' for type 'webServices'. The supported "
+		    "api-versions are '%s'. The supported locations are '", v,
+		    api == EMU_API_ML ? PREVIEW ", " STABLE : STABLE);
+		for (size_t i = 0; i < NREGIONS; i++)
+			aml_wprintf(&w, "%s%s", i ? ", " : "", regions[i][0]);
+		aml_wputs(&w, "'.");
+		m = aml_wbuf_take(&w);
+		arm_error(r, 400, "NoRegisteredProviderFound", m);
+	}
+	free(m);
+}
+
+int
+emu_arm_begin(struct emu_req *r, int api, int sub, char **apiver)
+{
+	char *v, *m;
+	int ok = 0;
+
+	emu_arm_headers(r);
+	if (emu_entra_check_bearer(r) < 0)
+		return -1;
+	if (!(v = emu_query(r, "api-version"))) {
+		arm_error(r, 400, "MissingApiVersionParameter", "The api-version query parameter "
+		    "(?api-version=) is required for all requests.");
+		return -1;
+	}
+	if (api == EMU_API_RESOURCES) {
+		for (size_t i = 0; i < sizeof resources_versions / sizeof *resources_versions; i++)
+			ok |= strcmp(v, resources_versions[i]) == 0;
+	} else {
+		ok = strcmp(v, STABLE) == 0 || (api == EMU_API_ML && strcmp(v, PREVIEW) == 0);
+	}
+	if (!ok) {
+		bad_version(r, api, v);
+		free(v);
+		return -1;
+	}
+	if (sub && strcasecmp(r->seg[0], emu_id("subscriptionId"))) {
+		m = aml_xasprintf("The subscription '%s' could not be found.", r->seg[0]);
+		arm_error(r, 404, "SubscriptionNotFound", m);
+		free(m);
+		free(v);
+		return -1;
+	}
+	if (apiver)
+		*apiver = v;
+	else
+		free(v);
+	return 0;
+}
+
+/* ---- the store ------------------------------------------------------ */
+
+static cJSON *
+arm(void)
+{
+	return emu_obj(emu_state, "arm");
+}
+
+static cJSON *
+services(void)
+{
+	return emu_obj(arm(), "services");
+}
+
+static cJSON *
+groups(void)
+{
+	return emu_obj(arm(), "groups");
+}
+
+static char *
+lowdup(const char *s)
+{
+	char *t = aml_xstrdup(s);
+
+	emu_lower(t);
+	return t;
+}
+
+static char *
+ws_key(const char *group, const char *name)
+{
+	char *k = aml_xasprintf("%s/%s", group, name);
+
+	emu_lower(k);
+	return k;
+}
+
+static cJSON *
+group_get(const char *name)
+{
+	char *k = lowdup(name);
+	cJSON *g = cJSON_GetObjectItemCaseSensitive(groups(), k);
+
+	free(k);
+	return g;
+}
+
+static int
+group_missing(struct emu_req *r, const char *name)
+{
+	char *m;
+
+	if (group_get(name))
+		return 0;
+	m = aml_xasprintf("Resource group '%s' could not be found.", name);
+	arm_error(r, 404, "ResourceGroupNotFound", m);
+	free(m);
+	return 1;
+}
+
+static const char *
+region_display(const char *loc)
+{
+	char n[64];
+	size_t k = 0;
+
+	for (const char *p = loc; *p && k < sizeof n - 1; p++)
+		if (*p != ' ')
+			n[k++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+	n[k] = '\0';
+	for (size_t i = 0; i < NREGIONS; i++)
+		if (strcmp(n, regions[i][0]) == 0)
+			return regions[i][1];
+	return NULL;
+}
+
+static const char *
+region_name(const char *loc)
+{
+	const char *d = region_display(loc);
+
+	for (size_t i = 0; d && i < NREGIONS; i++)
+		if (d == regions[i][1])
+			return regions[i][0];
+	return NULL;
+}
+
+static cJSON *
+props_of(cJSON *svc)
+{
+	return cJSON_GetObjectItemCaseSensitive(svc, "properties");
+}
+
+static void
+set_str(cJSON *o, const char *k, const char *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, k))
+		cJSON_ReplaceItemInObjectCaseSensitive(o, k, cJSON_CreateString(v));
+	else
+		cJSON_AddStringToObject(o, k, v);
+}
+
+static void
+set_item(cJSON *o, const char *k, cJSON *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, k))
+		cJSON_ReplaceItemInObjectCaseSensitive(o, k, v);
+	else
+		cJSON_AddItemToObject(o, k, v);
+}
+
+static void
+timestamp(char *buf, size_t n)
+{
+	emu_time_dotnet(buf, n, emu_now_100ns());
+}
+
+/* The "[trained model]" asset: type Resource, name ending so. */
+static cJSON *
+model_asset(cJSON *props)
+{
+	cJSON *a;
+	const char *name, *type;
+	size_t n, m = strlen("[trained model]");
+
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(props, "assets")) {
+		name = aml_json_str(a, "name");
+		type = aml_json_str(a, "type");
+		if (name && type && strcmp(type, "Resource") == 0 && (n = strlen(name)) >= m &&
+		    strcmp(name + n - m, "[trained model]") == 0)
+			return a;
+	}
+	return NULL;
+}
+
+static const char *
+model_uri(cJSON *props)
+{
+	cJSON *a = model_asset(props);
+
+	return a ? aml_json_str(cJSON_GetObjectItemCaseSensitive(a, "locationInfo"), "uri") : NULL;
+}
+
+void
+emu_on_model_change(emu_model_hook *fn)
+{
+	for (size_t i = 0; i < sizeof hooks / sizeof *hooks; i++)
+		if (!hooks[i]) {
+			hooks[i] = fn;
+			return;
+		}
+	aml_die("too many model hooks");
+}
+
+void
+emu_model_notify(const struct emu_model_event *ev)
+{
+	for (size_t i = 0; i < sizeof hooks / sizeof *hooks && hooks[i]; i++)
+		hooks[i](ev);
+}
+
+static void
+notify(cJSON *svc, const char *old, const char *new)
+{
+	struct emu_model_event ev;
+	cJSON *a = model_asset(props_of(svc));
+
+	if ((old && new && strcmp(old, new) == 0) || (!old && !new))
+		return;
+	ev.subscription = emu_id("subscriptionId");
+	ev.group = aml_json_str(svc, "group");
+	ev.name = aml_json_str(svc, "name");
+	ev.svcid = aml_json_str(svc, "svcid");
+	ev.asset = a ? a->string : NULL;
+	ev.old_uri = old;
+	ev.new_uri = new;
+	emu_model_notify(&ev);
+}
+
+const char *
+emu_ws_model_uri(const char *svcid)
+{
+	cJSON *svc;
+
+	emu_lro_settle();
+	cJSON_ArrayForEach(svc, services()) {
+		const char *id = aml_json_str(svc, "svcid");
+
+		if (id && strcasecmp(id, svcid) == 0)
+			return model_uri(props_of(svc));
+	}
+	return NULL;
+}
+
+/* ---- encrypted parameters ------------------------------------------- */
+
+/* The service decrypts what it is given and re-encrypts it with a
+ * certificate of its region, so GET shows another value and thumbprint
+ * than PUT sent (notes §10), and each region its own thumbprint.  The
+ * emulator's "ciphertext" wraps the original value and thumbprint, so
+ * that a definition taken from GET and sent back is understood. */
+#define SEAL "aml-emulator-sealed\n"
+
+static char *
+region_thumb(const char *svcid, const char *region)
+{
+	unsigned char d[20];
+	char *s = aml_xmalloc(41), *in = aml_xasprintf("%s:%s", svcid, region);
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < sizeof d; i++) {
+		for (const char *p = in; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h ^= i;
+		d[i] = (unsigned char)(h >> 24);
+	}
+	emu_hex(s, d, sizeof d, 1);
+	free(in);
+	return s;
+}
+
+static void
+each_param(cJSON *props, void (*fn)(cJSON *p, void *cls), void *cls)
+{
+	cJSON *n, *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(props, "parameters"))
+		fn(p, cls);
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(props, "package"), "nodes"))
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(n, "parameters"))
+			fn(p, cls);
+}
+
+struct sealctx {
+	const char *svcid, *region;
+};
+
+static void
+seal(cJSON *p, void *cls)
+{
+	struct sealctx *c = cls;
+	const char *thumb = aml_json_str(p, "certificateThumbprint");
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "value");
+	char *text, *plain, *b, *t;
+
+	if (!thumb || !*thumb || !v)
+		return;
+	text = aml_json_print(v, 0);
+	plain = aml_xasprintf(SEAL "%s\n%s\n%s", c->region, thumb, text);
+	b = emu_b64(plain, strlen(plain), 0);
+	t = region_thumb(c->svcid, c->region);
+	set_item(p, "value", cJSON_CreateString(b));
+	set_str(p, "certificateThumbprint", t);
+	free(text);
+	free(plain);
+	free(b);
+	free(t);
+}
+
+static void
+unseal(cJSON *p, void *cls)
+{
+	const char *v = aml_json_str(p, "value");
+	unsigned char *raw;
+	char *thumb, *text;
+	size_t n;
+	struct aml_jerr e;
+	cJSON *orig;
+
+	if (!v || !(raw = emu_unb64(v, strlen(v), 0, &n)))
+		return;
+	if (strncmp((char *)raw, SEAL, strlen(SEAL)) || !(thumb = strchr((char *)raw +
+	    strlen(SEAL), '\n')) || !(text = strchr(thumb + 1, '\n'))) {
+		free(raw);
+		return;
+	}
+	*text++ = '\0';
+	if ((orig = aml_json_parse(text, strlen(text), &e))) {
+		set_item(p, "value", orig);
+		set_str(p, "certificateThumbprint", thumb + 1);
+	}
+	free(raw);
+}
+
+/* ---- rendering ------------------------------------------------------ */
+
+/* The order of properties in a GET body (REC/CreateGetRemove). */
+static const char *const full_order[] = {
+	"payloadsInBlobStorage", "payloadsLocation", "provisioningState", "createdOn",
+	"modifiedOn", "title", "description", "swaggerLocation", "readOnly",
+	"realtimeConfiguration", "diagnostics", "storageAccount", "machineLearningWorkspace",
+	"assets", "input", "output", "packageType", "exampleRequest", "exposeSampleData",
+	"parameters", "package",
+};
+/* List items are sparse (REC/List). */
+static const char *const list_order[] = {
+	"payloadsInBlobStorage", "provisioningState", "createdOn", "modifiedOn", "title",
+	"description", "swaggerLocation", "readOnly", "realtimeConfiguration", "diagnostics",
+	"storageAccount", "machineLearningWorkspace", "packageType", "exposeSampleData",
+};
+/* What a PUT or PATCH may set; the rest is read-only or unknown, and the
+ * service's deserializer drops it. */
+static const char *const writable[] = {
+	"title", "description", "keys", "readOnly", "exposeSampleData",
+	"realtimeConfiguration", "diagnostics", "storageAccount", "machineLearningWorkspace",
+	"commitmentPlan", "input", "output", "exampleRequest", "assets", "parameters",
+	"payloadsInBlobStorage", "payloadsLocation", "packageType", "package",
+};
+
+static int
+in_list(const char *k, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(k, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static char *
+ws_id(cJSON *svc)
+{
+	return aml_xasprintf("/subscriptions/%s/resourceGroups/%s/providers/%s/%s",
+	    emu_id("subscriptionId"), aml_json_str(svc, "group"), WS_TYPE,
+	    aml_json_str(svc, "name"));
+}
+
+static cJSON *
+resource_head(cJSON *svc, int tags)
+{
+	cJSON *j = cJSON_CreateObject();
+	char *id = ws_id(svc);
+
+	cJSON_AddStringToObject(j, "id", id);
+	cJSON_AddStringToObject(j, "name", aml_json_str(svc, "name"));
+	cJSON_AddStringToObject(j, "type", WS_TYPE);
+	cJSON_AddStringToObject(j, "location", aml_json_str(svc, "location"));
+	if (tags)
+		cJSON_AddItemToObject(j, "tags",
+		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(svc, "tags"), 1));
+	free(id);
+	return j;
+}
+
+/* 2016-05-01-preview: parameters are strings (notes §7). */
+static void
+stringify(cJSON *p, void *cls)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "value");
+	char *text;
+
+	(void)cls;
+	text = cJSON_IsString(v) ? aml_xstrdup(v->valuestring) : v ? aml_json_print(v, 0) :
+	    aml_xstrdup("");
+	/* replace the object by its string, in place */
+	cJSON_DeleteItemFromObjectCaseSensitive(p, "value");
+	cJSON_DeleteItemFromObjectCaseSensitive(p, "certificateThumbprint");
+	p->type = cJSON_String;
+	p->valuestring = text;
+	cJSON_Delete(p->child);
+	p->child = NULL;
+}
+
+static cJSON *
+render(cJSON *svc, int list, const char *apiver, const char *region)
+{
+	cJSON *j = resource_head(svc, 1), *props = props_of(svc), *out, *v, *c;
+	const char *const *order = list ? list_order : full_order;
+	size_t n = list ? sizeof list_order / sizeof *list_order :
+	    sizeof full_order / sizeof *full_order;
+	int preview = strcmp(apiver, PREVIEW) == 0;
+
+	out = cJSON_AddObjectToObject(j, "properties");
+	for (size_t i = 0; i < n; i++) {
+		if (!(v = cJSON_GetObjectItemCaseSensitive(props, order[i])))
+			continue;
+		if (preview && strncmp(order[i], "payloads", 8) == 0)
+			continue;
+		if (strcmp(order[i], "storageAccount") == 0) {
+			c = cJSON_AddObjectToObject(out, "storageAccount");
+			if (aml_json_str(v, "name"))
+				cJSON_AddStringToObject(c, "name", aml_json_str(v, "name"));
+		} else if (strcmp(order[i], "package") == 0) {
+			static const char *const po[] = { "edges", "graphParameters", "nodes" };
+			cJSON *x;
+
+			c = cJSON_AddObjectToObject(out, "package");
+			for (size_t k = 0; k < 3; k++)
+				if ((x = cJSON_GetObjectItemCaseSensitive(v, po[k])))
+					cJSON_AddItemToObject(c, po[k], cJSON_Duplicate(x, 1));
+			cJSON_ArrayForEach(x, v)
+				if (!in_list(x->string, po, 3))
+					cJSON_AddItemToObject(c, x->string, cJSON_Duplicate(x, 1));
+		} else {
+			cJSON_AddItemToObject(out, order[i], cJSON_Duplicate(v, 1));
+		}
+	}
+	if (!list) {
+		if (preview) {
+			each_param(out, stringify, NULL);
+		} else {
+			struct sealctx sc = { aml_json_str(svc, "svcid"), region };
+
+			each_param(out, seal, &sc);
+		}
+	}
+	return j;
+}
+
+static cJSON *
+sparse(cJSON *svc, const char *apiver, int put)
+{
+	cJSON *j = resource_head(svc, 1), *p = cJSON_AddObjectToObject(j, "properties");
+
+	if (put && strcmp(apiver, PREVIEW))
+		cJSON_AddFalseToObject(p, "payloadsInBlobStorage");
+	cJSON_AddStringToObject(p, "provisioningState", "Provisioning");
+	return j;
+}
+
+/* ---- input ---------------------------------------------------------- */
+
+static void
+strip_nulls(cJSON *o)
+{
+	cJSON *c, *next;
+
+	for (c = o->child; c; c = next) {
+		next = c->next;
+		if (cJSON_IsNull(c) && cJSON_IsObject(o))
+			cJSON_Delete(cJSON_DetachItemViaPointer(o, c));
+		else if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			strip_nulls(c);
+	}
+}
+
+struct problems {
+	cJSON *details;
+};
+
+static void
+problem(struct problems *pb, const char *code, const char *target, const char *fmt, ...)
+    AML_PRINTF(4, 5);
+
+static void
+problem(struct problems *pb, const char *code, const char *target, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+	cJSON *o;
+
+	if (!pb->details)
+		pb->details = cJSON_CreateArray();
+	if (cJSON_GetArraySize(pb->details) >= 20)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		aml_die("out of memory");
+	va_end(ap);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "code", code);
+	cJSON_AddStringToObject(o, "message", m);
+	cJSON_AddStringToObject(o, "target", target);
+	cJSON_AddItemToArray(pb->details, o);
+	free(m);
+}
+
+static void
+want_type(struct problems *pb, cJSON *o, const char *k, int (*is)(const cJSON *),
+    const char *what, const char *path)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	char *t;
+
+	if (v && !is(v)) {
+		t = aml_xasprintf("%s.%s", path, k);
+		problem(pb, "InvalidPropertyValue", t, "'%s' must be %s.", t, what);
+		free(t);
+	}
+}
+
+static int
+is_bool(const cJSON *j)
+{
+	return cJSON_IsBool(j);
+}
+
+static int
+is_str(const cJSON *j)
+{
+	return cJSON_IsString(j);
+}
+
+static int
+is_obj(const cJSON *j)
+{
+	return cJSON_IsObject(j);
+}
+
+/* Structural checks of a definition's properties: what the resource
+ * provider's own model binding refused (types, the enum values it
+ * checks, required members, references between assets, nodes, inputs
+ * and outputs).  The JSON itself is already strict. */
+static void
+validate(struct problems *pb, cJSON *p, int preview)
+{
+	const char *pt = aml_json_str(p, "packageType");
+	cJSON *v, *a, *nodes, *e, *in, *out;
+	char *t;
+
+	if (!pt)
+		problem(pb, "MissingRequiredProperty", "properties.packageType",
+		    "The property 'packageType' is required: it must be 'Graph'.");
+	else if (strcmp(pt, "Graph"))
+		problem(pb, "InvalidPropertyValue", "properties.packageType",
+		    "Invalid value for packageType: '%s'. The only supported value is 'Graph'.", pt);
+	want_type(pb, p, "title", is_str, "a string", "properties");
+	want_type(pb, p, "description", is_str, "a string", "properties");
+	want_type(pb, p, "readOnly", is_bool, "true or false", "properties");
+	want_type(pb, p, "exposeSampleData", is_bool, "true or false", "properties");
+	want_type(pb, p, "payloadsInBlobStorage", is_bool, "true or false", "properties");
+	want_type(pb, p, "keys", is_obj, "an object", "properties");
+	want_type(pb, p, "storageAccount", is_obj, "an object", "properties");
+	want_type(pb, p, "assets", is_obj, "an object", "properties");
+	want_type(pb, p, "parameters", is_obj, "an object", "properties");
+	want_type(pb, p, "input", is_obj, "an object", "properties");
+	want_type(pb, p, "output", is_obj, "an object", "properties");
+	want_type(pb, p, "package", is_obj, "an object", "properties");
+	want_type(pb, p, "exampleRequest", is_obj, "an object", "properties");
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "realtimeConfiguration"))) {
+		cJSON *m = cJSON_GetObjectItemCaseSensitive(v, "maxConcurrentCalls");
+
+		if (!cJSON_IsObject(v) || (m && (!cJSON_IsNumber(m) || m->valuedouble < 4 ||
+		    m->valuedouble > 200 || m->valuedouble != (double)(long)m->valuedouble)))
+			problem(pb, "InvalidPropertyValue",
+			    "properties.realtimeConfiguration.maxConcurrentCalls",
+			    "maxConcurrentCalls must be an integer from 4 to 200.");
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "diagnostics"))) {
+		const char *l = aml_json_str(v, "level");
+
+		if (!l || (strcmp(l, "None") && strcmp(l, "Error") && strcmp(l, "All")))
+			problem(pb, "InvalidPropertyValue", "properties.diagnostics.level",
+			    "diagnostics.level is required and must be None, Error or All.");
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "machineLearningWorkspace")) &&
+	    !aml_json_str(v, "id"))
+		problem(pb, "MissingRequiredProperty", "properties.machineLearningWorkspace.id",
+		    "machineLearningWorkspace.id is required.");
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "commitmentPlan")) && !aml_json_str(v, "id"))
+		problem(pb, "MissingRequiredProperty", "properties.commitmentPlan.id",
+		    "commitmentPlan.id is required.");
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p, "assets")) {
+		const char *type = aml_json_str(a, "type");
+		cJSON *li = cJSON_GetObjectItemCaseSensitive(a, "locationInfo");
+
+		t = aml_xasprintf("properties.assets.%s", a->string);
+		if (!cJSON_IsObject(a))
+			problem(pb, "InvalidPropertyValue", t, "An asset must be an object.");
+		else if (!aml_json_str(a, "name"))
+			problem(pb, "MissingRequiredProperty", t, "Asset '%s' has no name.", a->string);
+		else if (!type || (strcmp(type, "Module") && strcmp(type, "Resource")))
+			problem(pb, "InvalidPropertyValue", t, "Asset '%s': type must be Module or "
+			    "Resource.", a->string);
+		else if (!aml_json_str(li, "uri"))
+			problem(pb, "MissingRequiredProperty", t, "Asset '%s' has no "
+			    "locationInfo.uri.", a->string);
+		free(t);
+	}
+	in = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "input"),
+	    "properties");
+	out = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "output"),
+	    "properties");
+	nodes = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "package"),
+	    "nodes");
+	cJSON_ArrayForEach(a, nodes) {
+		const char *as = aml_json_str(a, "assetId"), *ii = aml_json_str(a, "inputId");
+		const char *oi = aml_json_str(a, "outputId");
+
+		t = aml_xasprintf("properties.package.nodes.%s", a->string);
+		if (!!as + !!ii + !!oi != 1)
+			problem(pb, "InvalidPropertyValue", t, "Node '%s' must have exactly one of "
+			    "assetId, inputId, outputId.", a->string);
+		else if (as && !cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(p, "assets"), as))
+			problem(pb, "InvalidReference", t, "Node '%s' refers to asset '%s', which "
+			    "does not exist.", a->string, as);
+		else if (ii && !cJSON_GetObjectItemCaseSensitive(in, ii))
+			problem(pb, "InvalidReference", t, "Node '%s' refers to input '%s', which "
+			    "does not exist.", a->string, ii);
+		else if (oi && !cJSON_GetObjectItemCaseSensitive(out, oi))
+			problem(pb, "InvalidReference", t, "Node '%s' refers to output '%s', which "
+			    "does not exist.", a->string, oi);
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(a, "parameters"))
+			if (preview ? !cJSON_IsString(e) : !cJSON_IsObject(e))
+				problem(pb, "InvalidPropertyValue", t, "Parameter '%s' of node '%s' "
+				    "must be %s.", e->string, a->string,
+				    preview ? "a string" : "an object with value and certificateThumbprint");
+		free(t);
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(p, "package"), "edges")) {
+		const char *s = aml_json_str(e, "sourceNodeId"), *d = aml_json_str(e, "targetNodeId");
+
+		if (!s || !d || !cJSON_GetObjectItemCaseSensitive(nodes, s) ||
+		    !cJSON_GetObjectItemCaseSensitive(nodes, d))
+			problem(pb, "InvalidReference", "properties.package.edges",
+			    "An edge refers to a node that does not exist (%s -> %s).",
+			    s ? s : "?", d ? d : "?");
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "parameters"))
+		if (preview ? !cJSON_IsString(e) : !cJSON_IsObject(e))
+			problem(pb, "InvalidPropertyValue", "properties.parameters", "Parameter '%s' "
+			    "must be %s.", e->string, preview ? "a string" :
+			    "an object with value and certificateThumbprint");
+}
+
+/* 2016-05-01-preview sends parameters as strings; they are kept in the
+ * 2017-01-01 shape. */
+static void
+objectify(cJSON *parent)
+{
+	cJSON *c;
+
+	cJSON_ArrayForEach(c, parent) {
+		if (cJSON_IsString(c)) {
+			char *s = c->valuestring;
+			cJSON *v = cJSON_CreateString(s);
+
+			free(s);
+			c->valuestring = NULL;
+			c->type = cJSON_Object;
+			cJSON_AddItemToObject(c, "value", v);
+			cJSON_AddStringToObject(c, "certificateThumbprint", "");
+		}
+	}
+}
+
+static void
+to_stable(cJSON *p)
+{
+	cJSON *n;
+
+	objectify(cJSON_GetObjectItemCaseSensitive(p, "parameters"));
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(p, "package"), "nodes"))
+		objectify(cJSON_GetObjectItemCaseSensitive(n, "parameters"));
+}
+
+/* Only what may be written, nulls left out (they mean "not given"). */
+static cJSON *
+writable_props(cJSON *in)
+{
+	cJSON *p = cJSON_CreateObject(), *c;
+
+	cJSON_ArrayForEach(c, in)
+		if (in_list(c->string, writable, sizeof writable / sizeof *writable) &&
+		    !cJSON_IsNull(c))
+			cJSON_AddItemToObject(p, c->string, cJSON_Duplicate(c, 1));
+	strip_nulls(p);
+	return p;
+}
+
+static void
+merge(cJSON *dst, cJSON *src)
+{
+	cJSON *c, *d;
+
+	cJSON_ArrayForEach(c, src) {
+		d = cJSON_GetObjectItemCaseSensitive(dst, c->string);
+		if (d && cJSON_IsObject(d) && cJSON_IsObject(c))
+			merge(d, c);
+		else
+			set_item(dst, c->string, cJSON_Duplicate(c, 1));
+	}
+}
+
+/* ---- subscriptions, groups, provider -------------------------------- */
+
+static cJSON *
+subscription(void)
+{
+	cJSON *s = cJSON_CreateObject(), *p;
+	char *id = aml_xasprintf("/subscriptions/%s", emu_id("subscriptionId"));
+
+	cJSON_AddStringToObject(s, "id", id);
+	cJSON_AddStringToObject(s, "authorizationSource", "RoleBased");
+	cJSON_AddArrayToObject(s, "managedByTenants");
+	cJSON_AddStringToObject(s, "subscriptionId", emu_id("subscriptionId"));
+	cJSON_AddStringToObject(s, "tenantId", emu_id("tenantId"));
+	cJSON_AddStringToObject(s, "displayName", emu_id("subscriptionName"));
+	cJSON_AddStringToObject(s, "state", "Enabled");
+	p = cJSON_AddObjectToObject(s, "subscriptionPolicies");
+	cJSON_AddStringToObject(p, "locationPlacementId", "Public_2014-09-01");
+	cJSON_AddStringToObject(p, "quotaId", "PayAsYouGo_2014-09-01");
+	cJSON_AddStringToObject(p, "spendingLimit", "Off");
+	free(id);
+	return s;
+}
+
+static void
+subs_list(struct emu_req *r)
+{
+	cJSON *j, *v, *c;
+
+	if (emu_arm_begin(r, EMU_API_RESOURCES, 0, NULL) < 0)
+		return;
+	j = cJSON_CreateObject();
+	v = cJSON_AddArrayToObject(j, "value");
+	cJSON_AddItemToArray(v, subscription());
+	c = cJSON_AddObjectToObject(j, "count");
+	cJSON_AddStringToObject(c, "type", "Total");
+	cJSON_AddNumberToObject(c, "value", 1);
+	emu_answer_json(r, 200, j);
+	cJSON_Delete(j);
+}
+
+static void
+sub_get(struct emu_req *r)
+{
+	cJSON *j;
+
+	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0)
+		return;
+	j = subscription();
+	emu_answer_json(r, 200, j);
+	cJSON_Delete(j);
+}
+
+static cJSON *
+group_json(cJSON *g)
+{
+	cJSON *j = cJSON_CreateObject(), *p;
+	char *id = aml_xasprintf("/subscriptions/%s/resourceGroups/%s",
+	    emu_id("subscriptionId"), aml_json_str(g, "name"));
+
+	cJSON_AddStringToObject(j, "id", id);
+	cJSON_AddStringToObject(j, "name", aml_json_str(g, "name"));
+	cJSON_AddStringToObject(j, "type", "Microsoft.Resources/resourceGroups");
+	cJSON_AddStringToObject(j, "location", aml_json_str(g, "location"));
+	p = cJSON_AddObjectToObject(j, "properties");
+	cJSON_AddStringToObject(p, "provisioningState", "Succeeded");
+	free(id);
+	return j;
+}
+
+static void
+groups_list(struct emu_req *r)
+{
+	cJSON *j, *v, *g;
+
+	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0)
+		return;
+	j = cJSON_CreateObject();
+	v = cJSON_AddArrayToObject(j, "value");
+	emu_lock();
+	cJSON_ArrayForEach(g, groups())
+		cJSON_AddItemToArray(v, group_json(g));
+	emu_unlock();
+	emu_answer_json(r, 200, j);
+	cJSON_Delete(j);
+}
+
+static void
+group_read(struct emu_req *r)
+{
+	cJSON *g, *j;
+
+	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0)
+		return;
+	emu_lock();
+	if (!group_missing(r, r->seg[1])) {
+		g = group_get(r->seg[1]);
+		j = group_json(g);
+		emu_answer_json(r, 200, j);
+		cJSON_Delete(j);
+	}
+	emu_unlock();
+}
+
+static cJSON *
+parse_body(struct emu_req *r)
+{
+	struct aml_jerr e;
+	cJSON *j;
+	char *m;
+
+	if (!r->bodylen) {
+		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
+		    "could not be deserialized: 'The request body is empty.'.");
+		return NULL;
+	}
+	if (!(j = aml_json_parse(r->body, r->bodylen, &e))) {
+		m = aml_xasprintf("The request content was invalid and could not be deserialized: "
+		    "'%s. Path '', line %lu, position %lu.'.", e.msg, e.line, e.col);
+		arm_error(r, 400, "InvalidRequestContent", m);
+		free(m);
+		return NULL;
+	}
+	if (!cJSON_IsObject(j)) {
+		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
+		    "could not be deserialized: 'The request body must be a JSON object.'.");
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+static void
+group_put(struct emu_req *r)
+{
+	cJSON *b, *g;
+	const char *loc;
+	char *k;
+	int created;
+
+	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0 || !(b = parse_body(r)))
+		return;
+	if (!(loc = aml_json_str(b, "location"))) {
+		arm_error(r, 400, "LocationRequired", "The location property is required for "
+		    "this definition.");
+		cJSON_Delete(b);
+		return;
+	}
+	emu_lock();
+	created = !(g = group_get(r->seg[1]));
+	if (created) {
+		k = lowdup(r->seg[1]);
+		g = cJSON_AddObjectToObject(groups(), k);
+		free(k);
+		cJSON_AddStringToObject(g, "name", r->seg[1]);
+		cJSON_AddStringToObject(g, "location", loc);
+		emu_changed();
+	}
+	cJSON_Delete(b);
+	b = group_json(g);
+	emu_unlock();
+	emu_answer_json(r, created ? 201 : 200, b);
+	cJSON_Delete(b);
+}
+
+static void
+provider(struct emu_req *r)
+{
+	static const char *const types[] = {
+		"webServices", "operations", "locations/operations", "locations/operationsStatus",
+		"commitmentPlans", "workspaces",
+	};
+	cJSON *j, *rt, *t, *l, *v;
+	char *id;
+
+	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0)
+		return;
+	j = cJSON_CreateObject();
+	id = aml_xasprintf("/subscriptions/%s/providers/Microsoft.MachineLearning",
+	    emu_id("subscriptionId"));
+	cJSON_AddStringToObject(j, "id", id);
+	free(id);
+	cJSON_AddStringToObject(j, "namespace", "Microsoft.MachineLearning");
+	rt = cJSON_AddArrayToObject(j, "resourceTypes");
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+		t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "resourceType", types[i]);
+		l = cJSON_AddArrayToObject(t, "locations");
+		if (i != 1)
+			for (size_t k = 0; k < NREGIONS; k++)
+				cJSON_AddItemToArray(l, cJSON_CreateString(regions[k][1]));
+		v = cJSON_AddArrayToObject(t, "apiVersions");
+		cJSON_AddItemToArray(v, cJSON_CreateString(STABLE));
+		if (i != 1)
+			cJSON_AddItemToArray(v, cJSON_CreateString(PREVIEW));
+		cJSON_AddItemToArray(rt, t);
+	}
+	cJSON_AddStringToObject(j, "registrationState", "Registered");
+	emu_answer_json(r, 200, j);
+	cJSON_Delete(j);
+}
+
+static void
+operations(struct emu_req *r)
+{
+	static const char *const ops[][3] = {
+		{ "Microsoft.MachineLearning/webServices/read", "Read any Machine Learning Web Service",
+		    "Reads any Machine Learning Web Service" },
+		{ "Microsoft.MachineLearning/webServices/write", "Create or update any Machine "
+		    "Learning Web Service", "Creates or updates any Machine Learning Web Service" },
+		{ "Microsoft.MachineLearning/webServices/delete", "Delete any Machine Learning Web "
+		    "Service", "Deletes any Machine Learning Web Service" },
+		{ "Microsoft.MachineLearning/webServices/listkeys/read", "List keys of any Machine "
+		    "Learning Web Service", "Lists the keys of any Machine Learning Web Service" },
+		{ "Microsoft.MachineLearning/locations/operationsstatus/read", "Get Operations Status",
+		    "Gets the status of a long running operation" },
+	};
+	cJSON *j, *v, *o, *d;
+
+	if (emu_arm_begin(r, EMU_API_ML2017, 0, NULL) < 0)
+		return;
+	j = cJSON_CreateObject();
+	v = cJSON_AddArrayToObject(j, "value");
+	for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", ops[i][0]);
+		d = cJSON_AddObjectToObject(o, "display");
+		cJSON_AddStringToObject(d, "provider", "Microsoft Machine Learning");
+		cJSON_AddStringToObject(d, "resource", strstr(ops[i][0], "locations") ?
+		    "Operations Status" : "Machine Learning Web Service");
+		cJSON_AddStringToObject(d, "operation", ops[i][1]);
+		cJSON_AddStringToObject(d, "description", ops[i][2]);
+		cJSON_AddItemToArray(v, o);
+	}
+	emu_answer_pretty(r, 200, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+}
+
+/* ---- web services --------------------------------------------------- */
+
+/* seg: subscription, group, name */
+static cJSON *
+ws_find(struct emu_req *r)
+{
+	char *k = ws_key(r->seg[1], r->seg[2]);
+	cJSON *s = cJSON_GetObjectItemCaseSensitive(services(), k);
+
+	free(k);
+	return s;
+}
+
+static void
+ws_not_found(struct emu_req *r)
+{
+	char *m = aml_xasprintf("No Web Service could be found with the provided name: %s.",
+	    r->seg[2]);
+
+	emu_arm_rp_error(r, 404, "NotFound", "The specified resource was not found.",
+	    "WebServiceNotFound", m);
+	free(m);
+}
+
+/* The common start of webServices calls: ARM checks, then the group,
+ * then (when must) the service.  Takes the lock; on error releases it
+ * and returns NULL with *svc unset. */
+static int
+ws_begin(struct emu_req *r, char **apiver, cJSON **svc, int must)
+{
+	if (emu_arm_begin(r, EMU_API_ML, 1, apiver) < 0)
+		return -1;
+	emu_lock();
+	emu_lro_settle();
+	if (group_missing(r, r->seg[1]))
+		goto fail;
+	*svc = ws_find(r);
+	if (must && !*svc) {
+		ws_not_found(r);
+		goto fail;
+	}
+	return 0;
+fail:
+	emu_unlock();
+	free(*apiver);
+	*apiver = NULL;
+	return -1;
+}
+
+static void
+ws_get(struct emu_req *r)
+{
+	char *apiver = NULL, *region = NULL, *m;
+	const char *rn, *own;
+	cJSON *svc = NULL, *j, *rl, *e;
+	int found = 0;
+
+	if (ws_begin(r, &apiver, &svc, 1) < 0)
+		return;
+	own = region_name(aml_json_str(svc, "location"));
+	region = strcmp(apiver, PREVIEW) ? emu_query(r, "region") : NULL;
+	rn = region && *region ? region_name(region) : NULL;
+	if (region && *region && (!rn || strcmp(rn, own))) {
+		rl = cJSON_GetObjectItemCaseSensitive(svc, "regions");
+		cJSON_ArrayForEach(e, rl)
+			found |= rn && cJSON_IsString(e) && strcmp(e->valuestring, rn) == 0;
+		if (!found) {
+			m = aml_xasprintf("Web Service Definition for region %s was not found. Please "
+			    "use the same URL making a POST call and wait for it succeeded, then try "
+			    "GET again.", region);
+			emu_arm_rp_error(r, 404, "NotFound", "The specified resource was not found.",
+			    "PerRegionPayloadNotFound", m);
+			free(m);
+			goto out;
+		}
+	}
+	j = render(svc, 0, apiver, rn ? rn : own);
+	emu_answer_pretty(r, 200, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+out:
+	emu_unlock();
+	free(region);
+	free(apiver);
+}
+
+static void
+ws_keys(struct emu_req *r)
+{
+	char *apiver = NULL;
+	cJSON *svc = NULL, *k, *j;
+
+	if (ws_begin(r, &apiver, &svc, 1) < 0)
+		return;
+	k = cJSON_GetObjectItemCaseSensitive(props_of(svc), "keys");
+	j = cJSON_CreateObject();
+	if (aml_json_str(k, "primary"))
+		cJSON_AddStringToObject(j, "primary", aml_json_str(k, "primary"));
+	if (aml_json_str(k, "secondary"))
+		cJSON_AddStringToObject(j, "secondary", aml_json_str(k, "secondary"));
+	emu_answer_pretty(r, 200, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+	emu_unlock();
+	free(apiver);
+}
+
+static int
+busy(struct emu_req *r, cJSON *svc)
+{
+	char *key = ws_key(aml_json_str(svc, "group"), aml_json_str(svc, "name")), *m;
+
+	if (!emu_lro_busy(key)) {
+		free(key);
+		return 0;
+	}
+	free(key);
+	m = aml_xasprintf("Another operation is in progress on Web Service %s. Wait for it to "
+	    "finish, then try again.", aml_json_str(svc, "name"));
+	emu_arm_rp_error(r, 409, "Conflict", "The request conflicts with the current state of "
+	    "the resource.", "AnotherOperationInProgress", m);
+	free(m);
+	return 1;
+}
+
+static int
+read_only(struct emu_req *r, cJSON *svc)
+{
+	char *m;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(props_of(svc), "readOnly")))
+		return 0;
+	m = aml_xasprintf("Web Service %s is read-only: it can no longer be updated or "
+	    "patched, only removed.", aml_json_str(svc, "name"));
+	emu_arm_rp_error(r, 400, "BadRequest", "The request is invalid.", "ReadOnlyWebService", m);
+	free(m);
+	return 1;
+}
+
+static int
+invalid(struct emu_req *r, struct problems *pb)
+{
+	cJSON *j, *e;
+
+	if (!pb->details)
+		return 0;
+	j = cJSON_CreateObject();
+	e = cJSON_AddObjectToObject(j, "error");
+	cJSON_AddStringToObject(e, "code", "BadRequest");
+	cJSON_AddStringToObject(e, "message", "The web service definition is invalid.");
+	cJSON_AddItemToObject(e, "details", pb->details);
+	pb->details = NULL;
+	emu_answer_pretty(r, 400, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+	return 1;
+}
+
+static int
+bad_name(struct emu_req *r, const char *n)
+{
+	size_t len = strlen(n);
+	char *m;
+
+	if (len >= 1 && len <= 260 && !strpbrk(n, "<>*%&:?+/\\") && n[len - 1] != ' ') {
+		int ctl = 0;
+
+		for (const char *p = n; *p; p++)
+			ctl |= (unsigned char)*p < 32 || *p == 127;
+		if (!ctl)
+			return 0;
+	}
+	m = aml_xasprintf("Resource name %s is invalid. The name can be up to 260 characters in "
+	    "length and cannot contain '<', '>', '*', '%%', '&', ':', '\\', '?', '+', '/' or "
+	    "control characters, and cannot end with a space.", n);
+	arm_error(r, 400, "InvalidResourceName", m);
+	free(m);
+	return 1;
+}
+
+static char *
+random_key(void)
+{
+	return emu_random_b64(64);	/* 88 characters, as the service's keys */
+}
+
+static void
+fill_keys(cJSON *p, cJSON *old)
+{
+	cJSON *k = cJSON_GetObjectItemCaseSensitive(p, "keys"), *ok;
+	char *s;
+
+	if (!cJSON_IsObject(k)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "keys");
+		k = cJSON_AddObjectToObject(p, "keys");
+	}
+	ok = old ? cJSON_GetObjectItemCaseSensitive(old, "keys") : NULL;
+	if (!aml_json_str(k, "primary")) {
+		s = ok && aml_json_str(ok, "primary") ? aml_xstrdup(aml_json_str(ok, "primary")) :
+		    random_key();
+		set_str(k, "primary", s);
+		free(s);
+	}
+	if (!aml_json_str(k, "secondary")) {
+		s = ok && aml_json_str(ok, "secondary") ? aml_xstrdup(aml_json_str(ok, "secondary")) :
+		    random_key();
+		set_str(k, "secondary", s);
+		free(s);
+	}
+}
+
+static const char *
+lro_outcome(struct emu_req *r, struct emu_fault **f)
+{
+	*f = emu_fault_take(r->method, r->path, EMU_TAKE_LRO);
+	return *f ? (*f)->lro : NULL;
+}
+
+static void
+start_op(struct emu_req *r, cJSON *svc, const char *kind, const char *apiver,
+    cJSON *payload, int location)
+{
+	struct emu_fault *f;
+	const char *outcome = lro_outcome(r, &f);
+	char *key = ws_key(aml_json_str(svc, "group"), aml_json_str(svc, "name"));
+	cJSON *props = props_of(svc), *op;
+	const char *ps = aml_json_str(props, "provisioningState");
+
+	op = emu_lro_start(kind, key, region_name(aml_json_str(svc, "location")), outcome,
+	    f ? f->code : NULL, f ? f->message : NULL);
+	cJSON_AddStringToObject(op, "prevState", ps ? ps : "Succeeded");
+	if (payload)
+		cJSON_AddItemToObject(op, "payload", payload);
+	if (strcmp(kind, "DELETE"))
+		set_str(props, "provisioningState", "Provisioning");
+	emu_lro_headers(r, op, apiver, location);
+	emu_fault_free(f);
+	free(key);
+}
+
+static cJSON *
+new_service(const char *group, const char *name, const char *location)
+{
+	cJSON *svc = cJSON_CreateObject();
+	unsigned char id[16];
+	char hex[33], *key = ws_key(group, name);
+
+	emu_random(id, sizeof id);
+	emu_hex(hex, id, sizeof id, 0);
+	cJSON_AddStringToObject(svc, "group", group);
+	cJSON_AddStringToObject(svc, "name", name);
+	cJSON_AddStringToObject(svc, "svcid", hex);
+	cJSON_AddStringToObject(svc, "location", location);
+	cJSON_AddItemToObject(services(), key, svc);
+	free(key);
+	return svc;
+}
+
+static void
+set_computed(cJSON *svc, cJSON *p, const char *created, const char *modified)
+{
+	char *sw, sub[40];
+	size_t k = 0;
+
+	for (const char *s = emu_id("subscriptionId"); *s && k < sizeof sub - 1; s++)
+		if (*s != '-')
+			sub[k++] = *s;
+	sub[k] = '\0';
+	sw = aml_xasprintf("%s/subscriptions/%s/services/%s/swagger.json", emu_base, sub,
+	    aml_json_str(svc, "svcid"));
+	if (created)
+		set_str(p, "createdOn", created);
+	if (modified)
+		set_str(p, "modifiedOn", modified);
+	set_str(p, "swaggerLocation", sw);
+	if (!cJSON_GetObjectItemCaseSensitive(p, "payloadsInBlobStorage"))
+		cJSON_AddFalseToObject(p, "payloadsInBlobStorage");
+	if (!cJSON_GetObjectItemCaseSensitive(p, "readOnly"))
+		cJSON_AddFalseToObject(p, "readOnly");
+	if (!cJSON_GetObjectItemCaseSensitive(p, "exposeSampleData"))
+		cJSON_AddTrueToObject(p, "exposeSampleData");
+	free(sw);
+}
+
+/* Put the computed members where GET shows them first. */
+static void
+order_props(cJSON *p)
+{
+	static const char *const first[] = {
+		"payloadsInBlobStorage", "provisioningState", "createdOn", "modifiedOn",
+	};
+
+	for (size_t i = sizeof first / sizeof *first; i-- > 0;) {
+		cJSON *c = cJSON_DetachItemFromObjectCaseSensitive(p, first[i]);
+
+		if (c)
+			cJSON_InsertItemInArray(p, 0, c);
+	}
+}
+
+static void
+ws_put(struct emu_req *r)
+{
+	char *apiver = NULL;
+	cJSON *svc = NULL, *b = NULL, *in, *p, *payload, *tags, *j;
+	const char *loc, *disp;
+	struct problems pb = { NULL };
+	int preview, created;
+	char *m;
+
+	if (ws_begin(r, &apiver, &svc, 0) < 0)
+		return;
+	preview = strcmp(apiver, PREVIEW) == 0;
+	if (bad_name(r, r->seg[2]) || !(b = parse_body(r)))
+		goto out;
+	if (!(loc = aml_json_str(b, "location"))) {
+		arm_error(r, 400, "LocationRequired", "The location property is required for "
+		    "this definition.");
+		goto out;
+	}
+	if (!(disp = region_display(loc))) {
+		struct aml_wbuf w;
+
+		aml_wbuf_init(&w, -1);
+		aml_wprintf(&w, "The provided location '%s' is not available for resource type "
+		    "'%s'. List of available regions for the resource type is '", loc, WS_TYPE);
+		for (size_t i = 0; i < NREGIONS; i++)
+			aml_wprintf(&w, "%s%s", i ? "," : "", regions[i][0]);
+		aml_wputs(&w, "'.");
+		m = aml_wbuf_take(&w);
+		arm_error(r, 400, "LocationNotAvailableForResourceType", m);
+		free(m);
+		goto out;
+	}
+	tags = cJSON_GetObjectItemCaseSensitive(b, "tags");
+	if (tags && !cJSON_IsNull(tags) && !cJSON_IsObject(tags)) {
+		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
+		    "could not be deserialized: 'tags must be an object.'.");
+		goto out;
+	}
+	in = cJSON_GetObjectItemCaseSensitive(b, "properties");
+	if (!cJSON_IsObject(in)) {
+		problem(&pb, "MissingRequiredProperty", "properties",
+		    "The property 'properties' is required.");
+		invalid(r, &pb);
+		goto out;
+	}
+	if (svc && (read_only(r, svc) || busy(r, svc)))
+		goto out;
+	p = writable_props(in);
+	validate(&pb, p, preview);
+	if (invalid(r, &pb)) {
+		cJSON_Delete(p);
+		goto out;
+	}
+	if (preview)
+		to_stable(p);
+	each_param(p, unseal, NULL);
+	fill_keys(p, NULL);
+	tags = cJSON_IsObject(tags) ? cJSON_Duplicate(tags, 1) : cJSON_CreateObject();
+	created = !svc;
+	if (created) {
+		char t[48];
+
+		svc = new_service(r->seg[1], r->seg[2], disp);
+		cJSON_AddItemToObject(svc, "tags", tags);
+		cJSON_AddItemToObject(svc, "properties", p);
+		cJSON_AddTrueToObject(svc, "creating");
+		timestamp(t, sizeof t);
+		set_computed(svc, p, t, t);
+		set_str(p, "provisioningState", "Provisioning");
+		order_props(p);
+		start_op(r, svc, "PUT", apiver, NULL, 0);
+	} else {
+		/* commitmentPlan is set at creation and never changes (SPEC). */
+		cJSON *cp = cJSON_GetObjectItemCaseSensitive(props_of(svc), "commitmentPlan");
+
+		if (cp)
+			set_item(p, "commitmentPlan", cJSON_Duplicate(cp, 1));
+		payload = cJSON_CreateObject();
+		cJSON_AddStringToObject(payload, "location", disp);
+		cJSON_AddItemToObject(payload, "tags", tags);
+		cJSON_AddItemToObject(payload, "properties", p);
+		start_op(r, svc, "PUT", apiver, payload, 0);
+	}
+	emu_changed();
+	j = sparse(svc, apiver, 1);
+	if (!created) {
+		set_item(j, "location", cJSON_CreateString(disp));
+		set_item(j, "tags", cJSON_Duplicate(tags, 1));
+	}
+	emu_answer_pretty(r, created ? 201 : 200, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+out:
+	emu_unlock();
+	cJSON_Delete(b);
+	free(apiver);
+}
+
+static void
+ws_patch(struct emu_req *r)
+{
+	char *apiver = NULL;
+	cJSON *svc = NULL, *b = NULL, *in, *p, *patch, *payload, *tags, *j;
+	struct problems pb = { NULL };
+	int preview;
+
+	if (ws_begin(r, &apiver, &svc, 1) < 0)
+		return;
+	preview = strcmp(apiver, PREVIEW) == 0;
+	if (!(b = parse_body(r)))
+		goto out;
+	tags = cJSON_GetObjectItemCaseSensitive(b, "tags");
+	if (tags && !cJSON_IsNull(tags) && !cJSON_IsObject(tags)) {
+		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
+		    "could not be deserialized: 'tags must be an object.'.");
+		goto out;
+	}
+	in = cJSON_GetObjectItemCaseSensitive(b, "properties");
+	if (in && !cJSON_IsNull(in) && !cJSON_IsObject(in)) {
+		problem(&pb, "InvalidPropertyValue", "properties", "'properties' must be an object.");
+		invalid(r, &pb);
+		goto out;
+	}
+	/* packageType is the discriminator: required in every properties. */
+	if (cJSON_IsObject(in) && !aml_json_str(in, "packageType")) {
+		problem(&pb, "MissingRequiredProperty", "properties.packageType",
+		    "The property 'packageType' is required: it must be 'Graph'.");
+		invalid(r, &pb);
+		goto out;
+	}
+	if (read_only(r, svc) || busy(r, svc))
+		goto out;
+	patch = cJSON_IsObject(in) ? writable_props(in) : cJSON_CreateObject();
+	cJSON_DeleteItemFromObjectCaseSensitive(patch, "commitmentPlan");
+	if (preview)
+		to_stable(patch);
+	each_param(patch, unseal, NULL);
+	p = cJSON_Duplicate(props_of(svc), 1);
+	merge(p, patch);
+	cJSON_Delete(patch);
+	validate(&pb, p, 0);
+	if (invalid(r, &pb)) {
+		cJSON_Delete(p);
+		goto out;
+	}
+	payload = cJSON_CreateObject();
+	cJSON_AddStringToObject(payload, "location", aml_json_str(svc, "location"));
+	cJSON_AddItemToObject(payload, "tags", cJSON_IsObject(tags) ? cJSON_Duplicate(tags, 1) :
+	    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(svc, "tags"), 1));
+	cJSON_AddItemToObject(payload, "properties", p);
+	start_op(r, svc, "PATCH", apiver, payload, 0);
+	emu_changed();
+	/* REC/Update: the sparse body has no payloadsInBlobStorage. */
+	j = sparse(svc, apiver, 0);
+	emu_answer_pretty(r, 200, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+out:
+	emu_unlock();
+	cJSON_Delete(b);
+	free(apiver);
+}
+
+static void
+ws_delete(struct emu_req *r)
+{
+	char *apiver = NULL;
+	cJSON *svc = NULL, *ghost = NULL;
+
+	if (ws_begin(r, &apiver, &svc, 0) < 0)
+		return;
+	if (svc && busy(r, svc))
+		goto out;
+	/* 202 "even if the service did not exist" (SPEC), with an operation
+	 * that succeeds having done nothing. */
+	if (!svc) {
+		ghost = cJSON_CreateObject();
+		cJSON_AddStringToObject(ghost, "group", r->seg[1]);
+		cJSON_AddStringToObject(ghost, "name", r->seg[2]);
+		cJSON_AddStringToObject(ghost, "location", "South Central US");
+		cJSON_AddObjectToObject(ghost, "properties");
+		svc = ghost;
+	}
+	start_op(r, svc, "DELETE", apiver, NULL, 1);
+	emu_changed();
+	emu_answer(r, 202, NULL, NULL, 0);
+	emu_arm_headers(r);
+out:
+	emu_unlock();
+	cJSON_Delete(ghost);
+	free(apiver);
+}
+
+static void
+ws_region(struct emu_req *r)
+{
+	char *apiver = NULL, *region = NULL, *m;
+	const char *rn;
+	cJSON *svc = NULL, *payload, *j, *p;
+
+	if (ws_begin(r, &apiver, &svc, 1) < 0)
+		return;
+	if (strcmp(apiver, PREVIEW) == 0) {
+		m = aml_xasprintf("The api-version '%s' does not support CreateRegionalBlob; use "
+		    "'%s'.", PREVIEW, STABLE);
+		arm_error(r, 400, "UnsupportedApiVersion", m);
+		free(m);
+		goto out;
+	}
+	region = emu_query(r, "region");
+	if (!region || !*region) {
+		emu_arm_rp_error(r, 400, "BadRequest", "The request is invalid.",
+		    "MissingRequiredParameter", "The query parameter 'region' is required.");
+		goto out;
+	}
+	if (!(rn = region_name(region))) {
+		m = aml_xasprintf("Region '%s' is not a region the web service can run in.", region);
+		emu_arm_rp_error(r, 400, "BadRequest", "The request is invalid.", "InvalidRegion", m);
+		free(m);
+		goto out;
+	}
+	if (busy(r, svc))
+		goto out;
+	payload = cJSON_CreateString(rn);
+	start_op(r, svc, "REGION", apiver, payload, 0);
+	emu_changed();
+	/* REC/Regional: id is the bare name, no tags. */
+	j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "id", aml_json_str(svc, "name"));
+	cJSON_AddStringToObject(j, "name", aml_json_str(svc, "name"));
+	cJSON_AddStringToObject(j, "type", WS_TYPE);
+	cJSON_AddStringToObject(j, "location", aml_json_str(svc, "location"));
+	p = cJSON_AddObjectToObject(j, "properties");
+	cJSON_AddFalseToObject(p, "payloadsInBlobStorage");
+	cJSON_AddStringToObject(p, "provisioningState", "Provisioning");
+	emu_answer_pretty(r, 202, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+out:
+	emu_unlock();
+	free(region);
+	free(apiver);
+}
+
+/* ---- lists ---------------------------------------------------------- */
+
+/* $skiptoken: opaque, standard base64 that always holds '+' and '/', so
+ * a client that does not encode it breaks here as it would there. */
+static char *
+skiptoken(long offset)
+{
+	unsigned char b[64] = { 0xfb, 0xef, 0xbe, 0xff, 0xff, 0xff };
+	int n = snprintf((char *)b + 6, sizeof b - 6, "emu:%ld", offset);
+
+	return emu_b64(b, (size_t)n + 6, 0);
+}
+
+static long
+skipoffset(const char *tok)
+{
+	size_t n;
+	unsigned char *b = emu_unb64(tok, strlen(tok), 0, &n);
+	long off = -1;
+	char *end;
+
+	if (b && n > 10 && memcmp(b, "\xfb\xef\xbe\xff\xff\xff" "emu:", 10) == 0) {
+		off = strtol((char *)b + 10, &end, 10);
+		if (*end || off < 0)
+			off = -1;
+	}
+	free(b);
+	return off;
+}
+
+static void
+pct_lower(struct aml_wbuf *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			aml_wputc(w, (char)c);
+		} else {
+			aml_wputc(w, '%');
+			aml_wputc(w, hex[c >> 4]);
+			aml_wputc(w, hex[c & 15]);
+		}
+	}
+}
+
+static void
+list(struct emu_req *r, const char *group)
+{
+	char *apiver = NULL, *tok = NULL, *gk = NULL;
+	cJSON *svc, *j, *v;
+	long off = 0, i = 0, page;
+	int more = 0;
+
+	if (emu_arm_begin(r, EMU_API_ML, 1, &apiver) < 0)
+		return;
+	emu_lock();
+	emu_lro_settle();
+	if (group && group_missing(r, group))
+		goto out;
+	if ((tok = emu_query(r, "$skiptoken")) && (off = skipoffset(tok)) < 0) {
+		emu_arm_rp_error(r, 400, "BadRequest", "The request is invalid.",
+		    "InvalidSkipToken", "The $skiptoken is not valid.");
+		goto out;
+	}
+	if (group)
+		gk = lowdup(group);
+	page = emu_cfg.page_size;
+	j = cJSON_CreateObject();
+	v = cJSON_AddArrayToObject(j, "value");
+	cJSON_ArrayForEach(svc, services()) {
+		char *g;
+
+		g = lowdup(aml_json_str(svc, "group"));
+		if (!gk || strcmp(g, gk) == 0) {
+			if (i >= off + page)
+				more = 1;
+			else if (i >= off)
+				cJSON_AddItemToArray(v, render(svc, 1, apiver, NULL));
+			i++;
+		}
+		free(g);
+	}
+	if (more) {
+		struct aml_wbuf w;
+		char *next = skiptoken(off + page), *link;
+
+		aml_wbuf_init(&w, -1);
+		aml_wprintf(&w, "%s/subscriptions/%s", emu_base, emu_id("subscriptionId"));
+		if (group)
+			aml_wprintf(&w, "/resourceGroups/%s", group);
+		aml_wprintf(&w, "/providers/%s?api-version=%s&%%24skiptoken=", WS_TYPE, apiver);
+		pct_lower(&w, next);
+		link = aml_wbuf_take(&w);
+		cJSON_AddStringToObject(j, "nextLink", link);
+		free(link);
+		free(next);
+	}
+	emu_answer_pretty(r, 200, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+out:
+	emu_unlock();
+	free(gk);
+	free(tok);
+	free(apiver);
+}
+
+static void
+list_sub(struct emu_req *r)
+{
+	list(r, NULL);
+}
+
+static void
+list_group(struct emu_req *r)
+{
+	list(r, r->seg[1]);
+}
+
+/* ---- operations finishing ------------------------------------------- */
+
+static void
+apply(const struct emu_lro_done *d)
+{
+	cJSON *all = services();
+	cJSON *svc = cJSON_GetObjectItemCaseSensitive(all, d->key), *props, *pl;
+	const char *prev = aml_json_str(d->op, "prevState");
+	int ok = strcmp(d->status, "Succeeded") == 0;
+	int canceled = strcmp(d->status, "Canceled") == 0;
+	char end[48], *old;
+
+	if (!svc)
+		return;
+	props = props_of(svc);
+	emu_time_dotnet(end, sizeof end, (int64_t)strtoll(
+	    cJSON_GetObjectItemCaseSensitive(d->op, "end")->valuestring, NULL, 10));
+	if (strcmp(d->kind, "DELETE") == 0) {
+		if (ok) {
+			old = model_uri(props) ? aml_xstrdup(model_uri(props)) : NULL;
+			notify(svc, old, NULL);
+			free(old);
+			cJSON_DeleteItemFromObjectCaseSensitive(all, d->key);
+		}
+		return;
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(svc, "creating"))) {
+		cJSON_DeleteItemFromObjectCaseSensitive(svc, "creating");
+		if (canceled) {
+			cJSON_DeleteItemFromObjectCaseSensitive(all, d->key);
+			return;
+		}
+		set_str(props, "provisioningState", ok ? "Succeeded" : "Failed");
+		if (ok) {
+			set_str(props, "modifiedOn", end);
+			notify(svc, NULL, model_uri(props));
+		}
+		return;
+	}
+	if (!ok) {
+		set_str(props, "provisioningState", canceled ? prev : "Failed");
+		return;
+	}
+	if (strcmp(d->kind, "REGION") == 0) {
+		cJSON *rl = cJSON_GetObjectItemCaseSensitive(svc, "regions");
+		const char *rn = cJSON_GetObjectItemCaseSensitive(d->op, "payload")->valuestring;
+
+		if (!rl)
+			rl = cJSON_AddArrayToObject(svc, "regions");
+		cJSON_AddItemToArray(rl, cJSON_CreateString(rn));
+		set_str(props, "provisioningState", "Succeeded");
+		return;
+	}
+	/* PUT over an existing service, or PATCH: the new definition now. */
+	pl = cJSON_GetObjectItemCaseSensitive(d->op, "payload");
+	old = model_uri(props) ? aml_xstrdup(model_uri(props)) : NULL;
+	props = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pl, "properties"), 1);
+	set_str(props, "createdOn", aml_json_str(props_of(svc), "createdOn"));
+	set_computed(svc, props, NULL, end);
+	set_str(props, "provisioningState", "Succeeded");
+	order_props(props);
+	set_item(svc, "properties", props);
+	set_item(svc, "tags", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pl, "tags"), 1));
+	set_str(svc, "location", aml_json_str(pl, "location"));
+	notify(svc, old, model_uri(props));
+	free(old);
+}
+
+/* ---- seeding -------------------------------------------------------- */
+
+static char *
+subst(const char *tmpl, const char *const *kv)
+{
+	struct aml_wbuf w;
+	const char *p = tmpl;
+
+	aml_wbuf_init(&w, -1);
+	while (*p) {
+		size_t i;
+
+		if (*p == '@') {
+			for (i = 0; kv[i]; i += 2)
+				if (strncmp(p, kv[i], strlen(kv[i])) == 0)
+					break;
+			if (kv[i]) {
+				aml_wputs(&w, kv[i + 1]);
+				p += strlen(kv[i]);
+				continue;
+			}
+		}
+		aml_wputc(&w, *p++);
+	}
+	return aml_wbuf_take(&w);
+}
+
+static void
+add_seeded(const char *name)
+{
+	unsigned char ws[16];
+	char wsid[33], *skey = random_key(), *def, t[48];
+	const char *kv[] = {
+		"@SUB@", emu_id("subscriptionId"), "@RG@", emu_id("demoGroup"),
+		"@BASE@", emu_base ? emu_base : "http://127.0.0.1", "@WSID@", wsid,
+		"@STORAGEKEY@", skey, NULL,
+	};
+	struct aml_jerr e;
+	cJSON *b, *svc, *p;
+
+	emu_random(ws, sizeof ws);
+	emu_hex(wsid, ws, sizeof ws, 0);
+	def = subst(emu_seed_service, kv);
+	if (!(b = aml_json_parse(def, strlen(def), &e)))
+		aml_die("seed definition: %s", e.msg);
+	svc = new_service(emu_id("demoGroup"), name, aml_json_str(b, "location"));
+	cJSON_AddItemToObject(svc, "tags",
+	    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(b, "tags"), 1));
+	p = writable_props(cJSON_GetObjectItemCaseSensitive(b, "properties"));
+	fill_keys(p, NULL);
+	timestamp(t, sizeof t);
+	set_computed(svc, p, t, t);
+	set_str(p, "provisioningState", "Succeeded");
+	order_props(p);
+	cJSON_AddItemToObject(svc, "properties", p);
+	cJSON_Delete(b);
+	aml_freesecret(def);
+	aml_freesecret(skey);
+}
+
+cJSON *
+emu_arm_add_services(long n)
+{
+	cJSON *o = cJSON_CreateObject(), *names = cJSON_AddArrayToObject(o, "created");
+	long k = 1;
+
+	while (n > 0) {
+		char *name = aml_xasprintf("%s-%03ld", emu_id("demoService"), k++);
+		char *key = ws_key(emu_id("demoGroup"), name);
+
+		if (!cJSON_GetObjectItemCaseSensitive(services(), key)) {
+			add_seeded(name);
+			cJSON_AddItemToArray(names, cJSON_CreateString(name));
+			n--;
+		}
+		free(key);
+		free(name);
+	}
+	return o;
+}
+
+static void
+seed(cJSON *state)
+{
+	cJSON *g;
+	char *k;
+
+	(void)state;
+	k = lowdup(emu_id("demoGroup"));
+	g = cJSON_AddObjectToObject(groups(), k);
+	free(k);
+	cJSON_AddStringToObject(g, "name", emu_id("demoGroup"));
+	cJSON_AddStringToObject(g, "location", "southcentralus");
+	services();
+	emu_obj(arm(), "operations");
+	add_seeded(emu_id("demoService"));
+	emu_lro_set_apply(apply);
+}
+
+#define WS "/subscriptions/*/resourceGroups/*/providers/Microsoft.MachineLearning/webServices"
+
+static const struct emu_route routes[] = {
+	{ "GET", "/subscriptions", subs_list, &emu_fam_arm, 0 },
+	{ "GET", "/subscriptions/*", sub_get, &emu_fam_arm, 0 },
+	{ "GET", "/subscriptions/*/resourcegroups", groups_list, &emu_fam_arm, 0 },
+	{ "GET", "/subscriptions/*/resourcegroups/*", group_read, &emu_fam_arm, 0 },
+	{ "PUT", "/subscriptions/*/resourcegroups/*", group_put, &emu_fam_arm, 0 },
+	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning", provider, &emu_fam_arm, 0 },
+	{ "GET", "/providers/Microsoft.MachineLearning/operations", operations, &emu_fam_arm, 0 },
+	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning/webServices", list_sub,
+	    &emu_fam_arm, 0 },
+	{ "GET", WS, list_group, &emu_fam_arm, 0 },
+	{ "GET", WS "/*", ws_get, &emu_fam_arm, 0 },
+	{ "PUT", WS "/*", ws_put, &emu_fam_arm, 0 },
+	{ "PATCH", WS "/*", ws_patch, &emu_fam_arm, 0 },
+	{ "DELETE", WS "/*", ws_delete, &emu_fam_arm, 0 },
+	{ "GET", WS "/*/listKeys", ws_keys, &emu_fam_arm, 0 },
+	{ "POST", WS "/*/CreateRegionalBlob", ws_region, &emu_fam_arm, 0 },
+};
+
+static struct emu_module armmod = {
+	.name = "arm",
+	.routes = routes,
+	.nroutes = sizeof routes / sizeof *routes,
+	.seed = seed,
+};
+EMU_MODULE(armmod)

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control.c: the control API under /_emu/, for tests and demos: health,
+ * the request log, faults, device-code decisions, reset, configuration,
+ * external (federated) tokens and more web services.  It answers only
+ * loopback peers (the server binds nothing else, but a proxy could).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+
+static int
+local(struct emu_req *r)
+{
+	if (emu_peer_loopback(r))
+		return 1;
+	emu_answer_error(r, 403, "Forbidden", "The control API answers loopback only.");
+	return 0;
+}
+
+static cJSON *
+body_json(struct emu_req *r)
+{
+	struct aml_jerr e;
+	cJSON *j;
+	char *m;
+
+	if (!r->bodylen)
+		return cJSON_CreateObject();
+	if (!(j = aml_json_parse(r->body, r->bodylen, &e))) {
+		m = aml_xasprintf("request body: line %lu, column %lu: %s", e.line, e.col, e.msg);
+		emu_answer_error(r, 400, "InvalidJson", m);
+		free(m);
+	}
+	return j;
+}
+
+static void
+health(struct emu_req *r)
+{
+	static const char ok[] = "{\"status\":\"ok\"}\n";
+
+	emu_answer(r, 200, "application/json", ok, sizeof ok - 1);
+}
+
+static void
+requests_get(struct emu_req *r)
+{
+	char *s;
+
+	if (!local(r))
+		return;
+	s = emu_log_json();
+	emu_answer(r, 200, "application/json", s, strlen(s));
+	free(s);
+}
+
+static void
+requests_delete(struct emu_req *r)
+{
+	if (!local(r))
+		return;
+	emu_log_clear();
+	emu_answer(r, 204, NULL, NULL, 0);
+}
+
+static void
+faults_post(struct emu_req *r)
+{
+	cJSON *j, *o;
+	char *why = NULL;
+	long id;
+
+	if (!local(r) || !(j = body_json(r)))
+		return;
+	id = emu_fault_add(j, &why);
+	cJSON_Delete(j);
+	if (id < 0) {
+		emu_answer_error(r, 400, "InvalidFault", why);
+		free(why);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	emu_answer_json(r, 201, o);
+	cJSON_Delete(o);
+}
+
+static void
+faults_get(struct emu_req *r)
+{
+	char *s;
+
+	if (!local(r))
+		return;
+	s = emu_fault_list();
+	emu_answer(r, 200, "application/json", s, strlen(s));
+	free(s);
+}
+
+static void
+faults_delete(struct emu_req *r)
+{
+	if (!local(r))
+		return;
+	emu_fault_clear();
+	emu_answer(r, 204, NULL, NULL, 0);
+}
+
+static void
+device_approve(struct emu_req *r)
+{
+	if (local(r))
+		emu_device_decide(r, r->seg[0], 1);
+}
+
+static void
+device_decline(struct emu_req *r)
+{
+	if (local(r))
+		emu_device_decide(r, r->seg[0], 0);
+}
+
+void
+emu_reset_all(void)
+{
+	emu_lock();
+	emu_cfg = emu_config_initial;
+	emu_state_seed();
+	for (struct emu_module *m = emu_modules; m; m = m->next)
+		if (m->reset)
+			m->reset();
+	emu_changed();
+	emu_unlock();
+	emu_fault_clear();
+	emu_log_clear();
+}
+
+static void
+reset(struct emu_req *r)
+{
+	if (!local(r))
+		return;
+	emu_reset_all();
+	emu_answer(r, 204, NULL, NULL, 0);
+}
+
+static void
+signing_key(struct emu_req *r)
+{
+	const char *pem;
+
+	emu_lock();
+	pem = emu_id("signingPublic");
+	emu_answer(r, 200, "application/x-pem-file", pem, strlen(pem));
+	emu_unlock();
+}
+
+static const struct {
+	const char *name;
+	long *v;
+	long lo, hi;
+} knobs[] = {
+	{ "tokenLifetime", &emu_cfg.token_lifetime, -86400, 7 * 86400 },
+	{ "pageSize", &emu_cfg.page_size, 1, 100000 },
+	{ "lroMs", &emu_cfg.lro_ms, 0, 3600000 },
+	{ "clockSkew", &emu_cfg.clock_skew, -10 * 365 * 86400L, 10 * 365 * 86400L },
+	{ "deviceInterval", &emu_cfg.device_interval, 0, 3600 },
+	{ "deviceExpiresIn", &emu_cfg.device_expires_in, 0, 86400 },
+	{ "federatedLifetime", &emu_cfg.federated_lifetime, -86400, 86400 },
+};
+
+static void
+config_answer(struct emu_req *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	for (size_t i = 0; i < sizeof knobs / sizeof *knobs; i++)
+		cJSON_AddNumberToObject(o, knobs[i].name, (double)*knobs[i].v);
+	emu_answer_json(r, 200, o);
+	cJSON_Delete(o);
+}
+
+static void
+config_get(struct emu_req *r)
+{
+	if (!local(r))
+		return;
+	emu_lock();
+	config_answer(r);
+	emu_unlock();
+}
+
+static void
+config_post(struct emu_req *r)
+{
+	cJSON *j;
+	char *m;
+	size_t i;
+
+	if (!local(r) || !(j = body_json(r)))
+		return;
+	/* Check everything first, so a bad request changes nothing. */
+	for (cJSON *c = j->child; c; c = c->next) {
+		for (i = 0; i < sizeof knobs / sizeof *knobs; i++)
+			if (strcmp(c->string, knobs[i].name) == 0)
+				break;
+		if (i == sizeof knobs / sizeof *knobs || !cJSON_IsNumber(c) ||
+		    c->valuedouble != (double)(long)c->valuedouble ||
+		    c->valuedouble < knobs[i].lo || c->valuedouble > knobs[i].hi) {
+			m = i == sizeof knobs / sizeof *knobs ?
+			    aml_xasprintf("unknown setting \"%s\"", c->string) :
+			    aml_xasprintf("\"%s\" must be an integer from %ld to %ld",
+			    c->string, knobs[i].lo, knobs[i].hi);
+			emu_answer_error(r, 400, "InvalidConfig", m);
+			free(m);
+			cJSON_Delete(j);
+			return;
+		}
+	}
+	emu_lock();
+	for (cJSON *c = j->child; c; c = c->next)
+		for (i = 0; i < sizeof knobs / sizeof *knobs; i++)
+			if (strcmp(c->string, knobs[i].name) == 0)
+				*knobs[i].v = (long)c->valuedouble;
+	config_answer(r);
+	emu_unlock();
+	cJSON_Delete(j);
+}
+
+static void
+federated_token(struct emu_req *r)
+{
+	cJSON *j, *o;
+	char *tok, *why = NULL;
+
+	if (!local(r) || !(j = body_json(r)))
+		return;
+	tok = emu_federated_token(j, &why);
+	cJSON_Delete(j);
+	if (!tok) {
+		emu_answer_error(r, 400, "InvalidRequest", why);
+		free(why);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "token", tok);
+	emu_answer_json(r, 200, o);
+	cJSON_Delete(o);
+	aml_freesecret(tok);
+}
+
+static void
+mint(struct emu_req *r)
+{
+	cJSON *j, *o;
+	char *tok, *why = NULL;
+
+	if (!local(r) || !(j = body_json(r)))
+		return;
+	tok = emu_mint_token(cJSON_GetObjectItemCaseSensitive(j, "claims"), &why);
+	cJSON_Delete(j);
+	if (!tok) {
+		emu_answer_error(r, 400, "InvalidRequest", why);
+		free(why);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "access_token", tok);
+	emu_answer_json(r, 200, o);
+	cJSON_Delete(o);
+	aml_freesecret(tok);
+}
+
+static void
+services(struct emu_req *r)
+{
+	const cJSON *n;
+	cJSON *j, *o;
+
+	if (!local(r) || !(j = body_json(r)))
+		return;
+	n = cJSON_GetObjectItemCaseSensitive(j, "count");
+	if (!cJSON_IsNumber(n) || n->valuedouble < 1 || n->valuedouble > 10000 ||
+	    n->valuedouble != (double)(long)n->valuedouble) {
+		emu_answer_error(r, 400, "InvalidRequest",
+		    "\"count\" must be an integer from 1 to 10000");
+		cJSON_Delete(j);
+		return;
+	}
+	emu_lock();
+	o = emu_arm_add_services((long)n->valuedouble);
+	emu_changed();
+	emu_unlock();
+	emu_answer_json(r, 201, o);
+	cJSON_Delete(o);
+	cJSON_Delete(j);
+}
+
+static const struct emu_route routes[] = {
+	{ "GET", "/_emu/health", health, &emu_fam_plain, 0 },
+	{ "GET", "/_emu/requests", requests_get, &emu_fam_plain, 0 },
+	{ "DELETE", "/_emu/requests", requests_delete, &emu_fam_plain, 0 },
+	{ "GET", "/_emu/faults", faults_get, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/faults", faults_post, &emu_fam_plain, 0 },
+	{ "DELETE", "/_emu/faults", faults_delete, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/device/*/approve", device_approve, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/device/*/decline", device_decline, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/reset", reset, &emu_fam_plain, 0 },
+	{ "GET", "/_emu/signing-key.pem", signing_key, &emu_fam_plain, 0 },
+	{ "GET", "/_emu/config", config_get, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/config", config_post, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/federated-token", federated_token, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/services", services, &emu_fam_plain, 0 },
+	{ "POST", "/_emu/token", mint, &emu_fam_plain, 0 },
+};
+
+static struct emu_module control = {
+	.name = "control",
+	.routes = routes,
+	.nroutes = sizeof routes / sizeof *routes,
+};
+EMU_MODULE(control)
