@@ -18,6 +18,8 @@
 #define SKEW_WARN 300	/* seconds between our clock and the server's */
 #define DEVICE_CLIENT_ID "04b07795-8ddb-461a-bbee-02f9e1bf7b46"	/* Azure CLI's public client */
 
+static const char *asked;	/* the resource asked for, for the hints */
+
 void
 aml_cred_free(struct aml_cred *c)
 {
@@ -297,6 +299,9 @@ hint(char *buf, size_t n, const struct aml_cred *c, const cJSON *j, const struct
 	case 700082: case 70043: case 50058: case 65001:
 		snprintf(buf, n, "sign in again interactively: aml-login --device-code");
 		return;
+	case 500011:
+		snprintf(buf, n, "no resource %s in the tenant: check --resource or --scope", asked ? asked : "?");
+		return;
 	case 50034:
 		snprintf(buf, n, "no such user in the tenant: wrong account, tenant or cloud");
 		return;
@@ -486,11 +491,11 @@ refresh_grant(struct aml_cred *c, const char *scope, struct aml_token *t)
 /* App Service (and Functions, Container Apps) first, when its two
  * variables are there; else IMDS, directly, never through a proxy. */
 static int
-managed_identity(struct aml_cred *c, const char *resource, struct aml_token *t)
+managed_identity(struct aml_cred *c, const char *res, struct aml_token *t)
 {
 	const char *ep = getenv("IDENTITY_ENDPOINT"), *hv = getenv("IDENTITY_HEADER"), *why;
 	const char *imds = getenv("AML_IMDS_ENDPOINT");
-	char *res = aml_urlenc(resource), *cid = c->client_id ? aml_urlenc(c->client_id) : NULL;
+	char *eres = aml_urlenc(res), *cid = c->client_id ? aml_urlenc(c->client_id) : NULL;
 	char *url, *h0, *base = NULL;
 	const char *hdrs[2] = { NULL, NULL };
 	struct aml_req q = { 0 };
@@ -499,23 +504,23 @@ managed_identity(struct aml_cred *c, const char *resource, struct aml_token *t)
 
 	if (ep && *ep && hv && *hv) {
 		url = aml_xasprintf("%s%sapi-version=2019-08-01&resource=%s%s%s", ep,
-		    strchr(ep, '?') ? "&" : "?", res, cid ? "&client_id=" : "", cid ? cid : "");
+		    strchr(ep, '?') ? "&" : "?", eres, cid ? "&client_id=" : "", cid ? cid : "");
 		h0 = aml_xasprintf("X-IDENTITY-HEADER: %s", hv);
 	} else {
 		if (imds && *imds && !(base = aml_base_url(imds, &why))) {
 			aml_err("AML_IMDS_ENDPOINT: %s: %s", imds, why);
-			free(res);
+			free(eres);
 			free(cid);
 			return AML_EXIT_USAGE;
 		}
 		url = aml_xasprintf("%s/metadata/identity/oauth2/token?api-version=2018-02-01&resource=%s%s%s",
-		    base ? base : "http://169.254.169.254", res, cid ? "&client_id=" : "", cid ? cid : "");
+		    base ? base : "http://169.254.169.254", eres, cid ? "&client_id=" : "", cid ? cid : "");
 		h0 = aml_xstrdup("Metadata: true");
 		q.flags = AML_HTTP_IMDS | AML_HTTP_DIRECT;
 		q.connect_ms = 2000;
 	}
 	free(base);
-	free(res);
+	free(eres);
 	free(cid);
 	hdrs[0] = h0;
 	q.url = url;
@@ -537,29 +542,30 @@ managed_identity(struct aml_cred *c, const char *resource, struct aml_token *t)
 }
 
 int
-aml_cred_token(struct aml_cred *c, const char *resource, struct aml_token *t)
+aml_cred_token(struct aml_cred *c, const char *res, struct aml_token *t)
 {
 	char *scope;
 	int rc;
 
 	memset(t, 0, sizeof *t);
+	asked = res;
 	switch (c->kind) {
 	case AML_CRED_SECRET:
 	case AML_CRED_CERT:
 	case AML_CRED_WORKLOAD:
-		scope = aml_scope(resource);
+		scope = aml_scope(res);
 		rc = client_credentials(c, scope, t);
 		free(scope);
 		return rc;
 	case AML_CRED_USER:
-		scope = aml_scope(resource);
+		scope = aml_scope(res);
 		rc = refresh_grant(c, scope, t);
 		free(scope);
 		return rc;
 	case AML_CRED_MI:
-		return managed_identity(c, resource, t);
+		return managed_identity(c, res, t);
 	default:
-		aml_err("the stored sign-in cannot get a new token for %s; run aml-login", resource);
+		aml_err("the stored sign-in cannot get a new token for %s; run aml-login", res);
 		return AML_EXIT_AUTH;
 	}
 }
@@ -632,9 +638,9 @@ cancelled(void)
 }
 
 int
-aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t)
+aml_cred_device(struct aml_cred *c, const char *res, struct aml_token *t)
 {
-	char *scope = aml_scope(resource), *url = token_url(c, "token");
+	char *scope = aml_scope(res), *url = token_url(c, "token");
 	struct device d = { 0 };
 	struct aml_req q = { 0 };
 	struct aml_jerr je;
@@ -647,6 +653,7 @@ aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t)
 
 	memset(t, 0, sizeof *t);
 	memset(&r, 0, sizeof r);
+	asked = res;
 	aml_catch_signals();
 	if ((rc = device_start(c, scope, &d)) != 0)
 		goto out;

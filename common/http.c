@@ -545,6 +545,18 @@ put_error_body(struct aml_wbuf *w, const cJSON *j, const char **corr)
 }
 
 char *
+aml_http_snippet(const struct aml_resp *r)
+{
+	struct aml_wbuf w;
+	char *red = aml_redact(r->body ? r->body : "", r->len < 200 ? r->len : 200);
+
+	aml_wbuf_init(&w, -1);
+	put_clean(&w, red, strlen(red), 60);
+	free(red);
+	return aml_wbuf_take(&w);
+}
+
+char *
 aml_http_errline(const struct aml_req *q, const struct aml_resp *r)
 {
 	struct aml_wbuf w;
@@ -564,25 +576,25 @@ aml_http_errline(const struct aml_req *q, const struct aml_resp *r)
 	if (r->len && (j = aml_json_parse(r->body, r->len, &je)) && put_error_body(&w, j, &corr)) {
 		/* done */
 	} else if (r->len && !j) {
-		char *red = aml_redact(r->body, r->len < 200 ? r->len : 200);
+		char *snip = aml_http_snippet(r);
 
-		aml_wputs(&w, ": response is not JSON: \"");
-		put_clean(&w, red, strlen(red), 60);
-		aml_wputc(&w, '"');
-		free(red);
+		aml_wprintf(&w, ": response is not JSON: \"%s\"", snip);
+		free(snip);
 	} else if (!r->len) {
 		aml_wputs(&w, " (empty body)");
 	}
 	if (corr && *corr)
 		cid = aml_xstrdup(corr);
 	cJSON_Delete(j);
-	if ((rid = aml_http_header(r, "x-ms-request-id")) && *rid) {
-		aml_wputs(&w, " [request-id ");
-		put_clean(&w, rid, strlen(rid), 80);
-		aml_wputc(&w, ']');
-	} else if (cid) {
+	/* Entra ID's support asks for the correlation id; ARM's, the
+	 * request id. */
+	if (cid) {
 		aml_wputs(&w, " [correlation-id ");
 		put_clean(&w, cid, strlen(cid), 80);
+		aml_wputc(&w, ']');
+	} else if ((rid = aml_http_header(r, "x-ms-request-id")) && *rid) {
+		aml_wputs(&w, " [request-id ");
+		put_clean(&w, rid, strlen(rid), 80);
 		aml_wputc(&w, ']');
 	}
 	free(cid);

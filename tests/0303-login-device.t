@@ -44,7 +44,7 @@ rt=$(jq -r .refreshToken "$AML_CONFIG_DIR/tokens.json")
 like "$rt" '.' "the refresh token is kept"
 
 # The refresh token renews tokens, and rotates.
-run aml-token -R https://storage.azure.com/
+run aml-token -R https://management.core.windows.net/
 expect_ok "a token for another resource from the refresh token"
 form=$(emu requests | jq -r '[.[] | select(.path | test("/oauth2/v2.0/token"))] | last | .form')
 is "$(printf '%s' "$form" | jq -r .grant_type)" refresh_token "with the refresh token grant"
@@ -60,7 +60,7 @@ is "$(jq -r .user.name "$TMP/out")" "$AML_EMU_USER" "as the same user"
 
 # A refresh token that Entra ID no longer takes: sign in again.
 emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/token","status":400,"code":"AADSTS700082"}' >/dev/null
-run aml-token -R https://vault.azure.net
+run aml-token -n 4000
 expect_fail 3 'invalid_grant: AADSTS700082: .*hint: sign in again interactively: aml-login --device-code' \
     "an expired refresh token: exit 3 with the command to run"
 

@@ -71,10 +71,8 @@ expect_fail 1 '^aml-login: GET /subscriptions: HTTP 404 NotFound: The specified 
 unlike "$(cat "$TMP/err")" 'api-version|127\.0\.0\.1' "the line has the path only: no host, no query"
 emu faults -d '{"method":"GET","path":"/subscriptions","notJson":true}' >/dev/null
 run aml-login -l
-expect_fail 1 '^aml-login: GET /subscriptions: the answer is not a list of subscriptions$' "a 200 that is not JSON"
-emu faults -d '{"method":"GET","path":"/subscriptions","status":502,"notJson":true,"count":5}' >/dev/null
-run aml-login -l
-like "$(tail -1 "$TMP/err")" '^aml-login: GET /subscriptions: HTTP 502: response is not JSON: "<' "a 502 with HTML: its first bytes"
+expect_fail 1 '^aml-login: GET /subscriptions: HTTP 200: response is not JSON: "<[^"]{10,}' \
+    "an answer that is not JSON: its first bytes, on one line"
 emu faults -X DELETE >/dev/null
 run env AML_ARM_ENDPOINT=http://127.0.0.1:1 AML_RETRY_MAX=1 aml-login -l
 is "$rc" 1 "connection refused: exit 1"
@@ -105,12 +103,9 @@ run aml-logout
 run aml-login -v
 expect_ok "aml-login -v"
 tr=$(cat "$TMP/err")
-like "$tr" '(^|
-)> POST /[^ ]+/oauth2/v2\.0/token HTTP/1\.1' "request lines start with >"
-like "$tr" '(^|
-)< HTTP/1\.1 200' "response lines start with <"
-like "$tr" '(^|
-)\* ' "info lines start with *"
+like "$tr" '^> POST /[^ ]+/oauth2/v2\.0/token HTTP/1\.1' "request lines start with >"
+like "$tr" '^< HTTP/1\.1 200' "response lines start with <"
+like "$tr" '^\* Connected to ' "info lines start with *"
 like "$tr" 'client_secret=\*\*\*' "the client secret is masked in the form"
 like "$tr" '"access_token": ?"\*\*\*"' "the access token is masked in the answer"
 like "$tr" 'Authorization: \*\*\*' "the Authorization header is masked"

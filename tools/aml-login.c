@@ -368,8 +368,13 @@ subscriptions(const char *arm, const char *bearer, cJSON **out)
 		path = aml_url_path(url);
 		free(url);
 		url = NULL;
-		if (!(j = aml_json_parse(r.body, r.len, &je)) ||
-		    !cJSON_IsArray(v = cJSON_GetObjectItemCaseSensitive(j, "value"))) {
+		if (!(j = aml_json_parse(r.body, r.len, &je))) {
+			char *snip = aml_http_snippet(&r);
+
+			aml_err("GET %s: HTTP %ld: response is not JSON: \"%s\"", path, r.status, snip);
+			free(snip);
+			rc = AML_EXIT_FAIL;
+		} else if (!cJSON_IsArray(v = cJSON_GetObjectItemCaseSensitive(j, "value"))) {
 			aml_err("GET %s: the answer is not a list of subscriptions", path);
 			rc = AML_EXIT_FAIL;
 		} else {
