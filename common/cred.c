@@ -358,7 +358,7 @@ post_form(const char *url, struct aml_wbuf *form, struct aml_resp *r, int flags)
 	q.body = form->buf;
 	q.len = form->len;
 	q.ctype = "application/x-www-form-urlencoded";
-	q.flags = AML_HTTP_ANYSTATUS | AML_HTTP_QUIET | AML_HTTP_IDEMPOTENT | flags;
+	q.flags = AML_HTTP_ANYSTATUS | AML_HTTP_QUIET | flags;
 	return aml_http_raw(&q, r, NULL);
 }
 
@@ -429,7 +429,7 @@ again:
 	}
 	q.method = "POST";
 	q.url = url;
-	rc = post_form(url, &f, &r, 0);
+	rc = post_form(url, &f, &r, AML_HTTP_IDEMPOTENT);
 	form_free(&f);
 	if (rc == 0 && r.status == 200 && parse_token(&r, 0, t, &why) == 0) {
 		warn_skew(&r);
@@ -472,7 +472,7 @@ refresh_grant(struct aml_cred *c, const char *scope, struct aml_token *t)
 	form_add(&f, "scope", sc);
 	q.method = "POST";
 	q.url = url;
-	rc = post_form(url, &f, &r, 0);
+	rc = post_form(url, &f, &r, AML_HTTP_IDEMPOTENT);
 	form_free(&f);
 	if (rc == 0 && r.status == 200 && parse_token(&r, 0, t, &why) == 0) {
 		warn_skew(&r);
@@ -597,6 +597,8 @@ device_start(struct aml_cred *c, const char *scope, struct device *d)
 	form_add(&f, "scope", sc);
 	q.method = "POST";
 	q.url = url;
+	/* This one creates a code on the server: like any non-idempotent
+	 * request, repeated only when it never arrived. */
 	rc = post_form(url, &f, &r, 0);
 	form_free(&f);
 	if (rc != 0 || r.status != 200) {
@@ -675,7 +677,7 @@ aml_cred_device(struct aml_cred *c, const char *res, struct aml_token *t)
 		form_add(&f, "grant_type", "urn:ietf:params:oauth:grant-type:device_code");
 		form_add(&f, "client_id", c->client_id);
 		form_add(&f, "device_code", d.code);
-		rc = post_form(url, &f, &r, 0);
+		rc = post_form(url, &f, &r, AML_HTTP_IDEMPOTENT);
 		form_free(&f);
 		if (aml_signalled) {
 			rc = cancelled();

@@ -94,6 +94,21 @@ like "$(cat "$TMP/err")" '\* device code: slow_down; polling every 6 s from now 
 polls=$(emu requests | jq '[.[] | select(.path | test("/oauth2/v2.0/token")) | select(.status == 400)] | length')
 is "$polls" 1 "no poll came too early after slow_down"
 
+# Starting a device code creates state on the server: like PATCH, PUT
+# and DELETE, it is repeated only when the request never arrived.
+emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/devicecode","status":503}' >/dev/null
+run env AML_RETRY_BASE_MS=10 aml-login -d
+expect_fail 1 '^aml-login: device code sign-in: POST /[^ ]+/oauth2/v2\.0/devicecode: HTTP 503 ' \
+    "a 503 to a non-idempotent POST is not retried"
+emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/devicecode","drop":"after-body"}' >/dev/null
+run env AML_RETRY_BASE_MS=10 aml-login -d
+expect_fail 1 '^aml-login: device code sign-in: POST /[^ ]+/oauth2/v2\.0/devicecode: (Empty reply|Recv failure|.*[Cc]onnection)' \
+    "nor a connection dropped after the request was sent"
+run env AZURE_AUTHORITY_HOST=http://127.0.0.1:1 AML_RETRY_BASE_MS=10 AML_RETRY_MAX=2 aml-login -d
+is "$rc" 1 "a connection that cannot be made: exit 1"
+is "$(grep -c '^aml-login: warning: POST /.*/devicecode: Failed to connect to 127\.0\.0\.1 port 1.*, retrying in [0-9]* ms' "$TMP/err")" 2 \
+    "but is retried when the request never left"
+
 # Ctrl-C cancels cleanly: one line, nothing stored, death by SIGINT.
 run aml-logout
 start_device
