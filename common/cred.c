@@ -384,6 +384,15 @@ aml_read_secret_file(const char *path, const char *what)
 	return buf;
 }
 
+static void
+bad_answer(const char *url, const char *why)
+{
+	char *path = aml_url_path(url);
+
+	aml_err("POST %s: %s", path, why);
+	free(path);
+}
+
 /* POST the client credentials grant with whatever proves who we are. */
 static int
 client_credentials(struct aml_cred *c, const char *scope, struct aml_token *t)
@@ -435,7 +444,7 @@ again:
 		warn_skew(&r);
 		rc = 0;
 	} else if (rc == 0 && r.status == 200) {
-		aml_err("POST %s: %s", "token", why);
+		bad_answer(url, why);
 		rc = AML_EXIT_FAIL;
 	} else {
 		/* A federated token that expired in transit: its file may
@@ -477,7 +486,7 @@ refresh_grant(struct aml_cred *c, const char *scope, struct aml_token *t)
 	if (rc == 0 && r.status == 200 && parse_token(&r, 0, t, &why) == 0) {
 		warn_skew(&r);
 	} else if (rc == 0 && r.status == 200) {
-		aml_err("POST token: %s", why);
+		bad_answer(url, why);
 		rc = AML_EXIT_FAIL;
 	} else {
 		rc = token_error(&q, &r, c, NULL, NULL);

@@ -562,7 +562,7 @@ aml_http_errline(const struct aml_req *q, const struct aml_resp *r)
 	struct aml_wbuf w;
 	struct aml_jerr je;
 	const char *rid, *corr = NULL;
-	char *path = aml_url_path(q->url), *cid = NULL;
+	char *path = aml_url_path(q->url), *cid = NULL, *line, *red;
 	cJSON *j = NULL;
 
 	aml_wbuf_init(&w, -1);
@@ -598,7 +598,11 @@ aml_http_errline(const struct aml_req *q, const struct aml_resp *r)
 		aml_wputc(&w, ']');
 	}
 	free(cid);
-	return aml_wbuf_take(&w);
+	/* Servers quote what they were given: a connection string, a SAS. */
+	line = aml_wbuf_take(&w);
+	red = aml_redact(line, strlen(line));
+	free(line);
+	return red;
 }
 
 /*

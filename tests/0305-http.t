@@ -81,6 +81,15 @@ run env AML_ARM_ENDPOINT=http://arm.example.com aml-login -l
 expect_fail 2 '^aml-login: AML_ARM_ENDPOINT: http://arm\.example\.com: plain http is allowed only for loopback addresses \(use https\)$' \
     "plain http to a remote host is refused before any connection"
 
+# Secrets a server quotes are masked, in the error line and the trace.
+msg='Storage failed: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=S3CR3TKEY==;EndpointSuffix=core.windows.net at https://acct.blob.core.windows.net/c/b.ilearner?sv=2019-02-02&sig=S1GS1G%3D&se=2030 password=hunter2 SasBlobToken: \"?sv=1&sig=SASSIG\"'
+emu faults -d "{\"method\":\"GET\",\"path\":\"/subscriptions\",\"status\":400,\"code\":\"StorageError\",\"message\":\"$msg\"}" >/dev/null
+run aml-login -v -l
+is "$rc" 1 "an error that quotes secrets"
+like "$(tail -1 "$TMP/err")" '^aml-login: GET /subscriptions: HTTP 400 StorageError: Storage failed: .*AccountKey=\*\*\*;.*sig=\*\*\*&se=2030 password=\*\*\*' \
+    "the error line masks AccountKey, sig and password"
+unlike "$(cat "$TMP/err")" 'S3CR3TKEY|S1GS1G|hunter2|SASSIG' "neither the line nor the trace shows them"
+
 # Timeouts: --timeout bounds each request.
 emu faults -d '{"method":"GET","path":"/subscriptions","delayMs":3000}' >/dev/null
 run env AML_RETRY_MAX=0 aml-login -l --timeout 0.5

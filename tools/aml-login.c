@@ -696,7 +696,7 @@ main(int argc, char **argv)
 		case 'f': secret_file = optarg; spflag = 1; break;
 		case 'i': secret_stdin = 1; spflag = 1; break;
 		case 'C': cert_path = optarg; spflag = 1; break;
-		case 'P': cert_pw_file = optarg; break;
+		case 'P': cert_pw_file = optarg; spflag = 1; break;
 		case 'F': token_file = optarg; spflag = 1; break;
 		case 'I': identity = 1; break;
 		case 'd': device = 1; break;
@@ -729,8 +729,8 @@ main(int argc, char **argv)
 		aml_err("choose one of --secret-file, --secret-stdin, --certificate and --federated-token-file");
 		usage(AML_EXIT_USAGE);
 	}
-	if (cert_pw_file && !cert_path) {
-		aml_err("--certificate-password-file needs --certificate");
+	if (cert_pw_file && !cert_path && !env("AZURE_CLIENT_CERTIFICATE_PATH")) {
+		aml_err("--certificate-password-file needs --certificate or AZURE_CLIENT_CERTIFICATE_PATH");
 		usage(AML_EXIT_USAGE);
 	}
 	if (list)
