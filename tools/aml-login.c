@@ -214,7 +214,8 @@ service_principal(struct aml_cred *c)
 		c->secret = secret_file ? aml_read_secret_file(c->secret_file, "secret file") : secret_from_stdin();
 		return c->secret ? 0 : AML_EXIT_AUTH;
 	}
-	if (cert_path || (!token_file && !env("AZURE_CLIENT_SECRET") && env("AZURE_CLIENT_CERTIFICATE_PATH"))) {
+	if (cert_path || ((cert_pw_file || (!token_file && !env("AZURE_CLIENT_SECRET"))) &&
+	    env("AZURE_CLIENT_CERTIFICATE_PATH"))) {
 		c->kind = AML_CRED_CERT;
 		if (!(c->cert_path = realpath(cert_path ? cert_path : env("AZURE_CLIENT_CERTIFICATE_PATH"), NULL)))
 			aml_diex(AML_EXIT_AUTH, "certificate %s:", cert_path ? cert_path : env("AZURE_CLIENT_CERTIFICATE_PATH"));
