@@ -7,11 +7,13 @@
 #ifndef AML_H
 #define AML_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cJSON.h>
 
@@ -293,5 +295,225 @@ cJSON *aml_json_from_tape(const struct aml_jdoc *d, uint32_t i);
 void aml_json_setnum(cJSON *n, double v);
 const char *aml_json_str(const cJSON *obj, const char *key);	/* NULL unless a string */
 int aml_json_num(const cJSON *obj, const char *key, double *v);	/* numbers or numeric strings */
+
+/* sig.c: Ctrl-C that cancels cleanly.  After aml_catch_signals, SIGINT,
+ * SIGTERM and SIGHUP set aml_signalled (unless they were ignored when
+ * the program started); a transfer in progress aborts, aml_sleep_ms
+ * returns -1.  Clean up, then aml_resignal() dies of the same signal. */
+extern volatile sig_atomic_t aml_signalled;
+void aml_catch_signals(void);
+void aml_resignal(void);
+int aml_sleep_ms(long ms);
+
+/* redact.c: a copy of text (n bytes) with every secret masked as "***":
+ * the values of Authorization and other credential headers, of
+ * access_token, refresh_token, client_secret, client_assertion,
+ * device_code, password, key, primary/secondary, AccountKey=, sig=,
+ * SasBlobToken and the like (in headers, queries, forms, connection
+ * strings and JSON alike), and anything shaped like a JWT.  Use it for
+ * every trace or message that quotes what a server or user sent. */
+char *aml_redact(const char *s, size_t n);
+
+/*
+ * http.c: the one place libcurl is used (network programs only).
+ *
+ * One connection-keeping handle per process.  TLS is always verified
+ * (CA: aml_http_set_ca_bundle, else CURL_CA_BUNDLE, else SSL_CERT_FILE,
+ * else the system store); plain http is refused before any connection
+ * unless the host is loopback (127.0.0.0/8, ::1, localhost); proxies come
+ * from the usual variables, but never for loopback or 169.254.169.254.
+ * Every request sends x-ms-client-request-id (a fresh UUID, the same on
+ * its retries), User-Agent "aml-tools/VERSION (prog)", Accept:
+ * application/json, and no Expect: 100-continue.
+ *
+ * Retries: connection failures and 408, 429, 500, 502, 503, 504, with
+ * exponential backoff (AML_RETRY_BASE_MS, default 1000, doubling, capped
+ * at AML_RETRY_CAP_MS, default 30000, +-20% jitter) or the server's
+ * Retry-After (seconds or HTTP date), at most AML_RETRY_MAX times
+ * (default 4).  Methods other than GET and HEAD are retried only when
+ * the request never reached the server, unless AML_HTTP_IDEMPOTENT.
+ * Each retry prints one warning (none with -q):
+ *   prog: warning: HTTP 503 from GET /path, retrying in 2 s (3 left)
+ *
+ * Failures print one line (unless AML_HTTP_QUIET), e.g.
+ *   prog: GET /subscriptions/.../webServices/x: HTTP 404 NotFound: The
+ *   specified resource was not found. (WebServiceNotFound) [request-id ...]
+ * with the path only (never the host or query, which may hold a SAS).
+ */
+extern int aml_verbose;		/* -v: curl-style trace on stderr, secrets masked */
+
+#define AML_HTTP_ANYSTATUS 0x01	/* any HTTP status is a result, not a failure */
+#define AML_HTTP_QUIET 0x02	/* print nothing; see aml_http_errline */
+#define AML_HTTP_IDEMPOTENT 0x04 /* safe to repeat although not GET (token POSTs) */
+#define AML_HTTP_IMDS 0x08	/* IMDS rules: 404 and 410 are transient too */
+#define AML_HTTP_NORETRY 0x10	/* one attempt only */
+#define AML_HTTP_DIRECT 0x20	/* never through a proxy */
+
+struct aml_req {
+	const char *method;	/* NULL: GET */
+	const char *url;
+	const char *body;	/* NULL: none (POST/PUT/PATCH send Content-Length: 0) */
+	size_t len;
+	const char *ctype;	/* Content-Type of body; NULL: application/json */
+	const char *const *hdrs; /* more "Name: value" lines, NULL-terminated */
+	const char *resource;	/* send a bearer token for this audience (AML_ARM:
+				 * Resource Manager of the signed-in cloud) */
+	long connect_ms, total_ms;	/* 0: the defaults (10 s, --timeout or 120 s) */
+	int flags;
+};
+
+struct aml_hdr {
+	char *name, *value;
+};
+
+struct aml_resp {
+	long status;		/* 0: no response; why is in err */
+	char *body;		/* NUL-terminated, at most AML_MAX_INPUT bytes */
+	size_t len;
+	struct aml_hdr *hdr;	/* the final response's headers, in order */
+	size_t nhdr;
+	time_t date;		/* the server's Date header, or 0 */
+	char err[512];
+};
+
+/* 0 when a response arrived and its status is 2xx (any status with
+ * AML_HTTP_ANYSTATUS); otherwise the exit status to use (AML_EXIT_AUTH
+ * for 401 or when not signed in, else AML_EXIT_FAIL), after printing
+ * the error line.  With q->resource, the token comes from the sign-in
+ * cache (refreshed 5 minutes before expiry), and a 401 answered to a
+ * cached token refreshes it once and repeats the request.  r is always
+ * to be freed with aml_resp_free. */
+int aml_http(const struct aml_req *q, struct aml_resp *r);
+/* The same without the bearer or the error line: 0 or -1 (no response). */
+int aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer);
+void aml_resp_free(struct aml_resp *r);
+const char *aml_http_header(const struct aml_resp *r, const char *name); /* any case */
+long aml_http_retry_after(const struct aml_resp *r);	/* seconds, or -1 */
+time_t aml_http_date(const char *s);	/* an HTTP date; -1 if it is not one */
+/* "METHOD /path: HTTP 404 Code: message (DetailCode) [request-id ...]",
+ * or "METHOD /path: <why there was no response>"; malloc'd. */
+char *aml_http_errline(const struct aml_req *q, const struct aml_resp *r);
+int aml_http_set_timeout(const char *seconds);	/* --timeout; -1 if invalid */
+void aml_http_set_ca_bundle(const char *path);	/* --ca-bundle */
+char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */
+char *aml_url_path(const char *url);	/* path only: no host, query or fragment */
+int aml_host_is_loopback(const char *host);
+void aml_uuid(char out[37]);		/* random (v4), lower case */
+
+/* cloud.c: the Azure clouds (AzureCloud, AzureChinaCloud,
+ * AzureUSGovernment) and the rule for endpoint URLs. */
+struct aml_cloud {
+	const char *name;
+	const char *authority;	/* Entra ID, no trailing slash */
+	const char *arm;	/* Resource Manager, no trailing slash */
+	const char *armres;	/* Resource Manager's token audience */
+};
+const struct aml_cloud *aml_cloud_find(const char *name);	/* any case; NULL */
+/* "host", "https://host/...", or "http://" to a loopback host only:
+ * a base URL without trailing slash, or NULL and why. */
+char *aml_base_url(const char *s, const char **why);
+
+/* config.c: the configuration directory ($AML_CONFIG_DIR, else
+ * ${XDG_CONFIG_HOME:-$HOME/.config}/aml), 0700, files 0600 owned by the
+ * user.  The functions print their error and return an exit status.
+ * repair: create the directory and fix looser modes with a warning
+ * (aml-login); otherwise a missing directory means "not signed in" and
+ * looser modes, another owner or a symlink are refused (exit 3). */
+const char *aml_config_dir(void);
+char *aml_config_path(const char *name);	/* malloc'd */
+int aml_config_prepare(int repair);
+int aml_config_lock(void);	/* flock on DIR/lock, exclusive, bounded wait */
+void aml_config_unlock(void);
+int aml_config_read(const char *name, int repair, cJSON **out);	/* *out NULL: absent */
+int aml_config_write(const char *name, const cJSON *j);	/* atomic, 0600 */
+int aml_config_remove(const char *name);
+
+/* cert.c: a certificate with its private key (PEM, or PKCS#12 with a
+ * password) and the RS256 client assertion it signs. */
+struct aml_cert {
+	char *keypem;		/* unencrypted PEM, wiped when freed */
+	size_t keylen;
+	char *x5t, *x5t256;	/* base64url SHA-1 and SHA-256 thumbprints */
+	char *x5c;		/* JSON array of the chain, standard base64 DER */
+	time_t not_before, not_after;
+};
+int aml_cert_load(const char *path, const char *password, struct aml_cert *c, const char **why);
+void aml_cert_free(struct aml_cert *c);
+/* aud is the token URL; chain adds x5c.  malloc'd; a secret. */
+char *aml_cert_assertion(const struct aml_cert *c, const char *client_id, const char *aud, int chain);
+char *aml_b64(const void *in, size_t n, int url);
+
+/* cred.c: credentials to access tokens (Entra ID v2, managed identity).
+ * Errors are printed; the result is 0 or an exit status (3: refused). */
+enum {
+	AML_CRED_SECRET = 1,	/* service principal, client secret */
+	AML_CRED_CERT,		/* service principal, certificate */
+	AML_CRED_WORKLOAD,	/* service principal, federated token file */
+	AML_CRED_MI,		/* managed identity */
+	AML_CRED_USER,		/* device code, then its refresh token */
+	AML_CRED_TOKEN		/* an access token given on stdin */
+};
+struct aml_cred {
+	int kind;
+	char *authority;	/* Entra ID base URL */
+	char *tenant;
+	char *client_id;	/* MI: a user-assigned identity, or NULL */
+	char *secret;		/* the client secret, or the certificate's password */
+	char *secret_file;	/* where the secret is read again for refreshes */
+	char *cert_path;
+	int send_chain;		/* x5c (AZURE_CLIENT_SEND_CERTIFICATE_CHAIN) */
+	char *token_file;	/* workload identity; read anew for every request */
+	char *refresh_token;	/* user */
+};
+struct aml_token {
+	char *access;		/* secret */
+	char *refresh;		/* secret; user flows */
+	char *user;		/* from the id token, user flows */
+	char *tenant;		/* from the id token, user flows */
+	time_t expires_on;
+	time_t refresh_on;	/* refresh early from here on; 0: 5 min before expiry */
+};
+int aml_cred_token(struct aml_cred *c, const char *resource, struct aml_token *t);
+/* Device code: the message on stderr, polling per RFC 8628; Ctrl-C
+ * cancels (the program then dies of the signal). */
+int aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t);
+void aml_cred_free(struct aml_cred *c);
+void aml_token_free(struct aml_token *t);
+char *aml_scope(const char *resource);	/* "<resource>/.default" */
+const char *aml_device_client_id(void);	/* the default public client */
+cJSON *aml_jwt_claims(const char *jwt);	/* payload, unverified; NULL if not a JWT */
+char *aml_read_secret_file(const char *path, const char *what);	/* first line */
+
+/*
+ * auth.c: the signed-in account and its token cache, for every network
+ * program.  Files in the configuration directory: profile.json (the
+ * account: cloud, endpoints, tenant, subscription, user, how to sign in
+ * again; no secret), tokens.json (access tokens per resource, the user's
+ * refresh token) and secret.json (only with aml-login --save-secret).
+ */
+#define AML_ARM "arm"		/* as a resource: Resource Manager of the account's cloud */
+#define AML_REFRESH_MARGIN 300	/* seconds: tokens are renewed this long before expiry */
+
+/* A token for resource valid at least max(minvalid, 5 min) more (the
+ * cached one, or a new one, under the lock so that concurrent programs
+ * refresh once).  force: a new one regardless.  *cached says whether
+ * it came from the cache. */
+int aml_auth_token(const char *resource, long minvalid, int force, struct aml_token *t, int *cached);
+int aml_http_bearer(const struct aml_req *q, struct aml_resp *r);	/* aml_http's bearer path */
+/* The signed-in account (profile.json), loaded once; NULL after an
+ * error line (exit 3: not signed in). */
+const cJSON *aml_account(void);
+const char *aml_arm_endpoint(void);	/* AML_ARM_ENDPOINT, else the account's cloud */
+const char *aml_arm_resource(void);
+const char *aml_subscription(void);	/* the account's subscription id, or NULL */
+const char *aml_tenant(void);
+/* aml-login: replace the stored sign-in. */
+int aml_auth_save(cJSON *profile, const struct aml_cred *c, const char *resource,
+    const struct aml_token *t, int save_secret);
+int aml_auth_forget(void);	/* aml-logout */
+const char *aml_cred_typename(int kind);
+int aml_cred_from_account(const cJSON *profile, struct aml_cred *c);
+void aml_time_local(time_t t, char *buf, size_t n);
+void aml_json_free_secret(cJSON *j);	/* cJSON_Delete after wiping every string */	/* "YYYY-MM-DD HH:MM:SS.000000", local */
 
 #endif

@@ -104,6 +104,18 @@ expect_fail() {
 	fi
 }
 
+# expect_usage REGEX DESCRIPTION: the last run was a usage error: exit
+# 2, nothing on stdout, the first stderr line matching REGEX (the usage
+# text may follow it).
+expect_usage() {
+	if [ "$rc" -eq 2 ] && [ ! -s "$TMP/out" ] && head -1 "$TMP/err" | grep -Eq -- "$1"; then
+		ok 0 "$2"
+	else
+		ok 1 "$2"
+		diag "exit $rc (expected 2), stdout $(wc -c <"$TMP/out") bytes:" "$(head -3 "$TMP/err")" "expected /$1/"
+	fi
+}
+
 # emu_start [ARGS]: start aml-emulator on a free port and take its
 # environment (AML_ARM_ENDPOINT, AZURE_*, ...); it stops when the test ends.
 emu_start() {

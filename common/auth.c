@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * auth.c: the signed-in account and its token cache.  aml-login writes
+ * profile.json (who signed in, where, and how to do it again: never a
+ * secret) and tokens.json (access tokens by resource, and a user's
+ * refresh token); every other program asks aml_auth_token, which hands
+ * out the cached token while it has more than five minutes to live and
+ * otherwise gets a new one with the same credential, under the lock, so
+ * that eight programs starting together refresh once.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aml.h"
+
+static cJSON *profile;
+static int profile_state;	/* 0 not tried, 1 loaded, -1 failed */
+static char *armend;
+
+static const char *const kindnames[] = {
+	[AML_CRED_SECRET] = "clientSecret",
+	[AML_CRED_CERT] = "clientCertificate",
+	[AML_CRED_WORKLOAD] = "workloadIdentity",
+	[AML_CRED_MI] = "managedIdentity",
+	[AML_CRED_USER] = "deviceCode",
+	[AML_CRED_TOKEN] = "accessToken",
+};
+
+const char *
+aml_cred_typename(int kind)
+{
+	return kind > 0 && kind <= AML_CRED_TOKEN ? kindnames[kind] : "unknown";
+}
+
+static int
+kind_of(const char *name)
+{
+	int k;
+
+	for (k = AML_CRED_SECRET; name && k <= AML_CRED_TOKEN; k++)
+		if (!strcmp(kindnames[k], name))
+			return k;
+	return 0;
+}
+
+static void
+free_profile(void)
+{
+	cJSON_Delete(profile);
+	profile = NULL;
+	free(armend);
+	armend = NULL;
+}
+
+static void
+atexit_once(void)
+{
+	static int done;
+
+	if (!done++)
+		atexit(free_profile);
+}
+
+/* quiet: only look; say nothing when there is no account. */
+static const cJSON *
+load_profile(int quiet)
+{
+	struct stat st;
+	char *path;
+	int rc, there;
+
+	if (profile_state)
+		return profile;
+	if (quiet) {
+		path = aml_config_path("profile.json");
+		there = lstat(path, &st) == 0;
+		free(path);
+		if (!there)
+			return NULL;
+	}
+	profile_state = -1;
+	if ((rc = aml_config_prepare(0)) != 0)
+		return NULL;
+	if (aml_config_read("profile.json", 0, &profile) != 0)
+		return NULL;
+	if (!cJSON_IsObject(profile)) {
+		if (profile)
+			aml_err("%s/profile.json: not an account; run aml-login", aml_config_dir());
+		else
+			aml_err("not signed in (run aml-login)");
+		cJSON_Delete(profile);
+		profile = NULL;
+		return NULL;
+	}
+	profile_state = 1;
+	atexit_once();
+	return profile;
+}
+
+const cJSON *
+aml_account(void)
+{
+	return load_profile(0);
+}
+
+static const char *
+pstr(const char *key)
+{
+	const cJSON *p = load_profile(1);
+
+	return p ? aml_json_str(p, key) : NULL;
+}
+
+static const struct aml_cloud *
+cloud(void)
+{
+	const char *name = pstr("environmentName");
+	const struct aml_cloud *c;
+
+	if (!name)
+		name = getenv("AML_CLOUD");
+	return name && (c = aml_cloud_find(name)) ? c : aml_cloud_find("AzureCloud");
+}
+
+const char *
+aml_arm_endpoint(void)
+{
+	const char *s = getenv("AML_ARM_ENDPOINT"), *why;
+
+	if (armend)
+		return armend;
+	if (s && *s) {
+		if (!(armend = aml_base_url(s, &why)))
+			aml_diex(AML_EXIT_USAGE, "AML_ARM_ENDPOINT: %s: %s", s, why);
+	} else if ((s = pstr("resourceManager"))) {
+		armend = aml_xstrdup(s);
+	} else {
+		armend = aml_xstrdup(cloud()->arm);
+	}
+	atexit_once();
+	return armend;
+}
+
+const char *
+aml_arm_resource(void)
+{
+	const char *s = pstr("armResource");
+
+	return s ? s : cloud()->armres;
+}
+
+const char *
+aml_subscription(void)
+{
+	const cJSON *p = load_profile(1), *sub = p ? cJSON_GetObjectItemCaseSensitive(p, "subscription") : NULL;
+
+	return sub ? aml_json_str(sub, "id") : NULL;
+}
+
+const char *
+aml_tenant(void)
+{
+	return pstr("tenantId");
+}
+
+void
+aml_time_local(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S.000000", &tm);
+}
+
+/*
+ * Credentials from the account
+ */
+
+static char *
+dupstr(const cJSON *o, const char *key)
+{
+	const char *s = o ? aml_json_str(o, key) : NULL;
+
+	return s ? aml_xstrdup(s) : NULL;
+}
+
+/* The secret for a refresh: the environment (when it names the same
+ * client), the file it came from, or what --save-secret kept. */
+static int
+refresh_secret(const cJSON *cred, struct aml_cred *c, const char *envname, const char *filekey,
+    const char *savedkey, int required)
+{
+	const char *e = getenv(envname), *id = getenv("AZURE_CLIENT_ID"), *f;
+	cJSON *saved = NULL;
+	int rc;
+
+	if (e && *e && (!id || !*id || !c->client_id || !strcmp(id, c->client_id))) {
+		c->secret = aml_xstrdup(e);
+		return 0;
+	}
+	if ((f = aml_json_str(cred, filekey))) {
+		c->secret_file = aml_xstrdup(f);
+		return (c->secret = aml_read_secret_file(f, "secret file")) ? 0 : AML_EXIT_AUTH;
+	}
+	if ((rc = aml_config_read("secret.json", 0, &saved)) != 0)
+		return rc;
+	if (saved && (f = aml_json_str(saved, savedkey)))
+		c->secret = aml_xstrdup(f);
+	cJSON_Delete(saved);
+	if (!c->secret && required) {
+		aml_err("cannot renew the token: the client secret was not saved; set %s, "
+		    "or run aml-login again (with --save-secret to keep it)", envname);
+		return AML_EXIT_AUTH;
+	}
+	return 0;
+}
+
+int
+aml_cred_from_account(const cJSON *p, struct aml_cred *c)
+{
+	const cJSON *cred = cJSON_GetObjectItemCaseSensitive(p, "credential");
+	const char *f;
+
+	memset(c, 0, sizeof *c);
+	if (!cJSON_IsObject(cred) || !(c->kind = kind_of(aml_json_str(cred, "type")))) {
+		aml_err("%s/profile.json: no usable credential; run aml-login", aml_config_dir());
+		return AML_EXIT_AUTH;
+	}
+	c->authority = dupstr(p, "authorityHost");
+	c->tenant = dupstr(p, "tenantId");
+	c->client_id = dupstr(cred, "clientId");
+	c->cert_path = dupstr(cred, "certificatePath");
+	c->send_chain = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cred, "sendCertificateChain"));
+	switch (c->kind) {
+	case AML_CRED_SECRET:
+		return refresh_secret(cred, c, "AZURE_CLIENT_SECRET", "secretFile", "clientSecret", 1);
+	case AML_CRED_CERT:
+		return refresh_secret(cred, c, "AZURE_CLIENT_CERTIFICATE_PASSWORD", "certificatePasswordFile",
+		    "certificatePassword", 0);
+	case AML_CRED_WORKLOAD:
+		/* The file's path may move with the pod; the variable wins. */
+		if ((f = getenv("AZURE_FEDERATED_TOKEN_FILE")) && *f)
+			c->token_file = aml_xstrdup(f);
+		else
+			c->token_file = dupstr(cred, "federatedTokenFile");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static cJSON *
+cred_json(const struct aml_cred *c)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(j, "type", aml_cred_typename(c->kind));
+	if (c->client_id)
+		cJSON_AddStringToObject(j, "clientId", c->client_id);
+	if (c->kind == AML_CRED_SECRET && c->secret_file)
+		cJSON_AddStringToObject(j, "secretFile", c->secret_file);
+	if (c->kind == AML_CRED_CERT) {
+		cJSON_AddStringToObject(j, "certificatePath", c->cert_path);
+		if (c->secret_file)
+			cJSON_AddStringToObject(j, "certificatePasswordFile", c->secret_file);
+		if (c->send_chain)
+			cJSON_AddTrueToObject(j, "sendCertificateChain");
+	}
+	if (c->kind == AML_CRED_WORKLOAD)
+		cJSON_AddStringToObject(j, "federatedTokenFile", c->token_file);
+	return j;
+}
+
+static char *
+fingerprint(const cJSON *p)
+{
+	const cJSON *cred = cJSON_GetObjectItemCaseSensitive(p, "credential");
+	const char *a = aml_json_str(p, "authorityHost"), *t = aml_json_str(p, "tenantId");
+	const char *c = cred ? aml_json_str(cred, "clientId") : NULL;
+	const char *k = cred ? aml_json_str(cred, "type") : NULL;
+
+	return aml_xasprintf("%s|%s|%s|%s", a ? a : "", t ? t : "", c ? c : "", k ? k : "");
+}
+
+/* Resources compare without their trailing slashes. */
+static int
+same_resource(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	while (na && a[na - 1] == '/')
+		na--;
+	while (nb && b[nb - 1] == '/')
+		nb--;
+	return na == nb && !strncmp(a, b, na);
+}
+
+static cJSON *
+find_entry(cJSON *tokens, const char *resource)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(tokens, "accessTokens"), *e;
+	const char *r;
+
+	if (!cJSON_IsArray(arr))
+		return NULL;
+	cJSON_ArrayForEach(e, arr)
+		if ((r = aml_json_str(e, "resource")) && same_resource(r, resource))
+			return e;
+	return NULL;
+}
+
+static cJSON *
+new_entry(const char *resource, const struct aml_token *t)
+{
+	cJSON *e = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(e, "resource", resource);
+	cJSON_AddStringToObject(e, "accessToken", t->access);
+	cJSON_AddNumberToObject(e, "expires_on", (double)t->expires_on);
+	if (t->refresh_on)
+		cJSON_AddNumberToObject(e, "refresh_on", (double)t->refresh_on);
+	return e;
+}
+
+/* Put t into tokens for resource, and a rotated refresh token. */
+static void
+store(cJSON *tokens, const char *resource, const struct aml_token *t)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(tokens, "accessTokens"), *e;
+
+	if (!cJSON_IsArray(arr)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(tokens, "accessTokens");
+		arr = cJSON_AddArrayToObject(tokens, "accessTokens");
+	}
+	if ((e = find_entry(tokens, resource)))
+		cJSON_ReplaceItemViaPointer(arr, e, new_entry(resource, t));
+	else
+		cJSON_AddItemToArray(arr, new_entry(resource, t));
+	if (t->refresh) {
+		cJSON_DeleteItemFromObjectCaseSensitive(tokens, "refreshToken");
+		cJSON_AddStringToObject(tokens, "refreshToken", t->refresh);
+	}
+}
+
+/* Free a tree that holds secrets, wiping its strings first. */
+static void
+wipe_json(cJSON *j)
+{
+	cJSON *c;
+
+	if (!j)
+		return;
+	if (j->valuestring)
+		aml_wipe(j->valuestring, strlen(j->valuestring));
+	for (c = j->child; c; c = c->next)
+		wipe_json(c);
+}
+
+void
+aml_json_free_secret(cJSON *j)
+{
+	wipe_json(j);
+	cJSON_Delete(j);
+}
+
+static int
+entry_token(const cJSON *e, struct aml_token *t)
+{
+	const char *s = aml_json_str(e, "accessToken");
+	double v;
+
+	memset(t, 0, sizeof *t);
+	if (!s || aml_json_num(e, "expires_on", &v) < 0)
+		return -1;
+	t->access = aml_xstrdup(s);
+	t->expires_on = (time_t)v;
+	if (aml_json_num(e, "refresh_on", &v) == 0)
+		t->refresh_on = (time_t)v;
+	return 0;
+}
+
+static void
+trace_token(const char *what, const char *resource, const struct aml_token *t)
+{
+	char when[40];
+
+	if (!aml_verbose)
+		return;
+	aml_time_local(t->expires_on, when, sizeof when);
+	fprintf(stderr, "* token for %s %s, expires %.19s (in %ld s)\n", resource, what, when,
+	    (long)(t->expires_on - time(NULL)));
+}
+
+static int
+renew(const cJSON *p, cJSON *tokens, const char *resource, long minvalid, struct aml_token *t)
+{
+	struct aml_cred c;
+	const char *rt;
+	char when[40];
+	int rc;
+
+	if ((rc = aml_cred_from_account(p, &c)) != 0)
+		goto out;
+	if (c.kind == AML_CRED_TOKEN) {
+		aml_err("the access token given to aml-login --token-stdin %s; sign in again",
+		    find_entry(tokens, resource) ? "has expired or expires too soon" : "is not for this resource");
+		rc = AML_EXIT_AUTH;
+		goto out;
+	}
+	if (c.kind == AML_CRED_USER) {
+		if (!(rt = aml_json_str(tokens, "refreshToken"))) {
+			aml_err("the sign-in has no refresh token; run aml-login --device-code");
+			rc = AML_EXIT_AUTH;
+			goto out;
+		}
+		c.refresh_token = aml_xstrdup(rt);
+	}
+	if ((rc = aml_cred_token(&c, resource, t)) != 0)
+		goto out;
+	if (t->expires_on - time(NULL) <= minvalid) {
+		aml_time_local(t->expires_on, when, sizeof when);
+		aml_err("the new token for %s expires at %.19s, sooner than the %ld s asked for",
+		    resource, when, minvalid);
+		aml_token_free(t);
+		rc = AML_EXIT_FAIL;
+		goto out;
+	}
+	trace_token("renewed", resource, t);
+	store(tokens, resource, t);
+	rc = aml_config_write("tokens.json", tokens);
+out:
+	aml_cred_free(&c);
+	return rc;
+}
+
+int
+aml_auth_token(const char *resource, long minvalid, int force, struct aml_token *t, int *cached)
+{
+	const cJSON *p;
+	cJSON *tokens = NULL, *e;
+	char *fp;
+	const char *acc;
+	time_t now;
+	long margin;
+	int rc, kind;
+
+	memset(t, 0, sizeof *t);
+	*cached = 0;
+	if (!(p = aml_account()))
+		return AML_EXIT_AUTH;
+	if (!strcmp(resource, AML_ARM))
+		resource = aml_arm_resource();
+	kind = kind_of(aml_json_str(cJSON_GetObjectItemCaseSensitive(p, "credential"), "type"));
+	if ((rc = aml_config_lock()) != 0)
+		return rc;
+	if ((rc = aml_config_read("tokens.json", 0, &tokens)) != 0)
+		goto out;
+	fp = fingerprint(p);
+	if (!cJSON_IsObject(tokens) || !(acc = aml_json_str(tokens, "account")) || strcmp(acc, fp)) {
+		aml_json_free_secret(tokens);
+		tokens = cJSON_CreateObject();
+		cJSON_AddStringToObject(tokens, "account", fp);
+	}
+	free(fp);
+	now = time(NULL);
+	/* A token given on stdin cannot be renewed: any validity will do. */
+	margin = kind == AML_CRED_TOKEN ? minvalid : (minvalid > AML_REFRESH_MARGIN ? minvalid : AML_REFRESH_MARGIN);
+	if ((e = find_entry(tokens, resource)) && entry_token(e, t) == 0) {
+		if (!force && t->expires_on - now > margin &&
+		    (kind == AML_CRED_TOKEN || !t->refresh_on || now < t->refresh_on)) {
+			*cached = 1;
+			trace_token("from the cache", resource, t);
+			goto out;
+		}
+		aml_token_free(t);
+	}
+	rc = renew(p, tokens, resource, minvalid, t);
+out:
+	aml_config_unlock();
+	aml_json_free_secret(tokens);
+	return rc;
+}
+
+int
+aml_http_bearer(const struct aml_req *q, struct aml_resp *r)
+{
+	struct aml_token t;
+	int rc, cached;
+
+	memset(r, 0, sizeof *r);
+	if ((rc = aml_auth_token(q->resource, 0, 0, &t, &cached)) != 0)
+		return rc;
+	rc = aml_http_raw(q, r, t.access) < 0 ? AML_EXIT_FAIL : 0;
+	/* A cached token the server no longer takes (revoked, or the clocks
+	 * disagree): one new token, one more try. */
+	if (rc == 0 && r->status == 401 && cached) {
+		if (aml_verbose)
+			fprintf(stderr, "* HTTP 401 with a cached token: renewing it once\n");
+		aml_token_free(&t);
+		aml_resp_free(r);
+		if ((rc = aml_auth_token(q->resource, 0, 1, &t, &cached)) != 0)
+			return rc;
+		rc = aml_http_raw(q, r, t.access) < 0 ? AML_EXIT_FAIL : 0;
+	}
+	aml_token_free(&t);
+	return rc;
+}
+
+/*
+ * aml-login and aml-logout
+ */
+
+static const char *const files[] = { "profile.json", "tokens.json", "secret.json", NULL };
+
+/* Files about to be replaced: say so when their modes were too open. */
+static void
+warn_modes(void)
+{
+	const char *const *f;
+	struct stat st;
+	char *path;
+
+	for (f = files; *f; f++) {
+		path = aml_config_path(*f);
+		if (lstat(path, &st) == 0 && (st.st_mode & 077))
+			aml_warn("%s: mode %04o was too open; replaced by a file of mode 0600",
+			    path, (unsigned)(st.st_mode & 07777));
+		free(path);
+	}
+}
+
+int
+aml_auth_save(cJSON *p, const struct aml_cred *c, const char *resource, const struct aml_token *t,
+    int save_secret)
+{
+	cJSON *tokens = cJSON_CreateObject(), *sec = NULL;
+	char *fp;
+	int rc;
+
+	cJSON_AddItemToObject(p, "credential", cred_json(c));
+	fp = fingerprint(p);
+	cJSON_AddStringToObject(tokens, "account", fp);
+	free(fp);
+	store(tokens, resource, t);
+	if (save_secret && c->secret) {
+		sec = cJSON_CreateObject();
+		cJSON_AddStringToObject(sec, c->kind == AML_CRED_CERT ? "certificatePassword" : "clientSecret",
+		    c->secret);
+	}
+	if ((rc = aml_config_prepare(1)) != 0 || (rc = aml_config_lock()) != 0)
+		goto out;
+	warn_modes();
+	if (!(rc = aml_config_write("tokens.json", tokens)) &&
+	    !(rc = sec ? aml_config_write("secret.json", sec) : aml_config_remove("secret.json")))
+		rc = aml_config_write("profile.json", p);
+	aml_config_unlock();
+out:
+	aml_json_free_secret(tokens);
+	aml_json_free_secret(sec);
+	return rc;
+}
+
+int
+aml_auth_forget(void)
+{
+	const char *const *f;
+	struct stat st;
+	char *lock;
+	int rc = 0;
+
+	if (stat(aml_config_dir(), &st) < 0 && errno == ENOENT)
+		return 0;
+	if ((rc = aml_config_lock()) != 0)
+		return rc;
+	for (f = files; *f; f++)
+		if (aml_config_remove(*f) != 0)
+			rc = AML_EXIT_FAIL;
+	lock = aml_config_path("lock");
+	unlink(lock);
+	free(lock);
+	aml_config_unlock();
+	/* Only when nothing else lives there. */
+	rmdir(aml_config_dir());
+	return rc;
+}
