@@ -394,6 +394,8 @@ time_t aml_http_date(const char *s);	/* an HTTP date; -1 if it is not one */
 /* "METHOD /path: HTTP 404 Code: message (DetailCode) [request-id ...]",
  * or "METHOD /path: <why there was no response>"; malloc'd. */
 char *aml_http_errline(const struct aml_req *q, const struct aml_resp *r);
+/* The body's first bytes for a message: one line, secrets masked. */
+char *aml_http_snippet(const struct aml_resp *r);
 int aml_http_set_timeout(const char *seconds);	/* --timeout; -1 if invalid */
 void aml_http_set_ca_bundle(const char *path);	/* --ca-bundle */
 char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */

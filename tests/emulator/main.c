@@ -64,7 +64,19 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: %s [-dqtv] [-a address] [-D dir] [-l lro-ms] [-P page-size]\n"
-	    "       [-p port] [-s state-file]\n", aml_prog);
+	    "       [-p port] [-s state-file]\n"
+	    "  -d, --daemon         serve in the background; print export lines and return\n"
+	    "  -a, --address ADDR   listen on this loopback address (127.0.0.1)\n"
+	    "  -p, --port N         listen on port N (0: a free port)\n"
+	    "  -t, --tls            serve https with a certificate of its own CA\n"
+	    "  -l, --lro-ms N       long-running operations take N ms (300)\n"
+	    "  -P, --page-size N    list pages of N web services (100)\n"
+	    "  -s, --state FILE     load the state from FILE, save every change to it\n"
+	    "  -D, --dir DIR        write keys and certificates to DIR\n"
+	    "  -q, --quiet          no warnings\n"
+	    "  -v, --verbose        log requests on stderr\n"
+	    "  -h, --help           this help\n"
+	    "  -V, --version        print the version\n", aml_prog);
 }
 
 static long
@@ -199,11 +211,12 @@ make_dir(const char *path)
 			aml_die("%s:", path);
 		emu_dir = absolute(path);
 	} else {
-		char tmpl[] = "/tmp/aml-emulator.XXXXXX";
+		const char *t = getenv("TMPDIR");
+		char *tmpl = aml_xasprintf("%s/aml-emulator.XXXXXX", t && *t == '/' ? t : "/tmp");
 
 		if (!mkdtemp(tmpl))
-			aml_die("mkdtemp:");
-		emu_dir = aml_xstrdup(tmpl);
+			aml_die("mkdtemp %s:", tmpl);
+		emu_dir = tmpl;
 		dir_owned = 1;
 	}
 }
