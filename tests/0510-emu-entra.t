@@ -38,7 +38,7 @@ is "$(jq -r '.appidacr + .ver + .idtyp' "$TMP/c.json")" "11.0app" "appidacr 1, v
 is "$(jq -r '.oid == .sub' "$TMP/c.json")" true "oid and sub"
 is "$(jq -r '.nbf == .iat and .exp > .iat' "$TMP/c.json")" true "iat, nbf, exp"
 now=$(date +%s)
-is "$(jq -r --argjson now "$now" '(.exp - $now) > 3500 and (.exp - $now) <= 3600' "$TMP/c.json")" \
+is "$(jq -r --argjson now "$now" '(.exp - $now) > 86300 and (.exp - $now) <= 86400' "$TMP/c.json")" \
     true "exp is expires_in from now"
 
 # The double-slash form az uses: resource https://management.core.windows.net/
@@ -121,8 +121,13 @@ cc "$AZURE_CLIENT_SECRET" https://management.azure.com/user_impersonation
 check_aad 400 invalid_scope 1002012 "a scope without /.default"
 cc "$AZURE_CLIENT_SECRET" "https://management.azure.com/.default openid"
 check_aad 400 invalid_scope 1002012 "openid in client credentials"
-cc "$AZURE_CLIENT_SECRET" https://storage.azure.com/.default
+cc "$AZURE_CLIENT_SECRET" https://unknown.example.com/.default
 check_aad 400 invalid_resource 500011 "an unknown resource"
+cc "$AZURE_CLIENT_SECRET" https://storage.azure.com/.default
+is_status "$status" 200 "a token for another first-party resource"
+is "$(jwt_part "$(jb .access_token)" 2 | jq -r .aud)" https://storage.azure.com "for it"
+http GET "$AML_ARM_ENDPOINT/subscriptions?api-version=2020-01-01" -H "Authorization: Bearer $(jb .access_token)"
+is "$status $(jb .error.code)" "401 InvalidAuthenticationToken" "which Resource Manager refuses"
 token_v2 --data-urlencode "client_id=$AZURE_CLIENT_ID"
 check_aad 400 invalid_request 900144 "no grant_type"
 token_v2 --data-urlencode grant_type=password --data-urlencode "client_id=$AZURE_CLIENT_ID"

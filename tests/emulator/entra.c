@@ -473,19 +473,33 @@ tenant_ok(struct emu_req *r, const char *tenant, int users)
 	return 0;
 }
 
-/* Resource Manager is the one resource here, under both its names. */
+/* Resources every tenant has (first-party applications): Resource
+ * Manager under both its names first, then the others a token may be
+ * asked for, though only Resource Manager is served here. */
+static const char *const resources[] = {
+	"https://management.azure.com", "https://management.core.windows.net",
+	"https://storage.azure.com", "https://vault.azure.net",
+	"https://graph.microsoft.com", "https://database.windows.net",
+	"https://studioapi.azureml.net", "https://ml.azure.com",
+};
+
+static int
+resource_index(const char *res)
+{
+	size_t n = strlen(res);
+
+	if (n && res[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < sizeof resources / sizeof *resources; i++)
+		if (strlen(resources[i]) == n && strncasecmp(res, resources[i], n) == 0)
+			return (int)i;
+	return -1;
+}
+
 static int
 known_resource(const char *res)
 {
-	static const char *const ok[] = {
-		"https://management.azure.com/", "https://management.azure.com",
-		"https://management.core.windows.net/", "https://management.core.windows.net",
-	};
-
-	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
-		if (strcasecmp(res, ok[i]) == 0)
-			return 1;
-	return 0;
+	return resource_index(res) >= 0;
 }
 
 static int
@@ -1584,7 +1598,9 @@ decode_bearer(struct emu_req *r, const char *tok, const char *tenant, struct ver
 static int
 arm_audience(const char *aud)
 {
-	return known_resource(aud);
+	int i = resource_index(aud);
+
+	return i == 0 || i == 1;
 }
 
 int

@@ -28,7 +28,7 @@
 struct emu_config emu_cfg = {
 	.lro_ms = 300,
 	.page_size = 100,
-	.token_lifetime = 3599,
+	.token_lifetime = 86399,	/* as recorded (notes/auth.md §1.2) */
 	.device_interval = 5,
 	.device_expires_in = 900,
 	.federated_lifetime = 600,
