@@ -1112,11 +1112,17 @@ refresh_grant(struct treq *t)
 			return;
 		}
 		t->aud = aml_xstrdup(t->resource);
-	} else if (!(t->scope = field(t, "scope"))) {
-		t->aud = aml_xstrdup("https://management.core.windows.net/");
-		t->offline = t->openid = 1;
-	} else if (audience(t, 0) < 0) {
-		return;
+	} else {
+		char *sc = field(t, "scope");
+
+		if (!sc) {
+			t->aud = aml_xstrdup("https://management.core.windows.net/");
+			t->offline = t->openid = 1;
+		} else {
+			free(sc);
+			if (audience(t, 0) < 0)
+				return;
+		}
 	}
 	t->offline = 1;
 	user_token(t);
