@@ -162,6 +162,28 @@ emu config -H 'Content-Type: application/json' -d '{"tokenLifetime":60}' >/dev/n
 cc "$AZURE_CLIENT_SECRET" https://management.azure.com/.default
 is "$(jb .expires_in)" 60 "tokenLifetime sets expires_in"
 
+# Discovery, as MSAL and the Azure SDKs do it.
+http GET "$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/v2.0/.well-known/openid-configuration"
+is_status "$status" 200 "the v2 OpenID configuration"
+is "$(jb .token_endpoint)" "$V2" "names the token endpoint"
+is "$(jb .issuer)" "$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/v2.0" "and the v2 issuer"
+http GET "$AZURE_AUTHORITY_HOST/organizations/v2.0/.well-known/openid-configuration"
+is "$(jb .issuer)" "$AZURE_AUTHORITY_HOST/{tenantid}/v2.0" "organizations: the {tenantid} issuer"
+http GET "$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/.well-known/openid-configuration"
+is "$(jb .issuer)" "https://sts.windows.net/$AZURE_TENANT_ID/" "the v1 configuration, the v1 issuer"
+http GET "$(jq -r .jwks_uri "$TMP/body")"
+is_status "$status" 200 "its jwks_uri"
+is "$(jb '.keys[0] | [.kty, .kid == .x5t, (.x5c | length)] | tostring')" '["RSA",true,1]' "an RSA key with x5t and x5c"
+printf '%s\n' '-----BEGIN CERTIFICATE-----' "$(jb '.keys[0].x5c[0]' | fold -w 64)" '-----END CERTIFICATE-----' |
+    openssl x509 -pubkey -noout >"$TMP/jwk.pem" 2>/dev/null
+cmp -s "$TMP/jwk.pem" "$TMP/signing.pem"
+ok $? "x5c is the certificate of the signing key"
+http GET "$AZURE_AUTHORITY_HOST/common/discovery/instance?api-version=1.1&authorization_endpoint=$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/oauth2/v2.0/authorize"
+is "$(jb .tenant_discovery_endpoint)" "$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/v2.0/.well-known/openid-configuration" \
+    "instance discovery"
+http GET "$AZURE_AUTHORITY_HOST/nosuchtenant/v2.0/.well-known/openid-configuration"
+is_status "$status" 400 "an unknown tenant's configuration"
+
 # The log keeps the form with its secrets masked.
 emu requests >"$TMP/log.json"
 is "$(jq -r '[.[] | select(.form.client_secret != null) | .form.client_secret] | unique | join(",")' "$TMP/log.json")" \

@@ -241,6 +241,8 @@ char *emu_cert_thumb(const char *cert_pem, int sha256, int url);	/* base64url or
 int emu_write_pfx(const char *path, const char *key_pem, const char *cert_pem,
     const char *password);
 int emu_write_file(const char *path, const char *data, size_t n, int mode);
+int emu_jwk_ne(const char *pub_pem, char **n, char **e);
+char *emu_cert_der_b64(const char *cert_pem);
 
 /* Sign claims (a JSON object) with RS256 under the given key; kid/x5t
  * header set to x5t when not NULL.  Returns a malloc'd compact JWT. */

@@ -183,6 +183,7 @@ make_identity(void)
 	skey = emu_rsa_keygen();
 	scert = emu_cert_selfsigned(skey, "aml-emulator token signing", 365);
 	cJSON_AddStringToObject(id, "signingKey", skey);
+	cJSON_AddStringToObject(id, "signingCert", scert);
 	put(id, "signingX5t", emu_cert_thumb(scert, 0, 1));
 	put(id, "signingPublic", emu_pubkey_pem(skey));
 	aml_freesecret(skey);
