@@ -53,9 +53,7 @@ struct emu_route {
 	const char *pattern;	/* "/subscriptions/ * /resourceGroups/..." */
 	emu_handler *fn;
 	const struct emu_family *family;
-	int flags;
 };
-#define EMU_RAWBODY 1		/* leave the body alone (no size check for JSON) */
 
 struct emu_module {
 	const char *name;
@@ -67,6 +65,9 @@ struct emu_module {
 	/* Drop runtime data that is not in the state (under the lock):
 	 * called by POST /_emu/reset after the state is re-seeded. */
 	void (*reset)(void);
+	/* Once, when the state is ready and before the first request:
+	 * register hooks (emu_on_model_change), make files. */
+	void (*init)(void);
 	/* Extra `export NAME='value'` lines, after the common ones. */
 	void (*exports)(struct aml_wbuf *w);
 	/* At exit, free what the module holds. */

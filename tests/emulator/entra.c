@@ -1863,17 +1863,17 @@ seed(cJSON *state)
 }
 
 static const struct emu_route routes[] = {
-	{ "POST", "/*/oauth2/token", token_v1, &emu_fam_entra, 0 },
-	{ "POST", "/*/oauth2/v2.0/token", token_v2, &emu_fam_entra, 0 },
-	{ "POST", "/*/oauth2/devicecode", devicecode_v1, &emu_fam_entra, 0 },
-	{ "POST", "/*/oauth2/v2.0/devicecode", devicecode_v2, &emu_fam_entra, 0 },
-	{ "GET", "/metadata/identity/oauth2/token", imds, &emu_fam_entra, 0 },
-	{ "GET", "/*/v2.0/.well-known/openid-configuration", openid_v2, &emu_fam_entra, 0 },
-	{ "GET", "/*/.well-known/openid-configuration", openid_v1, &emu_fam_entra, 0 },
-	{ "GET", "/*/discovery/v2.0/keys", jwks, &emu_fam_entra, 0 },
-	{ "GET", "/*/discovery/keys", jwks, &emu_fam_entra, 0 },
-	{ "GET", "/common/discovery/instance", instance, &emu_fam_entra, 0 },
-	{ "GET", "/msi/token", appservice, &emu_fam_entra, 0 },
+	{ "POST", "/*/oauth2/token", token_v1, &emu_fam_entra },
+	{ "POST", "/*/oauth2/v2.0/token", token_v2, &emu_fam_entra },
+	{ "POST", "/*/oauth2/devicecode", devicecode_v1, &emu_fam_entra },
+	{ "POST", "/*/oauth2/v2.0/devicecode", devicecode_v2, &emu_fam_entra },
+	{ "GET", "/metadata/identity/oauth2/token", imds, &emu_fam_entra },
+	{ "GET", "/*/v2.0/.well-known/openid-configuration", openid_v2, &emu_fam_entra },
+	{ "GET", "/*/.well-known/openid-configuration", openid_v1, &emu_fam_entra },
+	{ "GET", "/*/discovery/v2.0/keys", jwks, &emu_fam_entra },
+	{ "GET", "/*/discovery/keys", jwks, &emu_fam_entra },
+	{ "GET", "/common/discovery/instance", instance, &emu_fam_entra },
+	{ "GET", "/msi/token", appservice, &emu_fam_entra },
 };
 
 static struct emu_module entra = {

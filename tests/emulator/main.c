@@ -415,6 +415,9 @@ setup(void)
 	emu_state_rebase(emu_base);
 	write_files();
 	emu_routes_init();
+	for (struct emu_module *m = emu_modules; m; m = m->next)
+		if (m->init)
+			m->init();
 }
 
 static int
