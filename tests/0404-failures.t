@@ -36,7 +36,7 @@ expect_fail 1 "^aml-update-ws: PATCH ${WSPATH%/*}/nosuch: HTTP 404 NotFound: .*\
 # 400 with details: a PATCH whose merged graph names an asset that is not there.
 printf '{"properties":{"packageType":"Graph","package":{"nodes":{"node9":{"assetId":"asset99"}}}}}' >"$TMP/bad.json"
 run aml-update-ws -g "$RG" -n "$WS" "$TMP/bad.json"
-expect_fail 1 "^aml-update-ws: PATCH $WSPATH: HTTP 400 BadRequest: The web service definition is invalid\\. \\(InvalidReference\\) $RID\$" \
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: HTTP 400 BadRequest: The web service definition is invalid\\. \\([A-Za-z]+(, [A-Za-z]+)*\\) $RID\$" \
     "400 with its detail codes"
 
 # 401: the cached token is refused, renewed once, refused again: exit 3.
