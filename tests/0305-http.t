@@ -115,6 +115,7 @@ tr=$(cat "$TMP/err")
 like "$tr" '^> POST /[^ ]+/oauth2/v2\.0/token HTTP/1\.1' "request lines start with >"
 like "$tr" '^< HTTP/1\.1 200' "response lines start with <"
 like "$tr" '^\* Connected to ' "info lines start with *"
+like "$tr" '^\* Re-using existing connection' "one connection serves the token and the subscriptions"
 like "$tr" 'client_secret=\*\*\*' "the client secret is masked in the form"
 like "$tr" '"access_token": ?"\*\*\*"' "the access token is masked in the answer"
 like "$tr" 'Authorization: \*\*\*' "the Authorization header is masked"

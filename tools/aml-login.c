@@ -613,18 +613,18 @@ login(void)
 		rc = aml_cred_token(&c, cl->armres, &t);
 	if (rc)
 		goto out;
-	/* The tenant: the one asked for, else the token's. */
+	/* The tenant: the one signed in to, else the one the token names. */
 	ten = c.tenant && strcmp(c.tenant, "organizations") && strcmp(c.tenant, "common") ? c.tenant : NULL;
-	if (!ten)
-		ten = t.tenant ? t.tenant : tenant ? tenant : env("AZURE_TENANT_ID");
-	if (!ten && (c.kind == AML_CRED_MI || c.kind == AML_CRED_TOKEN)) {
+	if (!ten && !t.tenant) {
 		cJSON *claims = aml_jwt_claims(t.access);
 		const char *tid = claims ? aml_json_str(claims, "tid") : NULL;
 
 		if (tid)
-			t.tenant = aml_xstrdup(tid), ten = t.tenant;
+			t.tenant = aml_xstrdup(tid);
 		cJSON_Delete(claims);
 	}
+	if (!ten)
+		ten = t.tenant ? t.tenant : tenant ? tenant : env("AZURE_TENANT_ID");
 	if ((rc = subscriptions(arm, t.access, &subs)) != 0)
 		goto out;
 	if (!(sub = select_sub(subs))) {
