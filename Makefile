@@ -32,7 +32,7 @@ WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 PC_BASE = $(shell $(PKG_CONFIG) --cflags libcjson)
 PC_NET = $(shell $(PKG_CONFIG) --cflags libcurl libjwt openssl)
 PC_EMU = $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
-LIBS_BASE = $(shell $(PKG_CONFIG) --libs libcjson)
+LIBS_BASE = $(shell $(PKG_CONFIG) --libs libcjson) -lm
 LIBS_NET = $(shell $(PKG_CONFIG) --libs libcurl libjwt openssl)
 LIBS_EMU = $(shell $(PKG_CONFIG) --libs libmicrohttpd libjwt openssl) -lpthread
 

@@ -440,9 +440,8 @@ out:
 int
 aml_auth_token(const char *resource, long minvalid, int force, struct aml_token *t, int *cached)
 {
-	const cJSON *p;
-	cJSON *tokens = NULL, *e;
-	char *fp;
+	cJSON *p = NULL, *tokens = NULL, *e;
+	char *fp = NULL;
 	const char *acc;
 	time_t now;
 	long margin;
@@ -450,22 +449,30 @@ aml_auth_token(const char *resource, long minvalid, int force, struct aml_token 
 
 	memset(t, 0, sizeof *t);
 	*cached = 0;
-	if (!(p = aml_account()))
+	if (!aml_account())
 		return AML_EXIT_AUTH;
 	if (!strcmp(resource, AML_ARM))
 		resource = aml_arm_resource();
-	kind = kind_of(aml_json_str(cJSON_GetObjectItemCaseSensitive(p, "credential"), "type"));
 	if ((rc = aml_config_lock()) != 0)
 		return rc;
+	/* The account again, under the lock: aml-login may have replaced
+	 * it since this program started. */
+	if ((rc = aml_config_read("profile.json", 0, &p)) != 0)
+		goto out;
+	if (!cJSON_IsObject(p)) {
+		aml_err("not signed in (run aml-login)");
+		rc = AML_EXIT_AUTH;
+		goto out;
+	}
 	if ((rc = aml_config_read("tokens.json", 0, &tokens)) != 0)
 		goto out;
+	kind = kind_of(aml_json_str(cJSON_GetObjectItemCaseSensitive(p, "credential"), "type"));
 	fp = fingerprint(p);
 	if (!cJSON_IsObject(tokens) || !(acc = aml_json_str(tokens, "account")) || strcmp(acc, fp)) {
 		aml_json_free_secret(tokens);
 		tokens = cJSON_CreateObject();
 		cJSON_AddStringToObject(tokens, "account", fp);
 	}
-	free(fp);
 	now = time(NULL);
 	/* A token given on stdin cannot be renewed: any validity will do. */
 	margin = kind == AML_CRED_TOKEN ? minvalid : (minvalid > AML_REFRESH_MARGIN ? minvalid : AML_REFRESH_MARGIN);
@@ -482,6 +489,8 @@ aml_auth_token(const char *resource, long minvalid, int force, struct aml_token 
 out:
 	aml_config_unlock();
 	aml_json_free_secret(tokens);
+	cJSON_Delete(p);
+	free(fp);
 	return rc;
 }
 
@@ -501,10 +510,9 @@ aml_http_bearer(const struct aml_req *q, struct aml_resp *r)
 		if (aml_verbose)
 			fprintf(stderr, "* HTTP 401 with a cached token: renewing it once\n");
 		aml_token_free(&t);
-		if ((rc = aml_auth_token(q->resource, 0, 1, &t, &cached)) != 0) {
-			aml_resp_free(r);
+		aml_resp_free(r);
+		if ((rc = aml_auth_token(q->resource, 0, 1, &t, &cached)) != 0)
 			return rc;
-		}
 		rc = aml_http_raw(q, r, t.access) < 0 ? AML_EXIT_FAIL : 0;
 	}
 	aml_token_free(&t);

@@ -18,6 +18,8 @@
 #define SKEW_WARN 300	/* seconds between our clock and the server's */
 #define DEVICE_CLIENT_ID "04b07795-8ddb-461a-bbee-02f9e1bf7b46"	/* Azure CLI's public client */
 
+static const char *asked;	/* the resource asked for, for the hints */
+
 void
 aml_cred_free(struct aml_cred *c)
 {
@@ -297,6 +299,9 @@ hint(char *buf, size_t n, const struct aml_cred *c, const cJSON *j, const struct
 	case 700082: case 70043: case 50058: case 65001:
 		snprintf(buf, n, "sign in again interactively: aml-login --device-code");
 		return;
+	case 500011:
+		snprintf(buf, n, "no resource %s in the tenant: check --resource or --scope", asked ? asked : "?");
+		return;
 	case 50034:
 		snprintf(buf, n, "no such user in the tenant: wrong account, tenant or cloud");
 		return;
@@ -353,7 +358,7 @@ post_form(const char *url, struct aml_wbuf *form, struct aml_resp *r, int flags)
 	q.body = form->buf;
 	q.len = form->len;
 	q.ctype = "application/x-www-form-urlencoded";
-	q.flags = AML_HTTP_ANYSTATUS | AML_HTTP_QUIET | AML_HTTP_IDEMPOTENT | flags;
+	q.flags = AML_HTTP_ANYSTATUS | AML_HTTP_QUIET | flags;
 	return aml_http_raw(&q, r, NULL);
 }
 
@@ -377,6 +382,15 @@ aml_read_secret_file(const char *path, const char *what)
 		return NULL;
 	}
 	return buf;
+}
+
+static void
+bad_answer(const char *url, const char *why)
+{
+	char *path = aml_url_path(url);
+
+	aml_err("POST %s: %s", path, why);
+	free(path);
 }
 
 /* POST the client credentials grant with whatever proves who we are. */
@@ -424,13 +438,13 @@ again:
 	}
 	q.method = "POST";
 	q.url = url;
-	rc = post_form(url, &f, &r, 0);
+	rc = post_form(url, &f, &r, AML_HTTP_IDEMPOTENT);
 	form_free(&f);
 	if (rc == 0 && r.status == 200 && parse_token(&r, 0, t, &why) == 0) {
 		warn_skew(&r);
 		rc = 0;
 	} else if (rc == 0 && r.status == 200) {
-		aml_err("POST %s: %s", "token", why);
+		bad_answer(url, why);
 		rc = AML_EXIT_FAIL;
 	} else {
 		/* A federated token that expired in transit: its file may
@@ -467,12 +481,12 @@ refresh_grant(struct aml_cred *c, const char *scope, struct aml_token *t)
 	form_add(&f, "scope", sc);
 	q.method = "POST";
 	q.url = url;
-	rc = post_form(url, &f, &r, 0);
+	rc = post_form(url, &f, &r, AML_HTTP_IDEMPOTENT);
 	form_free(&f);
 	if (rc == 0 && r.status == 200 && parse_token(&r, 0, t, &why) == 0) {
 		warn_skew(&r);
 	} else if (rc == 0 && r.status == 200) {
-		aml_err("POST token: %s", why);
+		bad_answer(url, why);
 		rc = AML_EXIT_FAIL;
 	} else {
 		rc = token_error(&q, &r, c, NULL, NULL);
@@ -486,11 +500,11 @@ refresh_grant(struct aml_cred *c, const char *scope, struct aml_token *t)
 /* App Service (and Functions, Container Apps) first, when its two
  * variables are there; else IMDS, directly, never through a proxy. */
 static int
-managed_identity(struct aml_cred *c, const char *resource, struct aml_token *t)
+managed_identity(struct aml_cred *c, const char *res, struct aml_token *t)
 {
 	const char *ep = getenv("IDENTITY_ENDPOINT"), *hv = getenv("IDENTITY_HEADER"), *why;
 	const char *imds = getenv("AML_IMDS_ENDPOINT");
-	char *res = aml_urlenc(resource), *cid = c->client_id ? aml_urlenc(c->client_id) : NULL;
+	char *eres = aml_urlenc(res), *cid = c->client_id ? aml_urlenc(c->client_id) : NULL;
 	char *url, *h0, *base = NULL;
 	const char *hdrs[2] = { NULL, NULL };
 	struct aml_req q = { 0 };
@@ -499,23 +513,23 @@ managed_identity(struct aml_cred *c, const char *resource, struct aml_token *t)
 
 	if (ep && *ep && hv && *hv) {
 		url = aml_xasprintf("%s%sapi-version=2019-08-01&resource=%s%s%s", ep,
-		    strchr(ep, '?') ? "&" : "?", res, cid ? "&client_id=" : "", cid ? cid : "");
+		    strchr(ep, '?') ? "&" : "?", eres, cid ? "&client_id=" : "", cid ? cid : "");
 		h0 = aml_xasprintf("X-IDENTITY-HEADER: %s", hv);
 	} else {
 		if (imds && *imds && !(base = aml_base_url(imds, &why))) {
 			aml_err("AML_IMDS_ENDPOINT: %s: %s", imds, why);
-			free(res);
+			free(eres);
 			free(cid);
 			return AML_EXIT_USAGE;
 		}
 		url = aml_xasprintf("%s/metadata/identity/oauth2/token?api-version=2018-02-01&resource=%s%s%s",
-		    base ? base : "http://169.254.169.254", res, cid ? "&client_id=" : "", cid ? cid : "");
+		    base ? base : "http://169.254.169.254", eres, cid ? "&client_id=" : "", cid ? cid : "");
 		h0 = aml_xstrdup("Metadata: true");
 		q.flags = AML_HTTP_IMDS | AML_HTTP_DIRECT;
 		q.connect_ms = 2000;
 	}
 	free(base);
-	free(res);
+	free(eres);
 	free(cid);
 	hdrs[0] = h0;
 	q.url = url;
@@ -537,29 +551,30 @@ managed_identity(struct aml_cred *c, const char *resource, struct aml_token *t)
 }
 
 int
-aml_cred_token(struct aml_cred *c, const char *resource, struct aml_token *t)
+aml_cred_token(struct aml_cred *c, const char *res, struct aml_token *t)
 {
 	char *scope;
 	int rc;
 
 	memset(t, 0, sizeof *t);
+	asked = res;
 	switch (c->kind) {
 	case AML_CRED_SECRET:
 	case AML_CRED_CERT:
 	case AML_CRED_WORKLOAD:
-		scope = aml_scope(resource);
+		scope = aml_scope(res);
 		rc = client_credentials(c, scope, t);
 		free(scope);
 		return rc;
 	case AML_CRED_USER:
-		scope = aml_scope(resource);
+		scope = aml_scope(res);
 		rc = refresh_grant(c, scope, t);
 		free(scope);
 		return rc;
 	case AML_CRED_MI:
-		return managed_identity(c, resource, t);
+		return managed_identity(c, res, t);
 	default:
-		aml_err("the stored sign-in cannot get a new token for %s; run aml-login", resource);
+		aml_err("the stored sign-in cannot get a new token for %s; run aml-login", res);
 		return AML_EXIT_AUTH;
 	}
 }
@@ -591,6 +606,8 @@ device_start(struct aml_cred *c, const char *scope, struct device *d)
 	form_add(&f, "scope", sc);
 	q.method = "POST";
 	q.url = url;
+	/* This one creates a code on the server: like any non-idempotent
+	 * request, repeated only when it never arrived. */
 	rc = post_form(url, &f, &r, 0);
 	form_free(&f);
 	if (rc != 0 || r.status != 200) {
@@ -632,9 +649,9 @@ cancelled(void)
 }
 
 int
-aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t)
+aml_cred_device(struct aml_cred *c, const char *res, struct aml_token *t)
 {
-	char *scope = aml_scope(resource), *url = token_url(c, "token");
+	char *scope = aml_scope(res), *url = token_url(c, "token");
 	struct device d = { 0 };
 	struct aml_req q = { 0 };
 	struct aml_jerr je;
@@ -647,6 +664,7 @@ aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t)
 
 	memset(t, 0, sizeof *t);
 	memset(&r, 0, sizeof r);
+	asked = res;
 	aml_catch_signals();
 	if ((rc = device_start(c, scope, &d)) != 0)
 		goto out;
@@ -668,7 +686,7 @@ aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t)
 		form_add(&f, "grant_type", "urn:ietf:params:oauth:grant-type:device_code");
 		form_add(&f, "client_id", c->client_id);
 		form_add(&f, "device_code", d.code);
-		rc = post_form(url, &f, &r, 0);
+		rc = post_form(url, &f, &r, AML_HTTP_IDEMPOTENT);
 		form_free(&f);
 		if (aml_signalled) {
 			rc = cancelled();

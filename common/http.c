@@ -545,12 +545,24 @@ put_error_body(struct aml_wbuf *w, const cJSON *j, const char **corr)
 }
 
 char *
-aml_http_errline(const struct aml_req *q, const struct aml_resp *r)
+aml_http_snippet(const struct aml_resp *r)
 {
 	struct aml_wbuf w;
+	char *red = aml_redact(r->body ? r->body : "", r->len < 200 ? r->len : 200);
+
+	aml_wbuf_init(&w, -1);
+	put_clean(&w, red, strlen(red), 60);
+	free(red);
+	return aml_wbuf_take(&w);
+}
+
+char *
+aml_http_errline(const struct aml_req *q, const struct aml_resp *r)
+{
+	struct aml_wbuf w, b;
 	struct aml_jerr je;
 	const char *rid, *corr = NULL;
-	char *path = aml_url_path(q->url), *cid = NULL;
+	char *path = aml_url_path(q->url), *what, *red;
 	cJSON *j = NULL;
 
 	aml_wbuf_init(&w, -1);
@@ -561,31 +573,36 @@ aml_http_errline(const struct aml_req *q, const struct aml_resp *r)
 		return aml_wbuf_take(&w);
 	}
 	aml_wprintf(&w, "HTTP %ld", r->status);
-	if (r->len && (j = aml_json_parse(r->body, r->len, &je)) && put_error_body(&w, j, &corr)) {
+	/* What the server said, masked: servers quote what they were
+	 * given, a connection string or a SAS. */
+	aml_wbuf_init(&b, -1);
+	if (r->len && (j = aml_json_parse(r->body, r->len, &je)) && put_error_body(&b, j, &corr)) {
 		/* done */
 	} else if (r->len && !j) {
-		char *red = aml_redact(r->body, r->len < 200 ? r->len : 200);
+		char *snip = aml_http_snippet(r);
 
-		aml_wputs(&w, ": response is not JSON: \"");
-		put_clean(&w, red, strlen(red), 60);
-		aml_wputc(&w, '"');
-		free(red);
+		aml_wprintf(&b, ": response is not JSON: \"%s\"", snip);
+		free(snip);
 	} else if (!r->len) {
-		aml_wputs(&w, " (empty body)");
+		aml_wputs(&b, " (empty body)");
 	}
-	if (corr && *corr)
-		cid = aml_xstrdup(corr);
+	/* Entra ID's support asks for the correlation id; ARM's, the
+	 * request id. */
+	if (corr && *corr) {
+		aml_wputs(&b, " [correlation-id ");
+		put_clean(&b, corr, strlen(corr), 80);
+		aml_wputc(&b, ']');
+	} else if ((rid = aml_http_header(r, "x-ms-request-id")) && *rid) {
+		aml_wputs(&b, " [request-id ");
+		put_clean(&b, rid, strlen(rid), 80);
+		aml_wputc(&b, ']');
+	}
 	cJSON_Delete(j);
-	if ((rid = aml_http_header(r, "x-ms-request-id")) && *rid) {
-		aml_wputs(&w, " [request-id ");
-		put_clean(&w, rid, strlen(rid), 80);
-		aml_wputc(&w, ']');
-	} else if (cid) {
-		aml_wputs(&w, " [correlation-id ");
-		put_clean(&w, cid, strlen(cid), 80);
-		aml_wputc(&w, ']');
-	}
-	free(cid);
+	what = aml_wbuf_take(&b);
+	red = aml_redact(what, strlen(what));
+	aml_wputs(&w, red);
+	free(what);
+	free(red);
 	return aml_wbuf_take(&w);
 }
 
@@ -870,7 +887,9 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 	idem = method_is(q, "GET") || method_is(q, "HEAD") || (q->flags & AML_HTTP_IDEMPOTENT);
 	tries = (q->flags & AML_HTTP_NORETRY) ? 0 : (int)envlong("AML_RETRY_MAX", RETRY_MAX_DEFAULT, 0, 100);
 	for (left = tries;; left--) {
+		sent = 0;
 		if (attempt(q, r, reqid, bearer, direct, &sent, &code) == 0) {
+			r->sent = 1;
 			if (!idem || !transient_status(r->status, q->flags) || left <= 0)
 				return 0;
 			ra = aml_http_retry_after(r);
@@ -879,6 +898,7 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 			ms = ra >= 0 ? ra * 1000 : backoff_ms(tries - left);
 			line = aml_xasprintf("HTTP %ld from", r->status);
 		} else {
+			r->sent = sent;
 			if (aml_signalled || !transient_code(code) || (!idem && sent) || left <= 0)
 				return -1;
 			ms = backoff_ms(tries - left);

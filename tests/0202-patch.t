@@ -60,9 +60,9 @@ unpatch "$TMP/out" "$T" >"$TMP/back"
 same_file "$TMP/back" "$f" "-a by name: only the uri changed"
 
 vrun aml-patch-ilearner -a asset9 -u "$NEW" "$f"
-expect_fail 1 "^aml-patch-ilearner: $f: -a \"asset9\": no asset has that key or name$" "unknown -a"
+expect_fail 1 "^aml-patch-ilearner: $f: -a \"asset9\": no asset has that key or name \(assets: asset1 \"Import Data\", asset2 \"Join Data\", asset3 \"Retrain Sample \[trained model\]\"\)$" "unknown -a"
 vrun aml-patch-ilearner -a ASSET3 -u "$NEW" "$f"
-expect_fail 1 "^aml-patch-ilearner: $f: -a \"ASSET3\": no asset has that key or name$" "-a is exact: asset keys are data"
+expect_fail 1 "^aml-patch-ilearner: $f: -a \"ASSET3\": no asset has that key or name \(assets: " "-a is exact: asset keys are data"
 vrun aml-patch-ilearner -u "$NEW" "$FIX/two-trained.json"
 expect_fail 1 "^aml-patch-ilearner: $FIX/two-trained.json: 2 assets are a Resource named \"\.\.\. \[trained model\]\": asset3 \"Retrain Sample \[trained model\]\", asset4 \"Second Model \[trained model\]\"; choose one with -a$" \
     "two trained-model assets"
@@ -71,7 +71,17 @@ expect_ok "two trained-model assets, one chosen with -a"
 is "$(jq -r '.properties.assets | [.asset3, .asset4] | map(.locationInfo.uri) | join(" ")' "$TMP/out")" \
     "$T $NEW" "the chosen one changed, the other not"
 vrun aml-patch-ilearner -u "$NEW" "$TMP/bodies/recorded-get-response.json"
-expect_fail 1 "no asset is a Resource named \"\.\.\. \[trained model\]\"; choose one with -a$" "no trained-model asset"
+expect_fail 1 "^aml-patch-ilearner: $TMP/bodies/recorded-get-response.json: no asset is a Resource named \"\.\.\. \[trained model\]\" \(assets: asset1 \"Import Data\", asset2 \"Join Data\"\); choose one with -a$" \
+    "no trained-model asset: the assets there are named"
+jq -c '.properties.assets = {}' "$TMP/bodies/recorded-get-response.json" >"$TMP/noassets.json"
+vrun aml-patch-ilearner -u "$NEW" "$TMP/noassets.json"
+expect_fail 1 "^aml-patch-ilearner: $TMP/noassets.json: no asset is a Resource named \"\.\.\. \[trained model\]\" \(assets: none\); choose one with -a$" \
+    "no asset at all"
+jq -c '.properties.assets = ([range(12)] | map({key: "a\(.)", value: {name: "M\(.)", type: "Module", locationInfo: {uri: "aml://m"}}}) | from_entries)' \
+    "$TMP/bodies/recorded-get-response.json" >"$TMP/many.json"
+vrun aml-patch-ilearner -u "$NEW" "$TMP/many.json"
+expect_fail 1 '\(assets: a0 "M0", a1 "M1", a2 "M2", a3 "M3", a4 "M4", a5 "M5", a6 "M6", a7 "M7", a8 "M8", a9 "M9" and 2 more\); choose one with -a$' \
+    "many assets: ten named, the rest counted"
 jq -c '.properties.assets.asset2.name = "Import Data"' "$TMP/bodies/recorded-get-response.json" >"$TMP/samename.json"
 vrun aml-patch-ilearner -a "Import Data" -u "$NEW" "$TMP/samename.json"
 expect_fail 1 "^aml-patch-ilearner: $TMP/samename.json: 2 assets are named \"Import Data\": asset1 \"Import Data\", asset2 \"Import Data\"; choose one by its key with -a$" \

@@ -44,6 +44,11 @@ expect_ok "PKCS#12 with AZURE_CLIENT_CERTIFICATE_PASSWORD"
 printf '%s\n' "$AML_EMU_CERT_PFX_PASSWORD" > "$TMP/pw"
 run aml-login -u "$CID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pw"
 expect_ok "PKCS#12 with --certificate-password-file"
+run env AZURE_CLIENT_ID="$CID" AZURE_CLIENT_CERTIFICATE_PATH="$AML_EMU_CERT_PFX" aml-login -P "$TMP/pw"
+expect_ok "--certificate-password-file with AZURE_CLIENT_CERTIFICATE_PATH"
+run aml-login -P "$TMP/pw"
+expect_usage '^aml-login: --certificate-password-file needs --certificate or AZURE_CLIENT_CERTIFICATE_PATH$' \
+    "--certificate-password-file alone"
 run aml-login -u "$CID" -C "$AML_EMU_CERT_PFX"
 expect_fail 3 "^aml-login: certificate .*: cannot open the PKCS#12 file \\(it needs a password" \
     "PKCS#12 without its password"

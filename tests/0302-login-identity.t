@@ -52,6 +52,9 @@ last=$(emu requests | jq -c '[.[] | select(.path | test("^/msi/token"))] | last'
 like "$(printf '%s' "$last" | jq -r .path)" 'api-version=2019-08-01' "api-version 2019-08-01"
 is "$(printf '%s' "$last" | jq -r '.headers | to_entries[] | select(.key | ascii_downcase == "x-identity-header") | .value')" \
     "***" "the identity header was sent (and masked in the log)"
+ten=$AZURE_TENANT_ID
+run env -u AZURE_TENANT_ID aml-login --identity
+is "$(jq -r .tenantId "$TMP/out")" "$ten" "the tenant comes from the identity's token"
 run aml-login
 expect_ok "without flags, IDENTITY_ENDPOINT and IDENTITY_HEADER are used"
 is "$(jq -r .credential "$TMP/out")" managedIdentity "as a managed identity"

@@ -44,7 +44,7 @@ rt=$(jq -r .refreshToken "$AML_CONFIG_DIR/tokens.json")
 like "$rt" '.' "the refresh token is kept"
 
 # The refresh token renews tokens, and rotates.
-run aml-token -R https://storage.azure.com/
+run aml-token -R https://management.core.windows.net/
 expect_ok "a token for another resource from the refresh token"
 form=$(emu requests | jq -r '[.[] | select(.path | test("/oauth2/v2.0/token"))] | last | .form')
 is "$(printf '%s' "$form" | jq -r .grant_type)" refresh_token "with the refresh token grant"
@@ -60,7 +60,7 @@ is "$(jq -r .user.name "$TMP/out")" "$AML_EMU_USER" "as the same user"
 
 # A refresh token that Entra ID no longer takes: sign in again.
 emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/token","status":400,"code":"AADSTS700082"}' >/dev/null
-run aml-token -R https://vault.azure.net
+run aml-token -n 4000
 expect_fail 3 'invalid_grant: AADSTS700082: .*hint: sign in again interactively: aml-login --device-code' \
     "an expired refresh token: exit 3 with the command to run"
 
@@ -93,6 +93,21 @@ is "$rc" 0 "signed in after slow_down"
 like "$(cat "$TMP/err")" '\* device code: slow_down; polling every 6 s from now on' "the interval grew by 5 s"
 polls=$(emu requests | jq '[.[] | select(.path | test("/oauth2/v2.0/token")) | select(.status == 400)] | length')
 is "$polls" 1 "no poll came too early after slow_down"
+
+# Starting a device code creates state on the server: like PATCH, PUT
+# and DELETE, it is repeated only when the request never arrived.
+emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/devicecode","status":503}' >/dev/null
+run env AML_RETRY_BASE_MS=10 aml-login -d
+expect_fail 1 '^aml-login: device code sign-in: POST /[^ ]+/oauth2/v2\.0/devicecode: HTTP 503 ' \
+    "a 503 to a non-idempotent POST is not retried"
+emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/devicecode","drop":"after-body"}' >/dev/null
+run env AML_RETRY_BASE_MS=10 aml-login -d
+expect_fail 1 '^aml-login: device code sign-in: POST /[^ ]+/oauth2/v2\.0/devicecode: (Empty reply|Recv failure|.*[Cc]onnection)' \
+    "nor a connection dropped after the request was sent"
+run env AZURE_AUTHORITY_HOST=http://127.0.0.1:1 AML_RETRY_BASE_MS=10 AML_RETRY_MAX=2 aml-login -d
+is "$rc" 1 "a connection that cannot be made: exit 1"
+is "$(grep -c '^aml-login: warning: POST /.*/devicecode: Failed to connect to 127\.0\.0\.1 port 1.*, retrying in [0-9]* ms' "$TMP/err")" 2 \
+    "but is retried when the request never left"
 
 # Ctrl-C cancels cleanly: one line, nothing stored, death by SIGINT.
 run aml-logout

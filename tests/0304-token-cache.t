@@ -17,21 +17,34 @@ run aml-token -r
 is "$(cat "$TMP/out")" "$t1" "the cached token"
 run aml-token -r -v
 like "$(cat "$TMP/err")" '^\* token for https://management.azure.com/ from the cache, expires ' "-v says it came from the cache"
+emu config -d '{"tokenLifetime": 1000}' >/dev/null
+run aml-login
+t1=$(jq -r '.accessTokens[0].accessToken' "$AML_CONFIG_DIR/tokens.json")
+emu config -d '{"tokenLifetime": 3600}' >/dev/null
+run aml-token -r -n 600
+is "$(cat "$TMP/out")" "$t1" "--min-validity shorter than what is left: the cached token"
 n=$(ntok)
-run aml-token -r -n 7000
+run aml-token -r -n 2000
 expect_ok "--min-validity longer than what is left"
 [ "$(cat "$TMP/out")" != "$t1" ]; ok $? "renews the token"
 is "$(ntok)" $((n + 1)) "with one token request"
 run aml-token -n 90000
 expect_usage '^aml-token: --min-validity 90000: not a number of seconds up to 86400$' "--min-validity is bounded"
 emu config -d '{"tokenLifetime": 600}' >/dev/null
-run aml-token -n 3000
-expect_fail 1 '^aml-token: the new token for https://management.azure.com/ expires at .*, sooner than the 3000 s asked for$' \
+run aml-token -n 3700
+expect_fail 1 '^aml-token: the new token for https://management.azure.com/ expires at .*, sooner than the 3700 s asked for$' \
     "a renewal cannot give what --min-validity asks"
-run aml-token -S https://storage.azure.com/.default -r
+emu config -d '{"tokenLifetime": 3600}' >/dev/null
+run aml-token -S https://management.core.windows.net//.default -r
 expect_ok "--scope"
 like "$(emu requests | jq -r '[.[] | select(.path | test("/oauth2/v2.0/token"))] | last | .form.scope')" \
-    '^https://storage\.azure\.com//\.default$' "asks for that scope"
+    '^https://management\.core\.windows\.net//\.default$' "asks for that scope"
+run aml-token -R https://management.core.windows.net/ -r
+expect_ok "--resource, the same audience"
+is "$(jq '.accessTokens | length' "$AML_CONFIG_DIR/tokens.json")" 2 "cached beside Resource Manager's token"
+run aml-token -R https://unknown.example.com/
+expect_fail 3 '^aml-token: sign-in refused: POST .*: HTTP 400 invalid_resource: AADSTS500011: .*hint: no resource https://unknown.example.com/ in the tenant' \
+    "an audience the tenant does not know: exit 3"
 run aml-token -S 'a b'
 expect_usage "^aml-token: --scope a b: one scope, URI/.default$" "two scopes are a usage error"
 

@@ -147,6 +147,17 @@ arm GET "$WS?$V"
 is "$(jb .properties.assets.asset3.locationInfo.uri)" https://127.0.0.1/blob/new.ilearner "the uri changed"
 is "$(jb .properties.assets.asset3.name)" "Adult Census Income Model [trained model]" "the rest of the asset stayed"
 
+# PowerShell's Import fixture mixes PascalCase names: the service binds
+# them without regard to case and answers in camelCase.
+arm PUT "$WSL/pascal?$V" -H "$J" --data-binary "@$REF/GraphWebServiceDefinition_Prod.json"
+is_status "$status" 201 "PUT of a definition with PascalCase names"
+lro_wait "$(hdr Azure-AsyncOperation)"
+arm GET "$WSL/pascal?$V"
+is "$(jb '.properties | [has("assets"), has("Assets"), has("package"), has("payloadsInBlobStorage")] | tostring')" \
+    '[true,false,true,true]' "stored and answered in camelCase"
+is "$(jb '.properties.assets | length')" \
+    "$(jq -r '.properties.Assets | length' "$REF/GraphWebServiceDefinition_Prod.json")" "with every asset"
+
 # Bodies with nulls (as the spec examples have them) are fine.
 jq '.properties.exampleRequest.globalParameters = null | .properties.description = null' \
     "$REC/TestCreateGetRemoveWebService.PUT.requestBody.json" >"$TMP/nulls.json"
@@ -179,24 +190,26 @@ invalid 400 BadRequest "no properties"
 arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"title":"t"}}'
 invalid 400 BadRequest "no packageType"
 is "$(jb '.error.details[0].code + " " + .error.details[0].target')" \
-    "MissingRequiredProperty properties.packageType" "the detail names it"
+    "InvalidWebServiceDefinition properties.packageType" "the detail names it"
 arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Code"}}'
 invalid 400 BadRequest "packageType Code"
 arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"PackageType":"Graph"}}'
 invalid 400 BadRequest "packageType spelled otherwise"
 arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph","realtimeConfiguration":{"maxConcurrentCalls":2}}}'
 invalid 400 BadRequest "maxConcurrentCalls below 4"
-arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph","diagnostics":{"level":"Verbose"}}}'
-invalid 400 BadRequest "a diagnostics level that is not one"
+arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph","diagnostics":{}}}'
+invalid 400 BadRequest "diagnostics without its level"
+arm PUT "$WSL/x1?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph","diagnostics":{"level":"Verbose"}}}'
+is_status "$status" 201 "a diagnostics level outside the enum is taken (modelAsString, as the service took format \"\")"
 arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph","readOnly":"no"}}'
 invalid 400 BadRequest "readOnly not a boolean"
 arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph","package":{"nodes":{"n":{"assetId":"missing"}}}}}'
 invalid 400 BadRequest "a node naming a missing asset"
-is "$(jb .error.details[0].code)" InvalidReference "InvalidReference"
-arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph","assets":{"a":{"name":"n","type":"Thing","locationInfo":{"uri":"u"}}}}}'
-invalid 400 BadRequest "an asset type that is not one"
+is "$(jb .error.details[0].target)" properties.package.nodes.n.assetId "the detail names the reference"
+arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph","assets":{"a":{"name":"n","type":"Module"}}}}'
+invalid 400 BadRequest "an asset without locationInfo"
 arm PUT "$WSL/x?$V" -H "$J" --data '{"location":"southcentralus","tags":"x","properties":{"packageType":"Graph"}}'
-invalid 400 InvalidRequestContent "tags not an object"
+invalid 400 BadRequest "tags not an object"
 arm PUT "$WSL/a%3Ab?$V" -H "$J" --data '{"location":"southcentralus","properties":{"packageType":"Graph"}}'
 invalid 400 InvalidResourceName "a name with ':'"
 arm PATCH "$WS?$V" -H "$J" --data '{"properties":{"title":"no package type"}}'

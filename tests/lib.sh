@@ -6,6 +6,8 @@ set -u
 TESTS=$(cd "$(dirname "$0")" && pwd)
 DATA=$TESTS/data
 REF=$DATA/reference
+# The programs under test are the ones just built, also when run by hand.
+PATH=$(cd "$TESTS/.." && pwd)/bin:$PATH
 mkdir -p "$TESTS/tmp"
 TMP=$(mktemp -d "$TESTS/tmp/$(basename "$0" .t).XXXXXX")
 # Every program keeps its state here, never in the user's home.

@@ -214,7 +214,8 @@ service_principal(struct aml_cred *c)
 		c->secret = secret_file ? aml_read_secret_file(c->secret_file, "secret file") : secret_from_stdin();
 		return c->secret ? 0 : AML_EXIT_AUTH;
 	}
-	if (cert_path || (!token_file && !env("AZURE_CLIENT_SECRET") && env("AZURE_CLIENT_CERTIFICATE_PATH"))) {
+	if (cert_path || ((cert_pw_file || (!token_file && !env("AZURE_CLIENT_SECRET"))) &&
+	    env("AZURE_CLIENT_CERTIFICATE_PATH"))) {
 		c->kind = AML_CRED_CERT;
 		if (!(c->cert_path = realpath(cert_path ? cert_path : env("AZURE_CLIENT_CERTIFICATE_PATH"), NULL)))
 			aml_diex(AML_EXIT_AUTH, "certificate %s:", cert_path ? cert_path : env("AZURE_CLIENT_CERTIFICATE_PATH"));
@@ -368,8 +369,13 @@ subscriptions(const char *arm, const char *bearer, cJSON **out)
 		path = aml_url_path(url);
 		free(url);
 		url = NULL;
-		if (!(j = aml_json_parse(r.body, r.len, &je)) ||
-		    !cJSON_IsArray(v = cJSON_GetObjectItemCaseSensitive(j, "value"))) {
+		if (!(j = aml_json_parse(r.body, r.len, &je))) {
+			char *snip = aml_http_snippet(&r);
+
+			aml_err("GET %s: HTTP %ld: response is not JSON: \"%s\"", path, r.status, snip);
+			free(snip);
+			rc = AML_EXIT_FAIL;
+		} else if (!cJSON_IsArray(v = cJSON_GetObjectItemCaseSensitive(j, "value"))) {
 			aml_err("GET %s: the answer is not a list of subscriptions", path);
 			rc = AML_EXIT_FAIL;
 		} else {
@@ -607,18 +613,18 @@ login(void)
 		rc = aml_cred_token(&c, cl->armres, &t);
 	if (rc)
 		goto out;
-	/* The tenant: the one asked for, else the token's. */
+	/* The tenant: the one signed in to, else the one the token names. */
 	ten = c.tenant && strcmp(c.tenant, "organizations") && strcmp(c.tenant, "common") ? c.tenant : NULL;
-	if (!ten)
-		ten = t.tenant ? t.tenant : tenant ? tenant : env("AZURE_TENANT_ID");
-	if (!ten && (c.kind == AML_CRED_MI || c.kind == AML_CRED_TOKEN)) {
+	if (!ten && !t.tenant) {
 		cJSON *claims = aml_jwt_claims(t.access);
 		const char *tid = claims ? aml_json_str(claims, "tid") : NULL;
 
 		if (tid)
-			t.tenant = aml_xstrdup(tid), ten = t.tenant;
+			t.tenant = aml_xstrdup(tid);
 		cJSON_Delete(claims);
 	}
+	if (!ten)
+		ten = t.tenant ? t.tenant : tenant ? tenant : env("AZURE_TENANT_ID");
 	if ((rc = subscriptions(arm, t.access, &subs)) != 0)
 		goto out;
 	if (!(sub = select_sub(subs))) {
@@ -691,7 +697,7 @@ main(int argc, char **argv)
 		case 'f': secret_file = optarg; spflag = 1; break;
 		case 'i': secret_stdin = 1; spflag = 1; break;
 		case 'C': cert_path = optarg; spflag = 1; break;
-		case 'P': cert_pw_file = optarg; break;
+		case 'P': cert_pw_file = optarg; spflag = 1; break;
 		case 'F': token_file = optarg; spflag = 1; break;
 		case 'I': identity = 1; break;
 		case 'd': device = 1; break;
@@ -724,8 +730,8 @@ main(int argc, char **argv)
 		aml_err("choose one of --secret-file, --secret-stdin, --certificate and --federated-token-file");
 		usage(AML_EXIT_USAGE);
 	}
-	if (cert_pw_file && !cert_path) {
-		aml_err("--certificate-password-file needs --certificate");
+	if (cert_pw_file && !cert_path && !env("AZURE_CLIENT_CERTIFICATE_PATH")) {
+		aml_err("--certificate-password-file needs --certificate or AZURE_CLIENT_CERTIFICATE_PATH");
 		usage(AML_EXIT_USAGE);
 	}
 	if (list)

@@ -140,33 +140,53 @@ describe(const struct aml_jdoc *d, uint32_t k)
 	return s;
 }
 
-/* Die naming the candidates, key and name, on one line. */
-static AML_NORETURN void
-candidates(const struct aml_jdoc *d, uint32_t assets, int (*pick)(const struct aml_jdoc *,
-    uint32_t, const void *), const void *arg, const char *what, const char *hint)
+static int
+pick_any(const struct aml_jdoc *d, uint32_t asset, const void *arg)
+{
+	return 1;
+}
+
+/* The assets pick() likes, key and name, for one line; their number in *n. */
+static char *
+list(const struct aml_jdoc *d, uint32_t assets, int (*pick)(const struct aml_jdoc *,
+    uint32_t, const void *), const void *arg, size_t *n)
 {
 	struct aml_wbuf w;
-	size_t n = 0;
 	char *s;
 
+	*n = 0;
 	aml_wbuf_init(&w, -1);
 	AML_JOBJ_EACH(d, assets, k) {
 		if (AML_JTYPE(d, k + 1) != AML_JOBJECT || !pick(d, k + 1, arg))
 			continue;
-		if (++n <= MAXLIST) {
+		if (++*n <= MAXLIST) {
 			s = describe(d, k);
-			aml_wprintf(&w, "%s%s", n > 1 ? ", " : "", s);
+			aml_wprintf(&w, "%s%s", *n > 1 ? ", " : "", s);
 			free(s);
 		}
 	}
-	if (n > MAXLIST)
-		aml_wprintf(&w, " and %zu more", n - MAXLIST);
-	s = aml_wbuf_take(&w);
-	if (n == 0) {
+	if (*n > MAXLIST)
+		aml_wprintf(&w, " and %zu more", *n - MAXLIST);
+	return aml_wbuf_take(&w);
+}
+
+/* Die naming the candidates; when there are none, the assets there are. */
+static AML_NORETURN void
+candidates(const struct aml_jdoc *d, uint32_t assets, int (*pick)(const struct aml_jdoc *,
+    uint32_t, const void *), const void *arg, const char *what, const char *hint)
+{
+	size_t n;
+	char *s = list(d, assets, pick, arg, &n);
+
+	if (n)
+		aml_die("%s: %zu assets are %s: %s; %s", inname, n, what, s, hint);
+	free(s);
+	s = list(d, assets, pick_any, NULL, &n);
+	if (!n) {
 		free(s);
-		aml_die("%s: no asset is %s; %s", inname, what, hint);
+		aml_die("%s: no asset is %s (assets: none); %s", inname, what, hint);
 	}
-	aml_die("%s: %zu assets are %s: %s; %s", inname, n, what, s, hint);
+	aml_die("%s: no asset is %s (assets: %s); %s", inname, what, s, hint);
 }
 
 static int
@@ -200,9 +220,10 @@ find_asset(const struct aml_jdoc *d, uint32_t assets, const char *want)
 		if (n == 1)
 			return found;
 		if (n == 0) {
-			char *q = quoted(want);
+			char *q = quoted(want), *all = list(d, assets, pick_any, NULL, &n);
 
-			aml_die("%s: -a %s: no asset has that key or name", inname, q);
+			aml_die("%s: -a %s: no asset has that key or name (assets: %s)", inname, q,
+			    n ? all : "none");
 		}
 		{
 			char *q = quoted(want), *what = aml_xasprintf("named %s", q);

@@ -672,6 +672,7 @@ strip_nulls(cJSON *o)
 struct problems {
 	cJSON *details;
 };
+static int invalid(struct emu_req *r, struct problems *pb);
 
 static void
 problem(struct problems *pb, const char *code, const char *target, const char *fmt, ...)
@@ -701,153 +702,62 @@ problem(struct problems *pb, const char *code, const char *target, const char *f
 }
 
 static void
-want_type(struct problems *pb, cJSON *o, const char *k, int (*is)(const cJSON *),
-    const char *what, const char *path)
+defn_report(void *arg, int severity, const char *path, const char *msg)
 {
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	char *t;
-
-	if (v && !is(v)) {
-		t = aml_xasprintf("%s.%s", path, k);
-		problem(pb, "InvalidPropertyValue", t, "'%s' must be %s.", t, what);
-		free(t);
-	}
+	if (severity == AML_DEFN_ERROR)
+		problem(arg, "InvalidWebServiceDefinition", *path ? path : "(body)", "%s%s%s",
+		    path, *path ? ": " : "", msg);
 }
 
+/* A definition as the resource provider's model binding takes it
+ * (common/defn.c: structure, types, required members, the references
+ * between assets, nodes, inputs, outputs and parameters), then in its
+ * canonical form: schema names camelCase, read-only and null members
+ * gone, free-form values byte for byte.  NULL when it was refused. */
+static cJSON *
+definition(struct emu_req *r, const struct aml_jdoc *d, int flags)
+{
+	struct problems pb = { NULL };
+	struct aml_wbuf w;
+	struct aml_jw jw;
+	struct aml_jerr e;
+	cJSON *j;
+
+	if (aml_defn_check(d, flags, defn_report, &pb) > 0 || pb.details) {
+		invalid(r, &pb);
+		return NULL;
+	}
+	aml_wbuf_init(&w, -1);
+	aml_jw_init(&jw, &w, 0);
+	aml_defn_emit(&jw, d);
+	j = aml_json_parse(w.buf, w.len, &e);
+	aml_wbuf_free(&w);
+	if (!j)
+		aml_die("canonical definition: %s", e.msg);
+	return j;
+}
+
+/* The merged result of a PATCH must be a whole, valid definition. */
 static int
-is_bool(const cJSON *j)
+whole(struct emu_req *r, cJSON *props)
 {
-	return cJSON_IsBool(j);
-}
+	cJSON *doc = cJSON_CreateObject();
+	struct aml_jdoc d;
+	struct aml_jerr e;
+	struct problems pb = { NULL };
+	char *s;
+	int rc = 0;
 
-static int
-is_str(const cJSON *j)
-{
-	return cJSON_IsString(j);
-}
-
-static int
-is_obj(const cJSON *j)
-{
-	return cJSON_IsObject(j);
-}
-
-/* Structural checks of a definition's properties: what the resource
- * provider's own model binding refused (types, the enum values it
- * checks, required members, references between assets, nodes, inputs
- * and outputs).  The JSON itself is already strict. */
-static void
-validate(struct problems *pb, cJSON *p, int preview)
-{
-	const char *pt = aml_json_str(p, "packageType");
-	cJSON *v, *a, *nodes, *e, *in, *out;
-	char *t;
-
-	if (!pt)
-		problem(pb, "MissingRequiredProperty", "properties.packageType",
-		    "The property 'packageType' is required: it must be 'Graph'.");
-	else if (strcmp(pt, "Graph"))
-		problem(pb, "InvalidPropertyValue", "properties.packageType",
-		    "Invalid value for packageType: '%s'. The only supported value is 'Graph'.", pt);
-	want_type(pb, p, "title", is_str, "a string", "properties");
-	want_type(pb, p, "description", is_str, "a string", "properties");
-	want_type(pb, p, "readOnly", is_bool, "true or false", "properties");
-	want_type(pb, p, "exposeSampleData", is_bool, "true or false", "properties");
-	want_type(pb, p, "payloadsInBlobStorage", is_bool, "true or false", "properties");
-	want_type(pb, p, "keys", is_obj, "an object", "properties");
-	want_type(pb, p, "storageAccount", is_obj, "an object", "properties");
-	want_type(pb, p, "assets", is_obj, "an object", "properties");
-	want_type(pb, p, "parameters", is_obj, "an object", "properties");
-	want_type(pb, p, "input", is_obj, "an object", "properties");
-	want_type(pb, p, "output", is_obj, "an object", "properties");
-	want_type(pb, p, "package", is_obj, "an object", "properties");
-	want_type(pb, p, "exampleRequest", is_obj, "an object", "properties");
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "realtimeConfiguration"))) {
-		cJSON *m = cJSON_GetObjectItemCaseSensitive(v, "maxConcurrentCalls");
-
-		if (!cJSON_IsObject(v) || (m && (!cJSON_IsNumber(m) || m->valuedouble < 4 ||
-		    m->valuedouble > 200 || m->valuedouble != (double)(long)m->valuedouble)))
-			problem(pb, "InvalidPropertyValue",
-			    "properties.realtimeConfiguration.maxConcurrentCalls",
-			    "maxConcurrentCalls must be an integer from 4 to 200.");
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "diagnostics"))) {
-		const char *l = aml_json_str(v, "level");
-
-		if (!l || (strcmp(l, "None") && strcmp(l, "Error") && strcmp(l, "All")))
-			problem(pb, "InvalidPropertyValue", "properties.diagnostics.level",
-			    "diagnostics.level is required and must be None, Error or All.");
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "machineLearningWorkspace")) &&
-	    !aml_json_str(v, "id"))
-		problem(pb, "MissingRequiredProperty", "properties.machineLearningWorkspace.id",
-		    "machineLearningWorkspace.id is required.");
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "commitmentPlan")) && !aml_json_str(v, "id"))
-		problem(pb, "MissingRequiredProperty", "properties.commitmentPlan.id",
-		    "commitmentPlan.id is required.");
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p, "assets")) {
-		const char *type = aml_json_str(a, "type");
-		cJSON *li = cJSON_GetObjectItemCaseSensitive(a, "locationInfo");
-
-		t = aml_xasprintf("properties.assets.%s", a->string);
-		if (!cJSON_IsObject(a))
-			problem(pb, "InvalidPropertyValue", t, "An asset must be an object.");
-		else if (!aml_json_str(a, "name"))
-			problem(pb, "MissingRequiredProperty", t, "Asset '%s' has no name.", a->string);
-		else if (!type || (strcmp(type, "Module") && strcmp(type, "Resource")))
-			problem(pb, "InvalidPropertyValue", t, "Asset '%s': type must be Module or "
-			    "Resource.", a->string);
-		else if (!aml_json_str(li, "uri"))
-			problem(pb, "MissingRequiredProperty", t, "Asset '%s' has no "
-			    "locationInfo.uri.", a->string);
-		free(t);
-	}
-	in = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "input"),
-	    "properties");
-	out = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "output"),
-	    "properties");
-	nodes = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "package"),
-	    "nodes");
-	cJSON_ArrayForEach(a, nodes) {
-		const char *as = aml_json_str(a, "assetId"), *ii = aml_json_str(a, "inputId");
-		const char *oi = aml_json_str(a, "outputId");
-
-		t = aml_xasprintf("properties.package.nodes.%s", a->string);
-		if (!!as + !!ii + !!oi != 1)
-			problem(pb, "InvalidPropertyValue", t, "Node '%s' must have exactly one of "
-			    "assetId, inputId, outputId.", a->string);
-		else if (as && !cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(p, "assets"), as))
-			problem(pb, "InvalidReference", t, "Node '%s' refers to asset '%s', which "
-			    "does not exist.", a->string, as);
-		else if (ii && !cJSON_GetObjectItemCaseSensitive(in, ii))
-			problem(pb, "InvalidReference", t, "Node '%s' refers to input '%s', which "
-			    "does not exist.", a->string, ii);
-		else if (oi && !cJSON_GetObjectItemCaseSensitive(out, oi))
-			problem(pb, "InvalidReference", t, "Node '%s' refers to output '%s', which "
-			    "does not exist.", a->string, oi);
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(a, "parameters"))
-			if (preview ? !cJSON_IsString(e) : !cJSON_IsObject(e))
-				problem(pb, "InvalidPropertyValue", t, "Parameter '%s' of node '%s' "
-				    "must be %s.", e->string, a->string,
-				    preview ? "a string" : "an object with value and certificateThumbprint");
-		free(t);
-	}
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(p, "package"), "edges")) {
-		const char *s = aml_json_str(e, "sourceNodeId"), *d = aml_json_str(e, "targetNodeId");
-
-		if (!s || !d || !cJSON_GetObjectItemCaseSensitive(nodes, s) ||
-		    !cJSON_GetObjectItemCaseSensitive(nodes, d))
-			problem(pb, "InvalidReference", "properties.package.edges",
-			    "An edge refers to a node that does not exist (%s -> %s).",
-			    s ? s : "?", d ? d : "?");
-	}
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "parameters"))
-		if (preview ? !cJSON_IsString(e) : !cJSON_IsObject(e))
-			problem(pb, "InvalidPropertyValue", "properties.parameters", "Parameter '%s' "
-			    "must be %s.", e->string, preview ? "a string" :
-			    "an object with value and certificateThumbprint");
+	cJSON_AddItemReferenceToObject(doc, "properties", props);
+	s = aml_json_print(doc, 0);
+	cJSON_Delete(doc);
+	if (aml_jparse(&d, s, strlen(s), &e) < 0)
+		aml_die("merged definition: %s", e.msg);
+	if (aml_defn_check(&d, 0, defn_report, &pb) > 0 || pb.details)
+		rc = invalid(r, &pb);
+	aml_jfree(&d);
+	free(s);
+	return rc;
 }
 
 /* 2016-05-01-preview sends parameters as strings; they are kept in the
@@ -894,6 +804,18 @@ writable_props(cJSON *in)
 			cJSON_AddItemToObject(p, c->string, cJSON_Duplicate(c, 1));
 	strip_nulls(p);
 	return p;
+}
+
+/* What the service computes, left out of a definition to check it. */
+static void
+strip_computed(cJSON *p)
+{
+	static const char *const ro[] = {
+		"createdOn", "modifiedOn", "provisioningState", "swaggerLocation",
+	};
+
+	for (size_t i = 0; i < sizeof ro / sizeof *ro; i++)
+		cJSON_DeleteItemFromObjectCaseSensitive(p, ro[i]);
 }
 
 static void
@@ -1013,31 +935,47 @@ group_read(struct emu_req *r)
 	emu_unlock();
 }
 
-static cJSON *
-parse_body(struct emu_req *r)
+/* The body as a tape: strict JSON, an object; else ARM's own answer. */
+static int
+parse_body(struct emu_req *r, struct aml_jdoc *d)
 {
 	struct aml_jerr e;
-	cJSON *j;
 	char *m;
 
 	if (!r->bodylen) {
 		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
 		    "could not be deserialized: 'The request body is empty.'.");
-		return NULL;
+		return -1;
 	}
-	if (!(j = aml_json_parse(r->body, r->bodylen, &e))) {
+	if (aml_jparse(d, r->body, r->bodylen, &e) < 0) {
 		m = aml_xasprintf("The request content was invalid and could not be deserialized: "
 		    "'%s. Path '', line %lu, position %lu.'.", e.msg, e.line, e.col);
 		arm_error(r, 400, "InvalidRequestContent", m);
 		free(m);
-		return NULL;
+		return -1;
 	}
-	if (!cJSON_IsObject(j)) {
+	if (AML_JTYPE(d, 0) != AML_JOBJECT) {
+		aml_jfree(d);
 		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
 		    "could not be deserialized: 'The request body must be a JSON object.'.");
-		cJSON_Delete(j);
-		return NULL;
+		return -1;
 	}
+	return 0;
+}
+
+static cJSON *
+body_object(struct emu_req *r)
+{
+	struct aml_jdoc d;
+	cJSON *j;
+
+	if (parse_body(r, &d) < 0)
+		return NULL;
+	j = aml_json_from_tape(&d, 0);
+	aml_jfree(&d);
+	if (!j)
+		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
+		    "could not be deserialized: 'a string holds \\u0000.'.");
 	return j;
 }
 
@@ -1049,7 +987,7 @@ group_put(struct emu_req *r)
 	char *k;
 	int created;
 
-	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0 || !(b = parse_body(r)))
+	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0 || !(b = body_object(r)))
 		return;
 	if (!(loc = aml_json_str(b, "location"))) {
 		arm_error(r, 400, "LocationRequired", "The location property is required for "
@@ -1451,23 +1389,26 @@ order_props(cJSON *p)
 static void
 ws_put(struct emu_req *r)
 {
-	char *apiver = NULL;
-	cJSON *svc = NULL, *b = NULL, *in, *p, *payload, *tags, *j;
-	const char *loc, *disp;
-	struct problems pb = { NULL };
-	int preview, created;
-	char *m;
+	char *apiver = NULL, *loc = NULL, *m;
+	cJSON *svc = NULL, *b = NULL, *p, *payload, *tags, *j;
+	const char *disp;
+	struct aml_jdoc d;
+	uint32_t li;
+	int preview, created, parsed = 0;
 
 	if (ws_begin(r, &apiver, &svc, 0) < 0)
 		return;
 	preview = strcmp(apiver, PREVIEW) == 0;
-	if (bad_name(r, r->seg[2]) || !(b = parse_body(r)))
+	if (bad_name(r, r->seg[2]) || parse_body(r, &d) < 0)
 		goto out;
-	if (!(loc = aml_json_str(b, "location"))) {
+	parsed = 1;
+	li = aml_jget_ci(&d, 0, "location");
+	if (!li || AML_JTYPE(&d, li) != AML_JSTRING) {
 		arm_error(r, 400, "LocationRequired", "The location property is required for "
 		    "this definition.");
 		goto out;
 	}
+	loc = aml_jstrdup(&d, li);
 	if (!(disp = region_display(loc))) {
 		struct aml_wbuf w;
 
@@ -1482,27 +1423,12 @@ ws_put(struct emu_req *r)
 		free(m);
 		goto out;
 	}
-	tags = cJSON_GetObjectItemCaseSensitive(b, "tags");
-	if (tags && !cJSON_IsNull(tags) && !cJSON_IsObject(tags)) {
-		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
-		    "could not be deserialized: 'tags must be an object.'.");
+	if (!(b = definition(r, &d, preview ? AML_DEFN_PREVIEW : 0)))
 		goto out;
-	}
-	in = cJSON_GetObjectItemCaseSensitive(b, "properties");
-	if (!cJSON_IsObject(in)) {
-		problem(&pb, "MissingRequiredProperty", "properties",
-		    "The property 'properties' is required.");
-		invalid(r, &pb);
-		goto out;
-	}
 	if (svc && (read_only(r, svc) || busy(r, svc)))
 		goto out;
-	p = writable_props(in);
-	validate(&pb, p, preview);
-	if (invalid(r, &pb)) {
-		cJSON_Delete(p);
-		goto out;
-	}
+	tags = cJSON_GetObjectItemCaseSensitive(b, "tags");
+	p = writable_props(cJSON_GetObjectItemCaseSensitive(b, "properties"));
 	if (preview)
 		to_stable(p);
 	each_param(p, unseal, NULL);
@@ -1544,7 +1470,10 @@ ws_put(struct emu_req *r)
 	cJSON_Delete(j);
 out:
 	emu_unlock();
+	if (parsed)
+		aml_jfree(&d);
 	cJSON_Delete(b);
+	free(loc);
 	free(apiver);
 }
 
@@ -1553,35 +1482,22 @@ ws_patch(struct emu_req *r)
 {
 	char *apiver = NULL;
 	cJSON *svc = NULL, *b = NULL, *in, *p, *patch, *payload, *tags, *j;
-	struct problems pb = { NULL };
-	int preview;
+	struct aml_jdoc d;
+	int preview, rc;
 
 	if (ws_begin(r, &apiver, &svc, 1) < 0)
 		return;
 	preview = strcmp(apiver, PREVIEW) == 0;
-	if (!(b = parse_body(r)))
+	if (parse_body(r, &d) < 0)
+		goto out;
+	/* PatchedWebService: nothing required but properties.packageType,
+	 * the discriminator; location is read-only there and ignored. */
+	b = definition(r, &d, AML_DEFN_PARTIAL | (preview ? AML_DEFN_PREVIEW : 0));
+	aml_jfree(&d);
+	if (!b || read_only(r, svc) || busy(r, svc))
 		goto out;
 	tags = cJSON_GetObjectItemCaseSensitive(b, "tags");
-	if (tags && !cJSON_IsNull(tags) && !cJSON_IsObject(tags)) {
-		arm_error(r, 400, "InvalidRequestContent", "The request content was invalid and "
-		    "could not be deserialized: 'tags must be an object.'.");
-		goto out;
-	}
 	in = cJSON_GetObjectItemCaseSensitive(b, "properties");
-	if (in && !cJSON_IsNull(in) && !cJSON_IsObject(in)) {
-		problem(&pb, "InvalidPropertyValue", "properties", "'properties' must be an object.");
-		invalid(r, &pb);
-		goto out;
-	}
-	/* packageType is the discriminator: required in every properties. */
-	if (cJSON_IsObject(in) && !aml_json_str(in, "packageType")) {
-		problem(&pb, "MissingRequiredProperty", "properties.packageType",
-		    "The property 'packageType' is required: it must be 'Graph'.");
-		invalid(r, &pb);
-		goto out;
-	}
-	if (read_only(r, svc) || busy(r, svc))
-		goto out;
 	patch = cJSON_IsObject(in) ? writable_props(in) : cJSON_CreateObject();
 	cJSON_DeleteItemFromObjectCaseSensitive(patch, "commitmentPlan");
 	if (preview)
@@ -1590,8 +1506,9 @@ ws_patch(struct emu_req *r)
 	p = cJSON_Duplicate(props_of(svc), 1);
 	merge(p, patch);
 	cJSON_Delete(patch);
-	validate(&pb, p, 0);
-	if (invalid(r, &pb)) {
+	strip_computed(p);
+	rc = whole(r, p);
+	if (rc) {
 		cJSON_Delete(p);
 		goto out;
 	}
@@ -1981,28 +1898,33 @@ seed(cJSON *state)
 	services();
 	emu_obj(arm(), "operations");
 	add_seeded(emu_id("demoService"));
+}
+
+static void
+init(void)
+{
 	emu_lro_set_apply(apply);
 }
 
 #define WS "/subscriptions/*/resourceGroups/*/providers/Microsoft.MachineLearning/webServices"
 
 static const struct emu_route routes[] = {
-	{ "GET", "/subscriptions", subs_list, &emu_fam_arm, 0 },
-	{ "GET", "/subscriptions/*", sub_get, &emu_fam_arm, 0 },
-	{ "GET", "/subscriptions/*/resourcegroups", groups_list, &emu_fam_arm, 0 },
-	{ "GET", "/subscriptions/*/resourcegroups/*", group_read, &emu_fam_arm, 0 },
-	{ "PUT", "/subscriptions/*/resourcegroups/*", group_put, &emu_fam_arm, 0 },
-	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning", provider, &emu_fam_arm, 0 },
-	{ "GET", "/providers/Microsoft.MachineLearning/operations", operations, &emu_fam_arm, 0 },
+	{ "GET", "/subscriptions", subs_list, &emu_fam_arm },
+	{ "GET", "/subscriptions/*", sub_get, &emu_fam_arm },
+	{ "GET", "/subscriptions/*/resourcegroups", groups_list, &emu_fam_arm },
+	{ "GET", "/subscriptions/*/resourcegroups/*", group_read, &emu_fam_arm },
+	{ "PUT", "/subscriptions/*/resourcegroups/*", group_put, &emu_fam_arm },
+	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning", provider, &emu_fam_arm },
+	{ "GET", "/providers/Microsoft.MachineLearning/operations", operations, &emu_fam_arm },
 	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning/webServices", list_sub,
-	    &emu_fam_arm, 0 },
-	{ "GET", WS, list_group, &emu_fam_arm, 0 },
-	{ "GET", WS "/*", ws_get, &emu_fam_arm, 0 },
-	{ "PUT", WS "/*", ws_put, &emu_fam_arm, 0 },
-	{ "PATCH", WS "/*", ws_patch, &emu_fam_arm, 0 },
-	{ "DELETE", WS "/*", ws_delete, &emu_fam_arm, 0 },
-	{ "GET", WS "/*/listKeys", ws_keys, &emu_fam_arm, 0 },
-	{ "POST", WS "/*/CreateRegionalBlob", ws_region, &emu_fam_arm, 0 },
+	    &emu_fam_arm },
+	{ "GET", WS, list_group, &emu_fam_arm },
+	{ "GET", WS "/*", ws_get, &emu_fam_arm },
+	{ "PUT", WS "/*", ws_put, &emu_fam_arm },
+	{ "PATCH", WS "/*", ws_patch, &emu_fam_arm },
+	{ "DELETE", WS "/*", ws_delete, &emu_fam_arm },
+	{ "GET", WS "/*/listKeys", ws_keys, &emu_fam_arm },
+	{ "POST", WS "/*/CreateRegionalBlob", ws_region, &emu_fam_arm },
 };
 
 static struct emu_module armmod = {
@@ -2010,5 +1932,6 @@ static struct emu_module armmod = {
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof *routes,
 	.seed = seed,
+	.init = init,
 };
 EMU_MODULE(armmod)

@@ -28,7 +28,7 @@
 struct emu_config emu_cfg = {
 	.lro_ms = 300,
 	.page_size = 100,
-	.token_lifetime = 3599,
+	.token_lifetime = 86399,	/* as recorded (notes/auth.md §1.2) */
 	.device_interval = 5,
 	.device_expires_in = 900,
 	.federated_lifetime = 600,
@@ -64,7 +64,19 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: %s [-dqtv] [-a address] [-D dir] [-l lro-ms] [-P page-size]\n"
-	    "       [-p port] [-s state-file]\n", aml_prog);
+	    "       [-p port] [-s state-file]\n"
+	    "  -d, --daemon         serve in the background; print export lines and return\n"
+	    "  -a, --address ADDR   listen on this loopback address (127.0.0.1)\n"
+	    "  -p, --port N         listen on port N (0: a free port)\n"
+	    "  -t, --tls            serve https with a certificate of its own CA\n"
+	    "  -l, --lro-ms N       long-running operations take N ms (300)\n"
+	    "  -P, --page-size N    list pages of N web services (100)\n"
+	    "  -s, --state FILE     load the state from FILE, save every change to it\n"
+	    "  -D, --dir DIR        write keys and certificates to DIR\n"
+	    "  -q, --quiet          no warnings\n"
+	    "  -v, --verbose        log requests on stderr\n"
+	    "  -h, --help           this help\n"
+	    "  -V, --version        print the version\n", aml_prog);
 }
 
 static long
@@ -171,6 +183,7 @@ make_identity(void)
 	skey = emu_rsa_keygen();
 	scert = emu_cert_selfsigned(skey, "aml-emulator token signing", 365);
 	cJSON_AddStringToObject(id, "signingKey", skey);
+	cJSON_AddStringToObject(id, "signingCert", scert);
 	put(id, "signingX5t", emu_cert_thumb(scert, 0, 1));
 	put(id, "signingPublic", emu_pubkey_pem(skey));
 	aml_freesecret(skey);
@@ -199,11 +212,12 @@ make_dir(const char *path)
 			aml_die("%s:", path);
 		emu_dir = absolute(path);
 	} else {
-		char tmpl[] = "/tmp/aml-emulator.XXXXXX";
+		const char *t = getenv("TMPDIR");
+		char *tmpl = aml_xasprintf("%s/aml-emulator.XXXXXX", t && *t == '/' ? t : "/tmp");
 
 		if (!mkdtemp(tmpl))
-			aml_die("mkdtemp:");
-		emu_dir = aml_xstrdup(tmpl);
+			aml_die("mkdtemp %s:", tmpl);
+		emu_dir = tmpl;
 		dir_owned = 1;
 	}
 }
@@ -401,6 +415,9 @@ setup(void)
 	emu_state_rebase(emu_base);
 	write_files();
 	emu_routes_init();
+	for (struct emu_module *m = emu_modules; m; m = m->next)
+		if (m->init)
+			m->init();
 }
 
 static int
