@@ -681,14 +681,14 @@ done:
 #define SSV "/subscriptions/*/services/*"
 
 static const struct emu_route routes[] = {
-	{ "POST", WSV "/jobs", submit, &studio_fam_exec, 0 },
-	{ "POST", WSV "/jobs/*/start", start, &studio_fam_exec, 0 },
-	{ "GET", WSV "/jobs/*", status, &studio_fam_exec, 0 },
-	{ "DELETE", WSV "/jobs/*", cancel, &studio_fam_exec, 0 },
-	{ "POST", SSV "/jobs", submit, &studio_fam_exec, 0 },
-	{ "POST", SSV "/jobs/*/start", start, &studio_fam_exec, 0 },
-	{ "GET", SSV "/jobs/*", status, &studio_fam_exec, 0 },
-	{ "DELETE", SSV "/jobs/*", cancel, &studio_fam_exec, 0 },
+	{ "POST", WSV "/jobs", submit, &studio_fam_exec },
+	{ "POST", WSV "/jobs/*/start", start, &studio_fam_exec },
+	{ "GET", WSV "/jobs/*", status, &studio_fam_exec },
+	{ "DELETE", WSV "/jobs/*", cancel, &studio_fam_exec },
+	{ "POST", SSV "/jobs", submit, &studio_fam_exec },
+	{ "POST", SSV "/jobs/*/start", start, &studio_fam_exec },
+	{ "GET", SSV "/jobs/*", status, &studio_fam_exec },
+	{ "DELETE", SSV "/jobs/*", cancel, &studio_fam_exec },
 };
 
 static struct emu_module besmod = {

@@ -792,12 +792,12 @@ container_write(struct emu_req *r)
 #define B EMU_BLOB_PREFIX
 
 static const struct emu_route routes[] = {
-	{ "GET", B "/*/*", list_blobs, &studio_fam_blob, 0 },
-	{ "PUT", B "/*/*", container_write, &studio_fam_blob, 0 },
-	{ "DELETE", B "/*/*", container_write, &studio_fam_blob, 0 },
-	{ "GET", B "/*/*/**", get_blob, &studio_fam_blob, 0 },
-	{ "PUT", B "/*/*/**", put_blob, &studio_fam_blob, EMU_RAWBODY },
-	{ "DELETE", B "/*/*/**", delete_blob, &studio_fam_blob, 0 },
+	{ "GET", B "/*/*", list_blobs, &studio_fam_blob },
+	{ "PUT", B "/*/*", container_write, &studio_fam_blob },
+	{ "DELETE", B "/*/*", container_write, &studio_fam_blob },
+	{ "GET", B "/*/*/**", get_blob, &studio_fam_blob },
+	{ "PUT", B "/*/*/**", put_blob, &studio_fam_blob },
+	{ "DELETE", B "/*/*/**", delete_blob, &studio_fam_blob },
 };
 
 static struct emu_module blobmod = {

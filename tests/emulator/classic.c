@@ -553,14 +553,14 @@ done:
 #define WSS "/workspaces/*/webservices"
 
 static const struct emu_route routes[] = {
-	{ "GET", WSS, services_get, &studio_fam_mgmt, 0 },
-	{ "GET", WSS "/*", service_get, &studio_fam_mgmt, 0 },
-	{ "GET", WSS "/*/endpoints", endpoints_get, &studio_fam_mgmt, 0 },
-	{ "GET", WSS "/*/endpoints/*", endpoint_get, &studio_fam_mgmt, 0 },
-	{ "PUT", WSS "/*/endpoints/*", endpoint_put, &studio_fam_mgmt, 0 },
-	{ "PATCH", WSS "/*/endpoints/*", endpoint_patch, &studio_fam_mgmt, 0 },
-	{ "DELETE", WSS "/*/endpoints/*", endpoint_delete, &studio_fam_mgmt, 0 },
-	{ "GET", "/apihelp" WSS "/*/endpoints/*", help, &emu_fam_plain, 0 },
+	{ "GET", WSS, services_get, &studio_fam_mgmt },
+	{ "GET", WSS "/*", service_get, &studio_fam_mgmt },
+	{ "GET", WSS "/*/endpoints", endpoints_get, &studio_fam_mgmt },
+	{ "GET", WSS "/*/endpoints/*", endpoint_get, &studio_fam_mgmt },
+	{ "PUT", WSS "/*/endpoints/*", endpoint_put, &studio_fam_mgmt },
+	{ "PATCH", WSS "/*/endpoints/*", endpoint_patch, &studio_fam_mgmt },
+	{ "DELETE", WSS "/*/endpoints/*", endpoint_delete, &studio_fam_mgmt },
+	{ "GET", "/apihelp" WSS "/*/endpoints/*", help, &emu_fam_plain },
 };
 
 static struct emu_module classicmod = {

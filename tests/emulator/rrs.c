@@ -418,10 +418,10 @@ done:
 #define SSV "/subscriptions/*/services/*"
 
 static const struct emu_route routes[] = {
-	{ "POST", WSV "/execute", execute, &studio_fam_exec, 0 },
-	{ "POST", SSV "/execute", execute, &studio_fam_exec, 0 },
-	{ "GET", WSV "/swagger.json", swagger, &studio_fam_exec, 0 },
-	{ "GET", SSV "/swagger.json", swagger, &studio_fam_exec, 0 },
+	{ "POST", WSV "/execute", execute, &studio_fam_exec },
+	{ "POST", SSV "/execute", execute, &studio_fam_exec },
+	{ "GET", WSV "/swagger.json", swagger, &studio_fam_exec },
+	{ "GET", SSV "/swagger.json", swagger, &studio_fam_exec },
 };
 
 static struct emu_module rrsmod = {

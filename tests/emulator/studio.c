@@ -633,11 +633,6 @@ arm_model_changed(const struct emu_model_event *ev)
 	free(key);
 }
 
-static void __attribute__((constructor))
-studio_hook(void)
-{
-	emu_on_model_change(arm_model_changed);
-}
 
 const cJSON *
 studio_training(const struct studio_target *t)
@@ -816,6 +811,16 @@ reset(void)
 	fail_count = 0;
 	free(fail_details);
 	fail_details = NULL;
+}
+
+/* Once the state is there (made or loaded): the hook that binds new
+ * web services' models, and the identity a state of an older emulator
+ * may lack. */
+static void
+init(void)
+{
+	ensure_identity();
+	emu_on_model_change(arm_model_changed);
 }
 
 static void
@@ -1042,9 +1047,9 @@ fail_post(struct emu_req *r)
 }
 
 static const struct emu_route routes[] = {
-	{ "GET", "/_emu/studio", cfg_get, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/studio", cfg_post, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/studio/fail", fail_post, &emu_fam_plain, 0 },
+	{ "GET", "/_emu/studio", cfg_get, &emu_fam_plain },
+	{ "POST", "/_emu/studio", cfg_post, &emu_fam_plain },
+	{ "POST", "/_emu/studio/fail", fail_post, &emu_fam_plain },
 };
 
 static struct emu_module studiomod = {
@@ -1053,6 +1058,7 @@ static struct emu_module studiomod = {
 	.nroutes = sizeof routes / sizeof *routes,
 	.seed = seed,
 	.reset = reset,
+	.init = init,
 	.exports = exports,
 	.fini = fini,
 };
