@@ -144,7 +144,7 @@ check: all check-deps-check
 	PATH="$(CURDIR)/bin:$$PATH" AML_SANITIZE=$(SANITIZE) $(PROVE) -j2 tests/
 
 demo: all check-deps-check
-	sh tests/demo.sh
+	PATH="$(CURDIR)/bin:$$PATH" sh examples/demo.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
