@@ -482,7 +482,7 @@ blob_conn_check(const char *cs, char **account, int *auth, char **why)
 	*auth = 1;
 	if (!blob_account_key(name) || strcmp(blob_account_key(name), key) != 0) {
 		*why = aml_xstrdup("Server failed to authenticate the request. Make sure the value of "
-		    "Authorization header is formed correctly including the signature.");
+		    "Authorization header is formed correctly including the signature");
 		goto out;
 	}
 	*account = aml_xstrdup(name);

@@ -210,11 +210,16 @@ exec_answer(struct emu_req *r, int status, const char *cls, const char *cmsg,
 	studio_headers(r);
 }
 
-/* code: a specific code, a class, or "" (the class of the status). */
+/* code: a specific code, a class, or "" (the class of the status).  An
+ * injected fault that names a specific code but no message of its own
+ * gets the code's documented text. */
 static void
 exec_error(struct emu_req *r, int status, const char *code, const char *message)
 {
 	int c;
+
+	if (message && strncmp(message, "Injected fault: HTTP ", 21) == 0)
+		message = NULL;
 
 	for (size_t i = 0; i < NDETAILS; i++)
 		if (strcmp(details[i].code, code) == 0) {
