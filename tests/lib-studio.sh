@@ -136,3 +136,19 @@ wait_job() {
 }
 
 RID='\[request-id [0-9a-f-]+\]'
+
+# train MODEL-BLOB: a BES job on the training service that trains on
+# examples/data/census-2024.csv and writes MODEL-BLOB (container/name);
+# its finished status in $TMP/result.json.
+train() {
+	upload "$TESTS/../examples/data/census-2024.csv" data/census-2024.csv
+	job_json data/census-2024.csv "$1" >"$TMP/train-job.json"
+	bes POST "/jobs?api-version=2.0" -H 'Content-Type: application/json' \
+	    --data-binary "@$TMP/train-job.json"
+	_id=$(jb .)
+	bes POST "/jobs/$_id/start?api-version=2.0"
+	wait_job "$_id"
+	jq --arg id "$_id" '. + {JobId: $id}' "$TMP/body" >"$TMP/result.json"
+	sas_secret "$(jq -r '.Results.output1.SasBlobToken // empty' "$TMP/result.json")"
+	sas_secret "$(jq -r '.Results.output2.SasBlobToken // empty' "$TMP/result.json")"
+}

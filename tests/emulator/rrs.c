@@ -19,6 +19,8 @@ member(const cJSON *o, const char *name)
 {
 	const cJSON *c;
 
+	if (!cJSON_IsObject(o))
+		return NULL;
 	cJSON_ArrayForEach(c, o)
 		if (strcasecmp(c->string, name) == 0)
 			return c;
