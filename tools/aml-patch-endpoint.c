@@ -32,7 +32,7 @@ usage(int status)
 	FILE *fp = status ? stderr : stdout;
 
 	fprintf(fp, "usage: aml-patch-endpoint [-nqVv] [-w workspace] [-s service] [-l location]\n"
-	    "                          [-k key-file] [-a resource] [-t seconds] [-E ca-bundle]\n"
+	    "                          [-k key-file] [-a resource] [-m seconds] [-E ca-bundle]\n"
 	    "                          (-b bes-status [-r result] | -B base -L relative [-S sas-file])\n"
 	    "                          name\n"
 	    "       aml-patch-endpoint [-nqVv] -U endpoint-url [-k key-file] [-a resource] ...\n");
@@ -51,7 +51,7 @@ usage(int status)
 		    "  -B, --base-location URL       the storage account's URL\n"
 		    "  -L, --relative-location PATH  container/blob.ilearner\n"
 		    "  -S, --sas-file FILE           the SAS token for it (default AML_SAS_TOKEN)\n"
-		    "  -t, --wait SECONDS            wait this long for the switch (default 120)\n"
+		    "  -m, --timeout SECONDS         wait this long for the switch (default 120)\n"
 		    "  -n, --no-verify               do not wait for the switch\n"
 		    "  -E, --ca-bundle FILE          CA certificates for TLS\n"
 		    "  -v, --verbose                 HTTP trace on stderr, secrets masked\n"
@@ -287,7 +287,7 @@ main(int argc, char **argv)
 		{ "base-location", required_argument, NULL, 'B' },
 		{ "relative-location", required_argument, NULL, 'L' },
 		{ "sas-file", required_argument, NULL, 'S' },
-		{ "wait", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'm' },
 		{ "no-verify", no_argument, NULL, 'n' },
 		{ "ca-bundle", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -307,7 +307,7 @@ main(int argc, char **argv)
 	int c, rc;
 
 	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "w:s:U:l:k:a:b:r:B:L:S:t:nE:vqhV", longopts,
+	while ((c = getopt_long(argc, argv, "w:s:U:l:k:a:b:r:B:L:S:m:nE:vqhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'w': ws = optarg; break;
@@ -321,10 +321,10 @@ main(int argc, char **argv)
 		case 'B': baseopt = optarg; break;
 		case 'L': relopt = optarg; break;
 		case 'S': sasfile = optarg; break;
-		case 't':
+		case 'm':
 			wait_s = strtol(optarg, &end, 10);
 			if (end == optarg || *end || wait_s < 1 || wait_s > 86400) {
-				aml_err("--wait %s: a number of seconds from 1 to 86400", optarg);
+				aml_err("--timeout %s: a number of seconds from 1 to 86400", optarg);
 				usage(AML_EXIT_USAGE);
 			}
 			break;

@@ -38,19 +38,19 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-retrain [-CcfnqVv] [-u url] [-k key-file] [-m output] [-t timeout]\n"
+	fprintf(fp, "usage: aml-retrain [-Ccfnqv] [-u url] [-k key-file] [-M output] [-m timeout]\n"
 	    "                   [-i seconds] [-o file] [-E ca-bundle] [request.json]\n"
-	    "       aml-retrain -j job-id [-Cfnqv] [-u url] [-k key-file] [-t timeout] [-o file]\n");
+	    "       aml-retrain -j job-id [-Cfnqv] [-u url] [-k key-file] [-m timeout] [-o file]\n");
 	if (!status)
 		fprintf(fp,
 		    "  -u, --url URL             the training web service (its ApiLocation;\n"
 		    "                            default AML_BES_URL)\n"
 		    "  -k, --key-file FILE       its API key (default AML_API_KEY)\n"
-		    "  -m, --model-output NAME   this output is a trained model (.ilearner)\n"
+		    "  -M, --model-output NAME   this output is a trained model (.ilearner)\n"
 		    "  -c, --check               check the request, send nothing\n"
 		    "  -j, --job ID              follow a job submitted before\n"
 		    "  -n, --no-wait             print the status once the job runs, and exit\n"
-		    "  -t, --timeout DURATION    stop waiting after this (default 24h; 90s, 30m, 2d)\n"
+		    "  -m, --timeout DURATION    stop waiting after this (default 24h; 90s, 30m, 2d)\n"
 		    "  -i, --interval SECONDS    first pause between polls (default 1, doubling to 30)\n"
 		    "  -C, --cancel-on-exit      cancel the job on Ctrl-C or timeout\n"
 		    "  -o, --output FILE         write the status to FILE, atomically\n"
@@ -644,11 +644,11 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "url", required_argument, NULL, 'u' },
 		{ "key-file", required_argument, NULL, 'k' },
-		{ "model-output", required_argument, NULL, 'm' },
+		{ "model-output", required_argument, NULL, 'M' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "job", required_argument, NULL, 'j' },
 		{ "no-wait", no_argument, NULL, 'n' },
-		{ "timeout", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'm' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "cancel-on-exit", no_argument, NULL, 'C' },
 		{ "output", required_argument, NULL, 'o' },
@@ -670,11 +670,11 @@ main(int argc, char **argv)
 	int c, rc;
 
 	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "u:k:m:cj:nt:i:Co:fE:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:k:M:cj:nm:i:Co:fE:vqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u': url = optarg; break;
 		case 'k': keyfile = optarg; break;
-		case 'm':
+		case 'M':
 			if (nmodels == MAXMODELS) {
 				aml_err("--model-output: at most %d", MAXMODELS);
 				usage(AML_EXIT_USAGE);
@@ -684,7 +684,7 @@ main(int argc, char **argv)
 		case 'c': checkonly = 1; break;
 		case 'j': jobarg = optarg; break;
 		case 'n': nowait = 1; break;
-		case 't':
+		case 'm':
 			if ((timeout_s = aml_duration(optarg)) < 0) {
 				aml_err("--timeout %s: not a duration (90, 90s, 30m, 4h, 2d)", optarg);
 				usage(AML_EXIT_USAGE);
@@ -740,9 +740,11 @@ main(int argc, char **argv)
 	}
 	if (!(base = aml_studio_base(url, &why)))
 		aml_diex(AML_EXIT_USAGE, "--url %s: %s", url, why);
-	if (!(key = aml_studio_key(keyfile, keyvars, "--key-file")))
-		aml_diex(keyfile ? AML_EXIT_FAIL : AML_EXIT_AUTH,
-		    "no API key: give --key-file or set AML_API_KEY");
+	if (!(key = aml_studio_key(keyfile, keyvars, "--key-file"))) {
+		if (keyfile)
+			exit(AML_EXIT_FAIL);
+		aml_diex(AML_EXIT_AUTH, "no API key: give --key-file or set AML_API_KEY");
+	}
 	aml_catch_signals();
 	if (jobarg) {
 		id = aml_xstrdup(jobarg);

@@ -135,9 +135,11 @@ main(int argc, char **argv)
 	}
 	if (!(base = aml_studio_base(url, &why)))
 		aml_diex(AML_EXIT_USAGE, "--url %s: %s", url, why);
-	if (!(key = aml_studio_key(keyfile, keyvars, "--key-file")))
-		aml_diex(keyfile ? AML_EXIT_FAIL : AML_EXIT_AUTH,
-		    "no API key: give --key-file or set AML_API_KEY");
+	if (!(key = aml_studio_key(keyfile, keyvars, "--key-file"))) {
+		if (keyfile)
+			exit(AML_EXIT_FAIL);
+		aml_diex(AML_EXIT_AUTH, "no API key: give --key-file or set AML_API_KEY");
+	}
 	q.method = "POST";
 	q.url = aml_xasprintf("%s/execute?api-version=2.0&%s", base,
 	    fmt == FMT_SWAGGER ? "format=swagger" : "details=true");
