@@ -470,7 +470,7 @@ blob_conn_check(const char *cs, char **account, int *auth, char **why)
 		else if (strcasecmp(kv, "AccountKey") == 0)
 			key = eq + 1;
 		else if (strcasecmp(kv, "DefaultEndpointsProtocol") && strcasecmp(kv, "BlobEndpoint") &&
-		    strcasecmp(kv, "EndpointSuffix")) {
+		    strcasecmp(kv, "EndpointSuffix") && strcasecmp(kv, "SharedAccessSignature")) {
 			*why = aml_xasprintf("unknown setting '%s'", kv);
 			goto out;
 		}

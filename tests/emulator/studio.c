@@ -226,7 +226,7 @@ exec_error(struct emu_req *r, int status, const char *code, const char *message)
 			c = class_index(details[i].cls, 0);
 			exec_answer(r, status ? status : classes[c].status, classes[c].name,
 			    classes[c].message, code, message && *message ? message :
-			    details[i].message ? details[i].message : "");
+			    details[i].message ? details[i].message : classes[c].message);
 			return;
 		}
 	if ((c = class_index(*code ? code : NULL, status)) < 0)
