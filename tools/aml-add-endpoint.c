@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "aml.h"
 
@@ -121,6 +122,9 @@ main(int argc, char **argv)
 	/* The service's own rule, checked before anything is sent. */
 	if (aml_endpoint_name_check(argv[0], &why) < 0)
 		aml_diex(AML_EXIT_USAGE, "%s: %s", argv[0], why);
+	/* A key file that would be refused is refused before the PUT. */
+	if (keyout && !force && access(keyout, F_OK) == 0)
+		aml_diex(AML_EXIT_FAIL, "%s: exists (use --force to replace it)", keyout);
 	if ((rc = aml_classic_setup(&cl, NULL, ws, svc, argv[0], region, keyfile)))
 		return rc == AML_EXIT_USAGE ? (usage(rc), rc) : rc;
 	if (!cl.svc) {
