@@ -380,6 +380,7 @@ aml_endpoint_url(const char *url, char **base, char **ws, char **svc, char **nam
 	return 0;
 bad:
 	free(*base);
+	*base = NULL;
 	return -1;
 }
 
@@ -397,8 +398,8 @@ aml_classic_free(struct aml_classic *c)
 	memset(c, 0, sizeof *c);
 }
 
-int
-aml_classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const char *svc,
+static int
+classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const char *svc,
     const char *name, const char *region, const char *keyfile)
 {
 	static const char *const keyvars[] = { "AML_WORKSPACE_TOKEN", "AML_API_KEY", NULL };
@@ -412,7 +413,9 @@ aml_classic_setup(struct aml_classic *c, const char *epurl, const char *ws, cons
 			return AML_EXIT_USAGE;
 		}
 	} else {
-		if (!ws && !(ws = getenv("AML_WORKSPACE_ID"))) {
+		if (!ws)
+			ws = getenv("AML_WORKSPACE_ID");
+		if (!ws || !*ws) {
 			aml_err("no workspace: give --workspace or set AML_WORKSPACE_ID");
 			return AML_EXIT_USAGE;
 		}
@@ -436,6 +439,17 @@ aml_classic_setup(struct aml_classic *c, const char *epurl, const char *ws, cons
 		return keyfile ? AML_EXIT_FAIL : AML_EXIT_AUTH;
 	}
 	return 0;
+}
+
+int
+aml_classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const char *svc,
+    const char *name, const char *region, const char *keyfile)
+{
+	int rc = classic_setup(c, epurl, ws, svc, name, region, keyfile);
+
+	if (rc)
+		aml_classic_free(c);
+	return rc;
 }
 
 char *

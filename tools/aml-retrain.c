@@ -348,8 +348,9 @@ job_id_ok(const char *s)
 	return 1;
 }
 
+/* The job id, or NULL with *rc the exit status after the error line. */
 static char *
-submit(const char *body, size_t len)
+submit(const char *body, size_t len, int *rcp)
 {
 	struct aml_req q = { 0 };
 	struct aml_resp r;
@@ -376,8 +377,7 @@ submit(const char *body, size_t len)
 	}
 	aml_resp_free(&r);
 	free((char *)q.url);
-	if (!id)
-		exit(rc ? rc : AML_EXIT_FAIL);
+	*rcp = rc ? rc : AML_EXIT_FAIL;
 	return id;
 }
 
@@ -442,7 +442,7 @@ cancel(const char *id)
 	return rc;
 }
 
-static void
+static int
 start(const char *id)
 {
 	struct aml_req q = { 0 };
@@ -469,12 +469,10 @@ start(const char *id)
 
 		aml_err("%s", line);
 		free(line);
-		aml_resp_free(&r);
-		free((char *)q.url);
-		exit(rc);
 	}
 	aml_resp_free(&r);
 	free((char *)q.url);
+	return rc;
 }
 
 /* ---- waiting -------------------------------------------------------- */
@@ -749,15 +747,17 @@ main(int argc, char **argv)
 	if (jobarg) {
 		id = aml_xstrdup(jobarg);
 	} else {
-		id = submit(buf, len);
+		id = submit(buf, len, &rc);
 		aml_wipe(buf, len);
-		if (aml_verbose)
+		if (id && aml_verbose)
 			fprintf(stderr, "* job %s submitted\n", id);
-		start(id);
+		if (!id || (rc = start(id)))
+			goto out;
 	}
 	if (aml_signalled)
 		interrupted(id);
 	rc = follow(id);
+out:
 	free(id);
 	free(buf);
 	free(base);
