@@ -261,7 +261,8 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 		char *path = aml_url_path(op->url);
 
 		aml_err("%s %s: the operation's URL is not on Resource Manager (%s): "
-		    "the token is not sent there", op->method, path, aml_arm_endpoint());
+		    "the token is not sent there; the operation may still complete: check with %s",
+		    op->method, path, aml_arm_endpoint(), op->ws->check);
 		free(path);
 		return AML_EXIT_FAIL;
 	}

@@ -114,8 +114,6 @@ struct emu_req {
 	size_t nhdr;
 	int nolog;		/* /_emu/ itself is not logged */
 	struct emu_fault *fault;	/* the fault that matched, if any */
-	int lro_fault;		/* the LRO this request starts ends so */
-	int expire_token;	/* issue expired tokens / see the bearer expired */
 	/* internal to server.c */
 	int stage;
 	size_t bodycap;
@@ -128,7 +126,6 @@ struct emu_req {
  * returned malloc'd, or NULL when absent. */
 const char *emu_header(struct emu_req *r, const char *name);
 char *emu_query(struct emu_req *r, const char *name);
-int emu_query_has(struct emu_req *r, const char *name);
 char *emu_form(const char *body, const char *name);
 char *emu_pctdecode(const char *s, size_t n, int plus);
 int emu_peer_loopback(struct emu_req *r);
