@@ -50,6 +50,9 @@ char *aml_xstrndup(const char *s, size_t n);
 char *aml_xasprintf(const char *fmt, ...) AML_PRINTF(1, 2);
 void aml_wipe(void *p, size_t n);	/* memset that is not optimised away */
 void aml_freesecret(char *s);		/* wipe a NUL-terminated secret, free it */
+/* A large buffer written or read from end to end (an input, a tape):
+ * transparent huge pages for it where the system gives them on request. */
+void aml_hugepages(void *p, size_t n);
 
 /* wbuf.c: a buffered writer onto a file descriptor, or a growing string
  * when fd is -1.  The first write error is kept in err (an errno). */
@@ -98,6 +101,11 @@ size_t aml_input_limit(void);
 /* Read all of path ("-" or NULL: stdin) into *buf (NUL-terminated, not
  * counted in *len).  On error: -1 with errno set (EFBIG: over limit). */
 int aml_slurp(const char *path, size_t limit, char **buf, size_t *len);
+/* The same, calling fn after every read with what has been read so far
+ * (buf[len] is writable; buf may move between calls). */
+typedef void aml_slurp_fn(void *arg, char *buf, size_t len);
+int aml_slurp_cb(const char *path, size_t limit, char **buf, size_t *len,
+    aml_slurp_fn *fn, void *arg);
 /* Read path or stdin, dying with "prog: name: why" (exit 1) on failure. */
 char *aml_slurp_or_die(const char *path, size_t *len);
 const char *aml_inname(const char *path);	/* "<stdin>" for NULL or "-" */
@@ -154,6 +162,19 @@ struct aml_jerr {
 
 int aml_jparse(struct aml_jdoc *d, const char *buf, size_t len, struct aml_jerr *e);
 void aml_jfree(struct aml_jdoc *d);
+/* The same parser fed while the input is still arriving: each call
+ * parses what has been read up to its last newline (a raw newline only
+ * ever stands between tokens), so that little is left when the input
+ * ends; compact one-line input is parsed at the end.  The results and
+ * errors are exactly aml_jparse's.  sizehint: the expected length, or 0. */
+struct aml_jinc;
+struct aml_jinc *aml_jinc_new(struct aml_jdoc *d, struct aml_jerr *e, size_t sizehint);
+/* buf: the len bytes read so far (it may have moved since the last
+ * call); buf[len] must be writable.  -1 once an error is found. */
+int aml_jinc_feed(struct aml_jinc *s, char *buf, size_t len);
+/* The whole input (buf[len] == '\0'): aml_jparse's result; frees s. */
+int aml_jinc_end(struct aml_jinc *s, const char *buf, size_t len);
+void aml_jinc_abort(struct aml_jinc *s);	/* frees s and the tape */
 void aml_jpos(const char *buf, size_t off, unsigned long *line, unsigned long *col);
 /* Values of an object's members are found by key; 0 means absent (token
  * 0 is the root, which is never a member). */

@@ -27,18 +27,39 @@ bigpipe(int fd)
 		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 }
 
+/* The parser takes each piece as it is read; a parse error is kept
+ * until the input has been read whole, so that a read error or an
+ * oversized input is still what gets reported, as before. */
+static void
+feed(void *arg, char *buf, size_t len)
+{
+	aml_jinc_feed(arg, buf, len);
+}
+
 char *
 aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
 {
+	struct aml_jinc *inc;
 	struct aml_jerr e;
-	size_t len;
+	struct stat st;
+	size_t len, limit = aml_input_limit();
 	char *buf;
 
-	if (!path || !strcmp(path, "-"))
+	if (!path || !strcmp(path, "-")) {
 		bigpipe(0);
-	buf = aml_slurp_or_die(path, &len);
-
-	if (aml_jparse(d, buf, len, &e) < 0) {
+		len = fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+	} else {
+		len = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+	}
+	inc = aml_jinc_new(d, &e, len);
+	if (aml_slurp_cb(path, limit, &buf, &len, feed, inc) < 0) {
+		aml_jinc_abort(inc);
+		if (errno == EFBIG)
+			aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
+			    aml_inname(path), limit);
+		aml_die("%s:", aml_inname(path));
+	}
+	if (aml_jinc_end(inc, buf, len) < 0) {
 		free(buf);
 		if (e.line)
 			aml_die("%s:%lu:%lu: %s", aml_inname(path), e.line, e.col, e.msg);

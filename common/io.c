@@ -45,8 +45,19 @@ aml_inname(const char *path)
 int
 aml_slurp(const char *path, size_t limit, char **bufp, size_t *lenp)
 {
+	return aml_slurp_cb(path, limit, bufp, lenp, NULL, NULL);
+}
+
+/* With a callback, a regular file is read a piece at a time so that the
+ * callback finds each piece still in the cache. */
+#define SLURP_PIECE (1u << 20)
+
+int
+aml_slurp_cb(const char *path, size_t limit, char **bufp, size_t *lenp,
+    aml_slurp_fn *fn, void *arg)
+{
 	int fd = 0, saved;
-	size_t len = 0, cap = 1 << 16;
+	size_t len = 0, cap = 1 << 16, want;
 	struct stat st;
 	char *buf;
 	ssize_t r;
@@ -57,15 +68,17 @@ aml_slurp(const char *path, size_t limit, char **bufp, size_t *lenp)
 		errno = EISDIR;
 		goto fail;
 	}
-	/* A regular file's size is known: one allocation, no copying. */
+	/* A regular file's size is known: one allocation, no copying (one
+	 * byte for the read that finds the end, one for the '\0'). */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		if ((unsigned long long)st.st_size > limit) {
 			errno = EFBIG;
 			goto fail;
 		}
-		cap = (size_t)st.st_size + 1;
+		cap = (size_t)st.st_size + 2;
 	}
 	buf = aml_xmalloc(cap);
+	aml_hugepages(buf, cap);
 	for (;;) {
 		if (cap - len < 2) {
 			if (cap > limit + 1) {
@@ -75,8 +88,12 @@ aml_slurp(const char *path, size_t limit, char **bufp, size_t *lenp)
 			}
 			cap = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
 			buf = aml_xrealloc(buf, cap);
+			aml_hugepages(buf, cap);
 		}
-		r = read(fd, buf + len, cap - len - 1);
+		want = cap - len - 1;
+		if (fn && want > SLURP_PIECE)
+			want = SLURP_PIECE;
+		r = read(fd, buf + len, want);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -93,6 +110,8 @@ aml_slurp(const char *path, size_t limit, char **bufp, size_t *lenp)
 			errno = EFBIG;
 			goto fail;
 		}
+		if (fn)
+			fn(arg, buf, len);
 	}
 	buf[len] = '\0';
 	if (fd != 0)
