@@ -65,6 +65,9 @@ struct aml_wbuf {
 void aml_wbuf_init(struct aml_wbuf *w, int fd);
 void aml_wbuf_free(struct aml_wbuf *w);
 void aml_wput_slow(struct aml_wbuf *w, const void *p, size_t n);
+/* Room for n bytes at buf + len (flushing, or growing a string): 0, or
+ * -1 when n is more than the buffer holds (write those with aml_wput). */
+int aml_wroom(struct aml_wbuf *w, size_t n);
 int aml_wflush(struct aml_wbuf *w);
 void aml_wprintf(struct aml_wbuf *w, const char *fmt, ...) AML_PRINTF(2, 3);
 char *aml_wbuf_take(struct aml_wbuf *w);	/* memory mode: the NUL-terminated string */

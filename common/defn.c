@@ -259,6 +259,11 @@ lookup(const struct aml_jdoc *d, uint32_t k, const struct type *t)
 				return &t->p[i];
 		return NULL;
 	}
+	/* Keys are nearly always spelled as the schema spells them. */
+	for (i = 0; i < t->n; i++)
+		if (s[0] == t->p[i].name[0] && !strncmp(s, t->p[i].name, n) &&
+		    t->p[i].name[n] == '\0')
+			return &t->p[i];
 	/* A cheap look at the first letter spares most strncasecmp calls. */
 	for (i = 0; i < t->n; i++)
 		if ((s[0] | 0x20) == (t->p[i].name[0] | 0x20) &&
@@ -1086,7 +1091,11 @@ emit_obj(struct aml_jw *jw, const struct aml_jdoc *d, uint32_t o, const struct t
 		}
 		if ((p->flags & P_RO) || p == PACKAGETYPE)
 			continue;
-		aml_jw_key(jw, p->name);
+		if (!(d->tok[k].flags & AML_JF_ESC) &&
+		    !memcmp(d->buf + d->tok[k].off + 1, p->name, d->tok[k].len - 2))
+			aml_jw_rawkey(jw, d->buf + d->tok[k].off, d->tok[k].len);
+		else
+			aml_jw_key(jw, p->name);
 		emit_val(jw, d, v, p);
 	}
 	aml_jw_close(jw, '}');
