@@ -50,9 +50,6 @@ char *aml_xstrndup(const char *s, size_t n);
 char *aml_xasprintf(const char *fmt, ...) AML_PRINTF(1, 2);
 void aml_wipe(void *p, size_t n);	/* memset that is not optimised away */
 void aml_freesecret(char *s);		/* wipe a NUL-terminated secret, free it */
-/* A large buffer written or read from end to end (an input, a tape):
- * transparent huge pages for it where the system gives them on request. */
-void aml_hugepages(void *p, size_t n);
 
 /* wbuf.c: a buffered writer onto a file descriptor, or a growing string
  * when fd is -1.  The first write error is kept in err (an errno). */

@@ -42,31 +42,6 @@ aml_inname(const char *path)
 	return !path || !strcmp(path, "-") ? "<stdin>" : path;
 }
 
-/*
- * A pipe's input has no size.  Past the first 64 KiB, the buffer becomes
- * one block as large as the limit allows: address space only, of which
- * only what is read ever gets memory, and which never has to be grown
- * (and copied, or refaulted) again.  Where even that cannot be had, it
- * doubles.
- */
-static char *
-grow(char *buf, size_t len, size_t *cap, size_t limit)
-{
-	char *big;
-
-	if (*cap == 1 << 16 && limit + 2 > *cap && (big = malloc(limit + 2))) {
-		memcpy(big, buf, len);
-		free(buf);
-		*cap = limit + 2;
-		aml_hugepages(big, *cap);
-		return big;
-	}
-	*cap = *cap * 2 > limit + 2 ? limit + 2 : *cap * 2;
-	buf = aml_xrealloc(buf, *cap);
-	aml_hugepages(buf, *cap);
-	return buf;
-}
-
 int
 aml_slurp(const char *path, size_t limit, char **bufp, size_t *lenp)
 {
@@ -103,7 +78,6 @@ aml_slurp_cb(const char *path, size_t limit, char **bufp, size_t *lenp,
 		cap = (size_t)st.st_size + 2;
 	}
 	buf = aml_xmalloc(cap);
-	aml_hugepages(buf, cap);
 	for (;;) {
 		if (cap - len < 2) {
 			if (cap > limit + 1) {
@@ -111,7 +85,8 @@ aml_slurp_cb(const char *path, size_t limit, char **bufp, size_t *lenp,
 				errno = EFBIG;
 				goto fail;
 			}
-			buf = grow(buf, len, &cap, limit);
+			cap = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
+			buf = aml_xrealloc(buf, cap);
 		}
 		want = cap - len - 1;
 		if (fn && want > SLURP_PIECE)

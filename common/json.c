@@ -117,7 +117,6 @@ growtape(struct aml_jdoc *d)
 		aml_die("out of memory");
 	d->cap = d->cap + d->cap / 2 + 64;
 	d->tok = aml_xreallocarray(d->tok, d->cap, sizeof *d->tok);
-	aml_hugepages(d->tok, (size_t)d->cap * sizeof *d->tok);
 }
 
 static inline uint32_t
@@ -651,7 +650,6 @@ aml_jinc_new(struct aml_jdoc *d, struct aml_jerr *e, size_t sizehint)
 		sizehint = 0;
 	d->cap = (uint32_t)(sizehint / 12 + 16);
 	d->tok = aml_xreallocarray(NULL, d->cap, sizeof *d->tok);
-	aml_hugepages(d->tok, (size_t)d->cap * sizeof *d->tok);
 	return (struct aml_jinc *)ps;
 }
 

@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "aml.h"
 
@@ -85,31 +83,4 @@ aml_freesecret(char *s)
 		aml_wipe(s, strlen(s));
 		free(s);
 	}
-}
-
-/* Touching 50 MB a 4 KiB page at a time costs 12,800 page faults, about
- * as much time as parsing it.  The advice covers every page of the
- * buffer: a large malloc block is a mapping of its own, and advice on
- * part of it would split it in two, after which realloc can no longer
- * grow it in place (mremap) and copies it instead. */
-#define HUGEPAGE ((size_t)2 << 20)
-
-void
-aml_hugepages(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-	static size_t pg;
-	uintptr_t a, b;
-
-	if (n < 2 * HUGEPAGE)
-		return;
-	if (!pg)
-		pg = (size_t)sysconf(_SC_PAGESIZE);
-	a = (uintptr_t)p & ~(uintptr_t)(pg - 1);
-	b = ((uintptr_t)p + n + pg - 1) & ~(uintptr_t)(pg - 1);
-	madvise((void *)a, b - a, MADV_HUGEPAGE);	/* advice only */
-#else
-	(void)p;
-	(void)n;
-#endif
 }
