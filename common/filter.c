@@ -70,6 +70,33 @@ aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
 	return buf;
 }
 
+char *
+aml_jview(const char *path, struct aml_jdoc *d, size_t *lenp)
+{
+	struct aml_jerr e;
+	size_t len, limit;
+	char *buf;
+	int r;
+
+	if (!path || !strcmp(path, "-"))
+		return aml_jload(path, d, lenp);
+	limit = aml_input_limit();
+	if ((r = aml_map(path, limit, &buf, &len)) > 0)
+		return aml_jload(path, d, lenp);
+	if (r < 0)
+		aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
+		    path, limit);
+	if (aml_jparse(d, buf, len, &e) < 0) {
+		aml_unmap(buf);
+		if (e.line)
+			aml_die("%s:%lu:%lu: %s", path, e.line, e.col, e.msg);
+		aml_die("%s: %s", path, e.msg);
+	}
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
 void
 aml_out_open(struct aml_out *o, const char *path, int force)
 {

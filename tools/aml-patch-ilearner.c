@@ -358,7 +358,7 @@ main(int argc, char *argv[])
 		free(s);
 	}
 
-	buf = aml_jload(path, &d, &len);
+	buf = aml_jview(path, &d, &len);
 	if (aml_defn_check(&d, AML_DEFN_SHAPE, problem, NULL) > 0)
 		exit(AML_EXIT_FAIL);
 	old = locate(&d, asset, &key);
@@ -370,7 +370,7 @@ main(int argc, char *argv[])
 	if ((c = aml_out_close(&out)) == 0 && !aml_quiet)
 		say_change(&d, key, old, uri);
 	aml_jfree(&d);
-	free(buf);
+	aml_unmap(buf);
 	free(uri);
 	if (bes)
 		free((char *)src);
