@@ -47,7 +47,7 @@ static const char nothing[2];
  * (a key and ": ", or a value and ""), in one reservation and one copy
  * each, rather than a call per piece.
  */
-static void
+static inline __attribute__((always_inline)) void
 item(struct aml_jw *jw, const char *a, size_t an, const char *b, size_t bn)
 {
 	struct aml_wbuf *w = jw->w;
