@@ -106,8 +106,8 @@ int aml_slurp(const char *path, size_t limit, char **buf, size_t *len);
 typedef void aml_slurp_fn(void *arg, char *buf, size_t len);
 int aml_slurp_cb(const char *path, size_t limit, char **buf, size_t *len,
     aml_slurp_fn *fn, void *arg);
-/* A regular file of 1 MiB or more mapped, NUL-terminated, where aml_slurp
- * would read it: 0; 1 when it is not one (read it instead); -1 and errno
+/* A regular file of 1 MiB or more mapped read-only, NUL-terminated, where
+ * aml_slurp would read it: 0; 1 when it is not one (read it instead); -1 and errno
  * (EFBIG: over limit).  Release it with aml_unmap, which frees anything
  * else.  If the file is cut short meanwhile, the program exits with
  * "prog: path: changed while it was being read". */
@@ -236,8 +236,8 @@ char *aml_json_print(const cJSON *j, int flags);	/* malloc'd, no newline */
  * under the umask, written atomically, refused when it exists unless
  * force); open it only once the input has been checked. */
 char *aml_jload(const char *path, struct aml_jdoc *d, size_t *len);
-/* The same for a filter that only reads the input: a large file is
- * mapped, not copied (aml_map).  Release the buffer with aml_unmap. */
+/* The same for a filter that never writes to the input: a large file is
+ * mapped read-only, not copied (aml_map).  Release it with aml_unmap. */
 char *aml_jview(const char *path, struct aml_jdoc *d, size_t *len);
 struct aml_out {
 	const char *path;	/* NULL: stdout */

@@ -147,8 +147,7 @@ aml_slurp_or_die(const char *path, size_t *len)
  * on a 50 MB file.  One page more than the file is reserved and the file
  * mapped over it, so that buf[len] is a '\0' even when the size is a
  * multiple of the page size (past the end of the file, the rest of its
- * last page reads as zeros).  The mapping is private and writable, as a
- * read buffer would be.
+ * last page reads as zeros).  The file's pages are read-only.
  */
 #define MAP_MIN (1u << 20)	/* below this, read(2) is as fast */
 
@@ -197,7 +196,9 @@ aml_map(const char *path, size_t limit, char **bufp, size_t *lenp)
 		close(fd);
 		return 1;
 	}
-	if (mmap(base, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+	/* Read-only: populating a writable private mapping would copy every
+	 * page, which is what mapping it is meant to avoid. */
+	if (mmap(base, (size_t)st.st_size, PROT_READ,
 	    MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
 		saved = errno;
 		munmap(base, n);
