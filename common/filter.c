@@ -78,19 +78,17 @@ aml_jview(const char *path, struct aml_jdoc *d, size_t *lenp)
 	char *buf;
 	int r;
 
-	if (!path || !strcmp(path, "-"))
-		return aml_jload(path, d, lenp);
 	limit = aml_input_limit();
 	if ((r = aml_map(path, limit, &buf, &len)) > 0)
 		return aml_jload(path, d, lenp);
 	if (r < 0)
 		aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
-		    path, limit);
+		    aml_inname(path), limit);
 	if (aml_jparse(d, buf, len, &e) < 0) {
 		aml_unmap(buf);
 		if (e.line)
-			aml_die("%s:%lu:%lu: %s", path, e.line, e.col, e.msg);
-		aml_die("%s: %s", path, e.msg);
+			aml_die("%s:%lu:%lu: %s", aml_inname(path), e.line, e.col, e.msg);
+		aml_die("%s: %s", aml_inname(path), e.msg);
 	}
 	if (lenp)
 		*lenp = len;

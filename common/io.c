@@ -177,23 +177,30 @@ aml_map(const char *path, size_t limit, char **bufp, size_t *lenp)
 	struct stat st;
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE), n;
 	char *base;
-	int fd, saved;
+	int fd = 0, saved;
 
-	if (mapped.p || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (mapped.p)
+		return 1;
+	if (path && strcmp(path, "-") && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 1;	/* the read path will report any error */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < MAP_MIN) {
-		close(fd);
+	/* Standard input only from its start, as read(2) would read it. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < MAP_MIN ||
+	    (fd == 0 && lseek(fd, 0, SEEK_CUR) != 0)) {
+		if (fd != 0)
+			close(fd);
 		return 1;
 	}
 	if ((unsigned long long)st.st_size > limit) {
-		close(fd);
+		if (fd != 0)
+			close(fd);
 		errno = EFBIG;
 		return -1;
 	}
 	n = ((size_t)st.st_size + 1 + pg - 1) & ~(pg - 1);
 	base = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED) {
-		close(fd);
+		if (fd != 0)
+			close(fd);
 		return 1;
 	}
 	/* Read-only: populating a writable private mapping would copy every
@@ -202,14 +209,19 @@ aml_map(const char *path, size_t limit, char **bufp, size_t *lenp)
 	    MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
 		saved = errno;
 		munmap(base, n);
-		close(fd);
+		if (fd != 0)
+			close(fd);
 		errno = saved;
 		return 1;
 	}
-	close(fd);
+	if (fd != 0)
+		close(fd);
+	else
+		lseek(fd, 0, SEEK_END);	/* consumed, as if read */
 	mapped.p = base;
 	mapped.n = n;
-	mapped.msg = aml_xasprintf("%s: %s: changed while it was being read\n", aml_prog, path);
+	mapped.msg = aml_xasprintf("%s: %s: changed while it was being read\n", aml_prog,
+	    aml_inname(path));
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = onbus;
 	sigaction(SIGBUS, &sa, NULL);

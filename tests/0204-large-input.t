@@ -36,6 +36,12 @@ check "aml-export-ws (compact input)" "$TMP/want-export.json" "$C" aml-export-ws
 check aml-patch-ilearner "$TMP/want.json" "$TMP/want-export.json" aml-patch-ilearner -q -u "$U"
 check aml-import-ws "$TMP/want.json" "$TMP/want.json" aml-import-ws -q
 
+# Standard input is a file read from where it stands, not from its start.
+run sh -c 'read -r line; exec aml-export-ws' <"$G"
+expect_fail 1 '^aml-export-ws: <stdin>:1:7: unexpected data after the JSON value$' "stdin from its second line"
+run sh -c 'aml-export-ws >/dev/null; wc -c' <"$G"
+is "$(tr -d ' ' <"$TMP/out")" 0 "stdin is left at its end"
+
 # The pipe's data in two pieces, the second after a pause: the parse stops
 # wherever the first piece ends (at the start, before the byte order mark
 # is known, in a line, just after a newline, just before the end).
