@@ -616,6 +616,13 @@ method_is(const struct aml_req *q, const char *m)
 	return !strcmp(q->method ? q->method : "GET", m);
 }
 
+/* Whether sending the request twice is harmless. */
+static int
+repeatable(const struct aml_req *q)
+{
+	return method_is(q, "GET") || method_is(q, "HEAD") || (q->flags & AML_HTTP_IDEMPOTENT);
+}
+
 static struct curl_slist *
 add_header(struct curl_slist *l, const char *h)
 {
@@ -700,6 +707,13 @@ setup(CURL *h, const struct aml_req *q, struct xfer *x, struct curl_slist *hl, i
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* libcurl sends a request again, by itself, when a connection it
+	 * reused closes before any answer, taking it for one the server had
+	 * dropped while idle; but the server may have received the request
+	 * and carried it out.  A request that must not be repeated goes on
+	 * a new connection, where libcurl never does that. */
+	if (!repeatable(q))
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 	if (ca_bundle())
 		curl_easy_setopt(h, CURLOPT_CAINFO, ca_bundle());
 	/* "" means no proxy at all; unset, libcurl reads the proxy
@@ -884,7 +898,7 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 	if (q->flags & AML_HTTP_DIRECT)
 		direct = 1;
 	aml_uuid(reqid);
-	idem = method_is(q, "GET") || method_is(q, "HEAD") || (q->flags & AML_HTTP_IDEMPOTENT);
+	idem = repeatable(q);
 	tries = (q->flags & AML_HTTP_NORETRY) ? 0 : (int)envlong("AML_RETRY_MAX", RETRY_MAX_DEFAULT, 0, 100);
 	for (left = tries;; left--) {
 		sent = 0;
