@@ -904,7 +904,10 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 		sent = 0;
 		if (attempt(q, r, reqid, bearer, direct, &sent, &code) == 0) {
 			r->sent = 1;
-			if (!idem || !transient_status(r->status, q->flags) || left <= 0)
+			/* 429 says the request was refused, not carried out:
+			 * any method may be sent again once the server allows. */
+			if ((!idem && r->status != 429) || !transient_status(r->status, q->flags) ||
+			    left <= 0)
 				return 0;
 			ra = aml_http_retry_after(r);
 			if (ra > RETRY_AFTER_MAX)
