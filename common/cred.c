@@ -316,8 +316,16 @@ hint(char *buf, size_t n, const struct aml_cred *c, const cJSON *j, const struct
 		snprintf(buf, n, "%s", sk);
 }
 
+/* The identity platform refused the credentials (4xx), as opposed to
+ * being unwell or busy (408 and 429 are "try later", not "no"). */
+static int
+refused(long status)
+{
+	return status >= 400 && status < 500 && status != 408 && status != 429;
+}
+
 /* One line for a failed token request; returns the exit status: 3 when
- * the identity platform refused (4xx), 1 for anything else. */
+ * the identity platform refused, 1 for anything else. */
 static int
 token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_cred *c,
     const struct aml_cert *cert, const char *what)
@@ -328,7 +336,7 @@ token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_
 
 	hint(h, sizeof h, c, j, r, cert);
 	if (!what)
-		what = r->status >= 400 && r->status < 500 ? "sign-in refused" : "sign-in failed";
+		what = refused(r->status) ? "sign-in refused" : "sign-in failed";
 	if (!r->status)
 		aml_err("%s: %s%s", what, line, strstr(line, "TLS") ? "" :
 		    "; hint: check the network and the proxy variables");
@@ -338,7 +346,7 @@ token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_
 		aml_err("%s: %s", what, line);
 	free(line);
 	cJSON_Delete(j);
-	return r->status >= 400 && r->status < 500 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
+	return refused(r->status) ? AML_EXIT_AUTH : AML_EXIT_FAIL;
 }
 
 static char *
