@@ -1616,7 +1616,7 @@ emu_entra_check_bearer(struct emu_req *r)
 	struct verified v = { 0 };
 	char *tenant = aml_xstrdup(emu_id("tenantId")), a[48], b[48], *m;
 	long now = (long)emu_now();
-	int rc = -1;
+	int rc = -1, faulted;
 
 	if (!auth) {
 		unauthorized(r, "AuthenticationFailed", "Authentication failed. The "
@@ -1632,8 +1632,9 @@ emu_entra_check_bearer(struct emu_req *r)
 	}
 	if (decode_bearer(r, auth + 7, tenant, &v) < 0)
 		goto out;
-	if (expire_fault(r) || now > v.exp + LEEWAY) {
-		dotnet_general(a, sizeof a, (time_t)(v.exp ? v.exp : now));
+	if ((faulted = expire_fault(r)) || now > v.exp + LEEWAY) {
+		/* A faulted token expired a moment ago, as far as it says. */
+		dotnet_general(a, sizeof a, (time_t)(faulted || !v.exp ? now - 1 : v.exp));
 		dotnet_general(b, sizeof b, (time_t)now);
 		m = aml_xasprintf("The access token expiry UTC time '%s' is earlier than current "
 		    "UTC time '%s'.", a, b);
