@@ -591,6 +591,11 @@ aml_auth_forget(void)
 		    "(set AML_CONFIG_DIR to the directory itself)", aml_config_dir());
 		return AML_EXIT_AUTH;
 	}
+	/* A symlink at the lock goes the way of the files, unfollowed. */
+	lock = aml_config_path("lock");
+	if (lstat(lock, &st) == 0 && S_ISLNK(st.st_mode))
+		unlink(lock);
+	free(lock);
 	if ((rc = aml_config_lock()) != 0)
 		return rc;
 	for (f = files; *f; f++)
