@@ -20,4 +20,16 @@ done
 
 inst uninstall; ok $? "make uninstall"
 is "$(find "$D" -type f | wc -l | tr -d ' ')" 0 "uninstall leaves no file behind"
+
+# make deps, run by someone who cannot install, names the exact command.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v su >/dev/null 2>&1 &&
+    su -s /bin/sh nobody -c "test -r '$ROOT/Makefile'" 2>/dev/null; then
+	rc=0
+	su -s /bin/sh nobody -c "make -s -C '$ROOT' deps" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	[ "$rc" -ne 0 ]; ok $? "make deps as an ordinary user fails"
+	like "$(cat "$TMP/err")" "as root, run: apt-get install -y build-essential .*libjwt-dev" \
+	    "and prints the apt-get install line"
+else
+	skip "needs root, su and a readable tree" "make deps as an ordinary user"
+fi
 done_testing
