@@ -625,4 +625,49 @@ int aml_lro_wait(struct aml_lro *op, const struct aml_resp *first);
  * one line; 1 after an error line when the answer is not JSON. */
 int aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_resp *first);
 
+/*
+ * studio.c: the Studio (classic) services' programs: aml-retrain,
+ * aml-score and the endpoint programs.  Keys and workspace tokens come
+ * from a file (first line) or the first set variable of vars, never
+ * from argv; NULL when there is none (after an error line if the file
+ * could not be read).
+ */
+char *aml_studio_key(const char *file, const char *const *vars, const char *what);
+/* A service's base URL (its ApiLocation) from that or a request URL of
+ * it; NULL and why. */
+char *aml_studio_base(const char *url, const char **why);
+/* The management API: override, else AML_CLASSIC_ENDPOINT, else the
+ * host of the region (management.azureml.net for South Central US). */
+char *aml_classic_base(const char *override, const char *region, const char **why);
+/* aml_http with "Authorization: Bearer key"; the error line names the
+ * class, the specific code and its message from "details". */
+int aml_studio_http(const char *key, struct aml_req *q, struct aml_resp *r);
+char *aml_studio_errline(const struct aml_req *q, const struct aml_resp *r);
+time_t aml_iso_time(const char *s);	/* ISO 8601 UTC as SAS tokens have it; -1 */
+int aml_sas_expiry(const char *sas, time_t *se);	/* its se; -1 if none */
+long aml_duration(const char *s);	/* "90", "90s", "30m", "4h", "1d": seconds; -1 */
+/* An endpoint as printed: no keys, no SAS. */
+void aml_endpoint_strip(cJSON *ep);
+int aml_endpoint_name_check(const char *name, const char **why);
+/* https://host/workspaces/W/webservices/S/endpoints/N into its parts. */
+int aml_endpoint_url(const char *url, char **base, char **ws, char **svc, char **name);
+
+/* A workspace, web service and endpoint of the management API, with
+ * the workspace token or endpoint key (AML_WORKSPACE_TOKEN, then
+ * AML_API_KEY): from an endpoint URL, or from the ids (AML_WORKSPACE_ID,
+ * AML_WEBSERVICE_ID) and the region.  0, or the exit status after the
+ * error line. */
+struct aml_classic {
+	char *base, *ws, *svc, *name, *key;
+};
+int aml_classic_setup(struct aml_classic *c, const char *epurl, const char *ws,
+    const char *svc, const char *name, const char *region, const char *keyfile);
+void aml_classic_free(struct aml_classic *c);
+/* depth 0: webservices, 1: the web service, 2: its endpoints, 3: the endpoint */
+char *aml_classic_url(const struct aml_classic *c, int depth);
+/* A request; *out the parsed answer (NULL when empty); 0 or exit status. */
+int aml_classic_call(const struct aml_classic *c, const char *method, int depth,
+    const char *body, int flags, cJSON **out, struct aml_resp *r);
+int aml_save_key(const char *path, const char *key, int force);	/* 0600, atomic */
+
 #endif

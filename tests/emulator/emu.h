@@ -295,6 +295,10 @@ void emu_model_notify(const struct emu_model_event *ev);
 /* Under the lock: the trained-model URI a service (by svcid) now uses,
  * or NULL.  Finishes any operation that is due first. */
 const char *emu_ws_model_uri(const char *svcid);
+/* Under the lock: a service's properties (keys included) by svcid, and
+ * the svcid of the service group/name; NULL when there is none. */
+cJSON *emu_ws_props(const char *svcid);
+const char *emu_ws_svcid(const char *group, const char *name);
 
 /* lro.c: operations finish lazily, when a request looks (under lock). */
 struct emu_lro_done {
