@@ -451,6 +451,7 @@ start(const char *id)
 	struct aml_req q = { 0 };
 	struct aml_resp r, r2;
 	struct aml_jdoc d;
+	struct aml_jerr e;
 	struct aml_bes_status st;
 	int rc, transient;
 
@@ -472,6 +473,17 @@ start(const char *id)
 
 		aml_err("%s", line);
 		free(line);
+	} else if (r.len && aml_jparse(&d, r.body, r.len, &e) < 0) {
+		/* The service answers a start with nothing (or JSON); a page
+		 * of HTML is a gateway's, and no sign that the job started. */
+		char *path = aml_url_path(q.url);
+
+		aml_err("POST %s: HTTP %ld: the answer is not JSON (%s); job %s may not have started",
+		    path, r.status, e.msg, id);
+		free(path);
+		rc = AML_EXIT_FAIL;
+	} else if (r.len) {
+		aml_jfree(&d);
 	}
 	aml_resp_free(&r);
 	free((char *)q.url);
