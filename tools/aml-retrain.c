@@ -740,6 +740,14 @@ main(int argc, char **argv)
 		default: usage(AML_EXIT_USAGE);
 		}
 	}
+	/* A request never outlasts the timeout either (polls get what is
+	 * left of it). */
+	if (timeout_s < POLL_TIMEOUT_MS / 1000) {
+		char secs[24];
+
+		snprintf(secs, sizeof secs, "%ld", timeout_s);
+		aml_http_set_timeout(secs);
+	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1 || (jobarg && (argc || checkonly || nmodels)))
