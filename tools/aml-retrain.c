@@ -585,12 +585,28 @@ follow(const char *id)
 	struct aml_bes_status st;
 	time_t t0 = time(NULL);
 	long deadline = now_ms() + timeout_s * 1000, wait = interval_ms, left;
-	int rc, transient, unread;
+	int rc, transient, unread = 0, polled;
 	char why[512], dur[32];
 
-	for (;;) {
+	for (polled = 0;; polled = 1) {
 		/* A status that does not come cannot hold us past --timeout. */
-		left = deadline - now_ms();
+		if ((left = deadline - now_ms()) <= 0 && polled) {
+			progress_clear();
+			fmt_duration(dur, sizeof dur, timeout_s);
+			/* Say "running" only when the last status said so. */
+			if (unread)
+				snprintf(why, sizeof why, "no status after %s (%s)", dur, lasterr);
+			else
+				snprintf(why, sizeof why, "still running after %s", dur);
+			if (cancel_on_exit) {
+				if (cancel(id) == 0)
+					aml_err("job %s %s; cancelled", id, why);
+			} else {
+				aml_err("job %s %s; it goes on (follow it with aml-retrain --job %s)",
+				    id, why, id);
+			}
+			return AML_EXIT_FAIL;
+		}
 		rc = status(id, left > POLL_TIMEOUT_MS ? 0 : left > 0 ? left : 1,
 		    &r, &d, &st, &transient);
 		if (aml_signalled)
@@ -640,24 +656,7 @@ follow(const char *id)
 			aml_jfree(&d);
 		}
 		aml_resp_free(&r);
-		if ((left = deadline - now_ms()) <= 0) {
-			progress_clear();
-			fmt_duration(dur, sizeof dur, timeout_s);
-			/* Say "running" only when the last status said so. */
-			if (unread)
-				snprintf(why, sizeof why, "no status after %s (%s)", dur, lasterr);
-			else
-				snprintf(why, sizeof why, "still running after %s", dur);
-			if (cancel_on_exit) {
-				if (cancel(id) == 0)
-					aml_err("job %s %s; cancelled", id, why);
-			} else {
-				aml_err("job %s %s; it goes on (follow it with aml-retrain --job %s)",
-				    id, why, id);
-			}
-			return AML_EXIT_FAIL;
-		}
-		if (aml_sleep_ms(wait < left ? wait : left) < 0)
+		if ((left = deadline - now_ms()) > 0 && aml_sleep_ms(wait < left ? wait : left) < 0)
 			interrupted(id);
 		wait = wait * 2 > POLL_CAP_MS ? (interval_ms > POLL_CAP_MS ? interval_ms : POLL_CAP_MS) :
 		    wait * 2;
