@@ -3,13 +3,20 @@
 # secret, a wrong one, the certificate's private key, the PFX password
 # and a wrong one, access and refresh tokens, the web service's API
 # keys, the storage account key, a connection string's AccountKey (in a
-# BES status, and quoted by a server), a SAS signature); every program then runs with -v through success and
-# failure paths, and its stdout, its stderr, every file it writes and
-# the configuration directory after it are searched for each value.
+# BES status, and quoted by a server), a SAS signature; and for the
+# Studio services their API keys, the workspace token, the storage
+# account's key, the SAS of a job's results, an endpoint's key); every
+# program then runs with -v through success and failure paths, and its
+# stdout, its stderr, every file it writes and the configuration
+# directory after it are searched for each value.
 #
 # The only places a secret may be:
 #   the stdout of aml-token (the access token: printing it is its job);
 #   the stdout of aml-ws-keys (the API keys: likewise);
+#   aml-retrain's status, on stdout or in its -o file (the SAS of the
+#   job's results: what the status is for);
+#   the file given to -K of aml-add-endpoint and aml-get-endpoint (the
+#   endpoint's key, as asked);
 #   tokens.json in the configuration directory (the token cache: access
 #   and refresh tokens), and secret.json after aml-login --save-secret
 #   (the client secret, as asked).
@@ -149,6 +156,51 @@ jq --arg k "$S_STORAGE" '.properties.storageAccount = {name: 5, key: $k} | .prop
 vstep 1 aml-import-ws aml-import-ws -v "$TMP/bad.json"
 vstep 1 aml-update-ws aml-update-ws -v -g "$RG" -n "$WS" "$TMP/bad.json"
 
+# The Studio services: the API keys of the training and predictive web
+# services, the workspace token, the storage account's key (in the
+# connection string of a job), the SAS of a job's results, an endpoint's
+# key.  aml-retrain's status carries its results' SAS (its purpose);
+# -K writes an endpoint's key to the file named.
+emu studio -d '{"jobMs":50,"switchMs":100}' >/dev/null
+S_TRAINKEY=$(cat "$AML_DEMO_TRAIN_KEY_FILE")
+S_SCOREKEY=$(cat "$AML_DEMO_SCORE_KEY_FILE")
+S_WSTOKEN=$(cat "$AML_DEMO_WORKSPACE_TOKEN_FILE")
+S_STKEY=$(cat "$AML_DEMO_STORAGE_KEY_FILE")
+W=$AML_DEMO_WORKSPACE_ID
+SVC=$AML_DEMO_SCORE_SERVICE
+TOK=$AML_DEMO_WORKSPACE_TOKEN_FILE
+jq -n --arg cs "$(cat "$AML_DEMO_STORAGE_CONNECTION_FILE")" '
+    {Inputs: {input1: {ConnectionString: $cs, RelativeLocation: "data/adult-census-income.csv"}},
+     Outputs: {output1: {ConnectionString: $cs, RelativeLocation: "models/secrets.ilearner"}},
+     GlobalParameters: {}}' >"$TMP/job.json"
+printf 'd3Jvbmcta2V5LXBsYW50ZWQtZm9yLXRoZS10ZXN0cw==\n' >"$TMP/wrong.key"
+vstep 0 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" \
+    -o "$SEEN/retrain-result.json" "$TMP/job.json"
+vstep 0 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+vstep 3 aml-retrain aml-retrain -v -u "$AML_DEMO_TRAIN_URL" -k "$TMP/wrong.key" "$TMP/job.json"
+emu studio/fail -d '{"details":"Failed, AccountKey='"$S_STKEY"'"}' >/dev/null
+vstep 1 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+vstep 0 aml-score aml-score -v -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
+vstep 3 aml-score aml-score -v -u "$AML_DEMO_SCORE_URL" -k "$TMP/wrong.key" "$TESTS/../examples/data/rows.json"
+vstep 0 aml-add-endpoint aml-add-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -K "$SEEN/ep.key" sec
+vstep 1 aml-add-endpoint aml-add-endpoint -v -w "$W" -s "$SVC" -k "$TOK" sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -K "$SEEN/ep2.key" sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -P sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK"
+vstep 1 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" nosuch
+vstep 0 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
+vstep 1 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" nosuch
+vstep 3 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TMP/wrong.key" -b "$SEEN/retrain-result.json" sec
+S_EPKEY=$(cat "$SEEN/ep.key")
+test "${#S_EPKEY}" -ge 20
+ok $? "(-K wrote the endpoint's key)"
+for f in "$SEEN"/*-aml-retrain.out "$SEEN/retrain-result.json"; do
+	jq -r '.Results // {} | .[].SasBlobToken // empty' "$f" 2>/dev/null
+done | tr '?&' '\n\n' | sed -n 's/^sig=//p' | sort -u >"$TMP/sigs"
+test -s "$TMP/sigs"
+ok $? "(the results carry SAS signatures: $(wc -l <"$TMP/sigs" | tr -d ' '))"
+sed -n 's/.*[?&]sig=\([^&]*\).*/\1/p' "$AML_DEMO_SAS_FILE" >>"$TMP/sigs"
+
 # Removal and sign-out; then a program that is not signed in.
 vstep 0 aml-rm-ws aml-rm-ws -v -g "$RG" -n other
 vstep 0 aml-logout aml-logout -v
@@ -175,6 +227,8 @@ allowed() {
 	refresh:*.cfg/tokens.json) return 0 ;;
 	client:*.cfg/secret.json) return 0 ;;
 	apikey:*-aml-ws-keys.out) return 0 ;;
+	sas:*-aml-retrain.out|sas:retrain-result.json) return 0 ;;
+	epkey:ep.key|epkey:ep2.key) return 0 ;;
 	esac
 	return 1
 }
@@ -197,6 +251,18 @@ nowhere_else apikey "$S_SECONDARY" "the secondary key: only on aml-ws-keys's std
 nowhere_else none "$S_STORAGE" "the storage account key: nowhere"
 nowhere_else none "$S_ACCKEY" "a connection string's AccountKey: nowhere"
 nowhere_else none "$S_SIG" "the SAS signature: nowhere"
+nowhere_else none "$S_TRAINKEY" "the training web service's API key: nowhere"
+nowhere_else none "$S_SCOREKEY" "the predictive web service's API key: nowhere"
+nowhere_else none "$S_WSTOKEN" "the workspace token: nowhere"
+nowhere_else none "$S_STKEY" "the storage account's key: nowhere"
+nowhere_else epkey "$S_EPKEY" "an endpoint's key: only in the file -K named"
+bad=
+while read -r sig; do
+	for f in $(where "$sig"); do
+		allowed sas "$f" || bad="$bad $f"
+	done
+done <"$TMP/sigs"
+is "$bad" "" "SAS signatures: only in aml-retrain's status"
 bad=
 while read -r t; do
 	for f in $(where "${t##*.}"); do
@@ -245,13 +311,19 @@ argv_of aml-token -R https://management.core.windows.net/
 argv_of aml-get-ws -g "$RG" -n "$WS"
 argv_of aml-ws-keys -g "$RG" -n "$WS"
 argv_of aml-update-ws -g "$RG" -n "$WS" "$TMP/secrets.json"
+argv_of aml-retrain -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+argv_of aml-score -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
+argv_of aml-get-endpoint -w "$W" -s "$SVC" -k "$TOK" sec
+argv_of aml-patch-endpoint -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
 emu faults -X DELETE
-for p in aml-login aml-token aml-get-ws aml-ws-keys aml-update-ws; do
+for p in aml-login aml-token aml-get-ws aml-ws-keys aml-update-ws aml-retrain aml-score \
+    aml-get-endpoint aml-patch-endpoint; do
 	grep -q "^$p " "$TMP/argv"
 	ok $? "$p's command line was read while it waited"
 done
 bad=
-for s in "$S_CLIENT" "$S_PFXPW" "$S_PRIMARY" "$S_STORAGE" "$S_ACCKEY"; do
+for s in "$S_CLIENT" "$S_PFXPW" "$S_PRIMARY" "$S_STORAGE" "$S_ACCKEY" "$S_TRAINKEY" \
+    "$S_SCOREKEY" "$S_WSTOKEN" "$S_STKEY" "$S_EPKEY"; do
 	grep -qF -- "$s" "$TMP/argv" && bad="$bad $s"
 done
 grep -qE 'eyJ[A-Za-z0-9_-]{10,}' "$TMP/argv" && bad="$bad a-token"
