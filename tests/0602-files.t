@@ -2,7 +2,7 @@
 # Files: a sign-in cache with looser modes (or another owner) is refused
 # by every program that uses it and repaired by aml-login; a symlink
 # planted at a cache file, at the lock, at the configuration directory
-# or at a path given to -o is never followed: its target is unchanged
+# or at a path given to -o or -K is never followed: its target is unchanged
 # (and a dangling one's target is not created).
 . "$(dirname "$0")/lib.sh"
 emu_start --lro-ms 0
@@ -176,8 +176,8 @@ ok $? "and its target is not made"
 rm -f "$CFG"
 cp -a "$TMP/cfgsnap" "$CFG"
 
-# -o: a symlink there is refused without -f and replaced with -f, never
-# written through; a dangling one's target is never created.
+# -o (and -K): a symlink there is refused without -f and replaced with
+# -f, never written through; a dangling one's target is never created.
 aml-patch-ilearner -q -u https://x.blob.core.windows.net/m/new.ilearner "$TMP/def.json" >"$TMP/patched.json"
 outp() {	# outp NAME FILE: run the filter NAME writing FILE
 	case $1 in
@@ -187,17 +187,39 @@ outp() {	# outp NAME FILE: run the filter NAME writing FILE
 	aml-patch-ilearner-f) run aml-patch-ilearner -q -f -u https://x.blob.core.windows.net/m/a.ilearner -o "$2" "$TMP/def.json" ;;
 	aml-import-ws)	run aml-import-ws -o "$2" "$TMP/patched.json" ;;
 	aml-import-ws-f) run aml-import-ws -f -o "$2" "$TMP/patched.json" ;;
+	aml-retrain|aml-retrain-f)
+		run aml-retrain -q ${1#aml-retrain} -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" \
+		    -o "$2" "$TMP/job.json" ;;
+	aml-add-endpoint|aml-add-endpoint-f)
+		run aml-add-endpoint -q ${1#aml-add-endpoint} -w "$AML_DEMO_WORKSPACE_ID" -s "$AML_DEMO_SCORE_SERVICE" \
+		    -k "$AML_DEMO_WORKSPACE_TOKEN_FILE" -K "$2" files ;;
+	aml-get-endpoint|aml-get-endpoint-f)
+		run aml-get-endpoint -q ${1#aml-get-endpoint} -w "$AML_DEMO_WORKSPACE_ID" -s "$AML_DEMO_SCORE_SERVICE" \
+		    -k "$AML_DEMO_WORKSPACE_TOKEN_FILE" -K "$2" default ;;
 	esac
 }
+# written() FILE: the output is there, a file (JSON, or a key of mode 0600).
+written() {
+	[ -f "$1" ] && [ ! -L "$1" ] || return 1
+	case $p in
+	aml-*-endpoint) [ -s "$1" ] && [ "$(stat -c %a "$1")" = 600 ] ;;
+	*)	jq -e . "$1" >/dev/null ;;
+	esac
+}
+emu studio -d '{"jobMs":50}' >/dev/null
+jq -n --arg cs "$(cat "$AML_DEMO_STORAGE_CONNECTION_FILE")" '
+    {Inputs: {input1: {ConnectionString: $cs, RelativeLocation: "data/adult-census-income.csv"}},
+     Outputs: {output1: {ConnectionString: $cs, RelativeLocation: "models/files.ilearner"}},
+     GlobalParameters: {}}' >"$TMP/job.json"
 mkdir -p "$TMP/o"
-for p in aml-export-ws aml-patch-ilearner aml-import-ws; do
+for p in aml-export-ws aml-patch-ilearner aml-import-ws aml-retrain aml-add-endpoint aml-get-endpoint; do
 	rm -f "$TMP/o/"* "$TMP/o/".??* 2>/dev/null
 	ln -s "$TMP/target" "$TMP/o/out.json"
 	outp "$p" "$TMP/o/out.json"
 	expect_fail 1 "^$p: $TMP/o/out\\.json: .*(exists|File exists)" "$p -o a symlink: refused without -f"
 	outp "$p-f" "$TMP/o/out.json"
 	expect_ok "$p -f -o a symlink"
-	[ -f "$TMP/o/out.json" ] && [ ! -L "$TMP/o/out.json" ] && jq -e . "$TMP/o/out.json" >/dev/null
+	written "$TMP/o/out.json"
 	ok $? "replaces the symlink with the output"
 	same_file "$TMP/target" "$TMP/target.orig" "and never writes through it"
 	rm -f "$TMP/o/out.json"
@@ -205,7 +227,7 @@ for p in aml-export-ws aml-patch-ilearner aml-import-ws; do
 	outp "$p" "$TMP/o/out.json"
 	is "$rc" 1 "$p -o a dangling symlink: refused"
 	outp "$p-f" "$TMP/o/out.json"
-	[ ! -e "$TMP/o/created" ] && [ -f "$TMP/o/out.json" ] && [ ! -L "$TMP/o/out.json" ]
+	[ ! -e "$TMP/o/created" ] && written "$TMP/o/out.json"
 	ok $? "with -f, replaced; its target is not created"
 	is "$(ls -A "$TMP/o" | tr '\n' ' ')" "out.json " "no temporary file is left"
 done
