@@ -338,7 +338,7 @@ token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_
 	if (!what)
 		what = refused(r->status) ? "sign-in refused" : "sign-in failed";
 	if (!r->status)
-		aml_err("%s: %s%s", what, line, strstr(line, "TLS") ? "" :
+		aml_err("%s: %s%s", what, line, strstr(line, "TLS") || strstr(line, "plain http") ? "" :
 		    "; hint: check the network and the proxy variables");
 	else if (h[0])
 		aml_err("%s: %s; hint: %s", what, line, h);
