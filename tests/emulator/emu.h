@@ -233,7 +233,8 @@ void emu_lower(char *s);
 /* Keys are PEM text in the identity; EVP_PKEY handles are cached. */
 char *emu_rsa_keygen(void);		/* PKCS#8 PEM */
 char *emu_cert_selfsigned(const char *key_pem, const char *cn, int days);
-int emu_tls_make(const char *dir, char **ca_path, char **key_pem, char **cert_pem);
+int emu_tls_make(const char *dir, const char *address, char **ca_path, char **key_pem,
+    char **cert_pem);
 char *emu_pubkey_pem(const char *key_pem);	/* SPKI */
 char *emu_cert_thumb(const char *cert_pem, int sha256, int url);	/* base64url or hex */
 int emu_write_pfx(const char *path, const char *key_pem, const char *cert_pem,
