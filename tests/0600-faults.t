@@ -27,6 +27,14 @@ printf '{"properties":{"packageType":"Graph","title":"Faulted"}}' >"$TMP/title.j
 cp -a "$AML_CONFIG_DIR" "$TMP/cfgsnap"
 cfgfiles=$(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')
 
+# --timeout takes seconds, for the Studio programs too.
+for p in aml-score aml-add-endpoint aml-get-endpoint; do
+	run "$p" -m abc
+	expect_usage "^$p: --timeout abc: not a number of seconds\$" "$p --timeout abc: a usage error"
+done
+run aml-patch-endpoint -m 0 x
+expect_usage '^aml-patch-endpoint: --timeout 0: a number of seconds from 1 to 86400$' "aml-patch-endpoint --timeout 0"
+
 # The programs, each run as it would be in a cron job.  Slow answers
 # (delayMs 1000) are cut by --timeout 0.5, given only for those cells;
 # aml-retrain and aml-patch-endpoint take whole seconds, so theirs are

@@ -315,9 +315,13 @@ argv_of aml-retrain -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FIL
 argv_of aml-score -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
 argv_of aml-get-endpoint -w "$W" -s "$SVC" -k "$TOK" sec
 argv_of aml-patch-endpoint -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
+argv_of aml-add-endpoint -f -w "$W" -s "$SVC" -k "$TOK" sec
+argv_of aml-new-ws -f -g "$RG" -n other -l southcentralus "$TMP/secrets.json"
+argv_of aml-add-region -g "$RG" -n other -r westcentralus
+argv_of aml-rm-ws -g "$RG" -n other
 emu faults -X DELETE
 for p in aml-login aml-token aml-get-ws aml-ws-keys aml-update-ws aml-retrain aml-score \
-    aml-get-endpoint aml-patch-endpoint; do
+    aml-get-endpoint aml-patch-endpoint aml-add-endpoint aml-new-ws aml-add-region aml-rm-ws; do
 	grep -q "^$p " "$TMP/argv"
 	ok $? "$p's command line was read while it waited"
 done

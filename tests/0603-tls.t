@@ -184,7 +184,9 @@ jq '.resourceManager = "http://arm.example.com" | .authorityHost = "http://login
     "$TMP/cfgsnap/profile.json" >"$AML_CONFIG_DIR/profile.json"
 for c in "aml-get-ws -g $RG -n $WS" "aml-token -R https://management.core.windows.net/" "aml-login -l"; do
 	# shellcheck disable=SC2086
-	refused 1 "${c%% *} with a stored sign-in changed to plain http: refused" $c
+	run $c
+	expect_fail 1 "^${c%% *}: sign-in failed: POST /[^ ]+/oauth2/v2\\.0/token: plain http is refused for login\\.example\\.com, which is not a loopback address \\(use https\\)\$" \
+	    "${c%% *} with a stored sign-in changed to plain http: refused, one line"
 done
 recreq >"$TMP/rec.json"
 is "$(jq length "$TMP/rec.json")" 0 "the recorder saw no attempt"
