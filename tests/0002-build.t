@@ -4,7 +4,7 @@
 # with the Debian package named (each runs the step itself), and a
 # missing test tool stops `make check`.  Nothing here rebuilds the tree:
 # the step fails before anything is compiled, and nobody cannot write
-# the tree anyway.
+# the tree anyway.  And the pure filters link no network library.
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$TESTS/.." && pwd)
@@ -77,5 +77,19 @@ EOF
 	is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "and the demo did not start"
 else
 	skip "needs root, su and a readable tree" "the dependency step as an ordinary user"
+fi
+# The pure filters never load libcurl, libjwt or OpenSSL (their load
+# alone costs milliseconds a process); a network program does, which
+# shows that ldd sees them.
+if command -v ldd >/dev/null 2>&1; then
+	for p in aml-export-ws aml-patch-ilearner aml-import-ws; do
+		run ldd "$ROOT/bin/$p"
+		expect_ok "ldd $p"
+		unlike "$(cat "$TMP/out")" 'lib(curl|jwt|ssl|crypto)[.-]' "$p links no libcurl, libjwt or OpenSSL"
+	done
+	run ldd "$ROOT/bin/aml-get-ws"
+	like "$(cat "$TMP/out")" 'libcurl[.-]' "aml-get-ws does link libcurl"
+else
+	skip "no ldd" "the filters link no libcurl"
 fi
 done_testing
