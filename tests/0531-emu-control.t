@@ -1,6 +1,6 @@
 #!/bin/sh
 # aml-emulator: the control API: health, the request log, reset,
-# configuration, the signing key.
+# configuration, the signing key, minted tokens, certificates.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
 emu_start --lro-ms 0
@@ -90,6 +90,18 @@ http POST "$AML_EMULATOR_URL/_emu/token" -d '{"claims":"x"}'
 is_status "$status" 400 "token claims must be an object"
 t=$(emu token -d '{"claims":{"oid":"abc"}}' | jq -r .access_token)
 is "$(jwt_part "$t" 2 | jq -r .oid)" abc "a minted token has the claims given"
+# Certificates for the certificate application.
+http POST "$AML_EMULATOR_URL/_emu/certificates" -d '{"pem":"not a certificate"}'
+is_status "$status" 400 "a certificate that is not PEM is refused"
+like "$(jb .error.message)" 'not a PEM certificate' "saying so"
+http POST "$AML_EMULATOR_URL/_emu/certificates" -d '{}'
+is_status "$status" 400 "a certificate is needed"
+http POST "$AML_EMULATOR_URL/_emu/certificates" --data-binary "$(jq -n --rawfile p "$AML_EMU_CERT_PEM" '{pem: $p}')"
+is_status "$status" 201 "a PEM certificate is registered"
+is "$(jb '[.clientId, .x5t] | join(" ")')" "$AML_EMU_CERT_CLIENT_ID $(openssl x509 -in "$AML_EMU_CERT_PEM" -outform DER | openssl dgst -sha1 -binary | b64url)" \
+    "for the certificate application, with its x5t"
+like "$(jb .notAfter)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$' "and its dates"
+
 http POST "$AML_EMULATOR_URL/_emu/nothing"
 is_status "$status" 404 "an unknown control path"
 

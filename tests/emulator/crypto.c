@@ -443,6 +443,29 @@ emu_cert_thumb(const char *cpem, int sha256, int url)
 	return s;
 }
 
+static time_t
+asn1_time(const ASN1_TIME *a)
+{
+	struct tm tm;
+
+	if (!a || !ASN1_TIME_to_tm(a, &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+int
+emu_cert_dates(const char *cpem, time_t *not_before, time_t *not_after)
+{
+	X509 *x = read_cert(cpem);
+
+	if (!x)
+		return -1;
+	*not_before = asn1_time(X509_get0_notBefore(x));
+	*not_after = asn1_time(X509_get0_notAfter(x));
+	X509_free(x);
+	return 0;
+}
+
 int
 emu_write_file(const char *path, const char *data, size_t n, int mode)
 {

@@ -237,6 +237,7 @@ int emu_tls_make(const char *dir, const char *address, char **ca_path, char **ke
     char **cert_pem);
 char *emu_pubkey_pem(const char *key_pem);	/* SPKI */
 char *emu_cert_thumb(const char *cert_pem, int sha256, int url);	/* base64url or hex */
+int emu_cert_dates(const char *cert_pem, time_t *not_before, time_t *not_after);
 int emu_write_pfx(const char *path, const char *key_pem, const char *cert_pem,
     const char *password);
 int emu_write_file(const char *path, const char *data, size_t n, int mode);
@@ -262,6 +263,9 @@ int emu_entra_check_bearer(struct emu_req *r);
 void emu_device_decide(struct emu_req *r, const char *user_code, int approve);
 char *emu_federated_token(const cJSON *opts, char **why);
 char *emu_mint_token(const cJSON *claims, char **why);
+/* Register one more certificate for the certificate application (the
+ * control API); its description (thumbprints, dates), or NULL and why. */
+cJSON *emu_entra_add_cert(const char *cert_pem, char **why);
 
 /* Blob URLs the emulator hands out (the seeded trained model) live
  * under this prefix of the base URL: /blob/{account}/{container}/{name}.
