@@ -505,6 +505,21 @@ refresh_grant(struct aml_cred *c, const char *scope, struct aml_token *t)
 	return rc;
 }
 
+/* AML_IMDS_ENDPOINT: a base URL as for the other endpoints (https, or
+ * http to loopback), or IMDS's own plain http address. */
+static char *
+imds_base(const char *s, const char **why)
+{
+	static const char imds[] = "http://169.254.169.254";
+
+	if (!strncmp(s, imds, sizeof imds - 1) &&
+	    (!s[sizeof imds - 1] || !strcmp(s + sizeof imds - 1, "/"))) {
+		*why = NULL;
+		return aml_xstrdup(imds);
+	}
+	return aml_base_url(s, why);
+}
+
 /* App Service (and Functions, Container Apps) first, when its two
  * variables are there; else IMDS, directly, never through a proxy. */
 static int
@@ -524,7 +539,7 @@ managed_identity(struct aml_cred *c, const char *res, struct aml_token *t)
 		    strchr(ep, '?') ? "&" : "?", eres, cid ? "&client_id=" : "", cid ? cid : "");
 		h0 = aml_xasprintf("X-IDENTITY-HEADER: %s", hv);
 	} else {
-		if (imds && *imds && !(base = aml_base_url(imds, &why))) {
+		if (imds && *imds && !(base = imds_base(imds, &why))) {
 			aml_err("AML_IMDS_ENDPOINT: %s: %s", imds, why);
 			free(eres);
 			free(cid);

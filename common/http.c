@@ -197,10 +197,15 @@ urlparts(const char *url, char **scheme, char **host)
 	return r;
 }
 
-/* Decide before any connection: https anywhere, http only to loopback.
- * Sets *direct when no proxy may be used (loopback, IMDS). */
+/* The instance metadata service: plain http on a link-local address
+ * that the Azure host answers itself; nothing leaves the machine. */
+#define IMDS_HOST "169.254.169.254"
+
+/* Decide before any connection: https anywhere, http only to loopback
+ * (and, for an IMDS request, to IMDS).  Sets *direct when no proxy may
+ * be used (loopback, IMDS). */
 static int
-check_url(const char *url, int *direct, char *why, size_t whylen)
+check_url(const char *url, int flags, int *direct, char *why, size_t whylen)
 {
 	char *scheme, *host;
 	int r = 0;
@@ -212,8 +217,9 @@ check_url(const char *url, int *direct, char *why, size_t whylen)
 		snprintf(why, whylen, "scheme %s is not supported (use https)", scheme);
 		r = -1;
 	} else {
-		*direct = aml_host_is_loopback(host) || !strcmp(host, "169.254.169.254");
-		if (!strcasecmp(scheme, "http") && !aml_host_is_loopback(host)) {
+		*direct = aml_host_is_loopback(host) || !strcmp(host, IMDS_HOST);
+		if (!strcasecmp(scheme, "http") && !aml_host_is_loopback(host) &&
+		    !((flags & AML_HTTP_IMDS) && !strcmp(host, IMDS_HOST))) {
 			snprintf(why, whylen, "plain http is refused for %s, which is not a loopback address (use https)", host);
 			r = -1;
 		}
@@ -891,7 +897,7 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 	char *path, *line;
 
 	memset(r, 0, sizeof *r);
-	if (check_url(q->url, &direct, why, sizeof why) < 0) {
+	if (check_url(q->url, q->flags, &direct, why, sizeof why) < 0) {
 		snprintf(r->err, sizeof r->err, "%s", why);
 		return -1;
 	}

@@ -91,4 +91,24 @@ run env AML_IMDS_ENDPOINT=http://169.254.169.254.example.com aml-login --identit
 expect_fail 2 '^aml-login: AML_IMDS_ENDPOINT: .*: plain http is allowed only for loopback' \
     "a remote plain-http IMDS endpoint is refused"
 
+# IMDS itself is plain http at 169.254.169.254, which only IMDS requests
+# may use.  In a network namespace of its own (nothing in it, nothing
+# leaves the machine) the request is made, and cannot connect.
+if unshare -n true 2>/dev/null; then
+	run env -u AML_IMDS_ENDPOINT AML_RETRY_MAX=0 unshare -n aml-login --identity
+	expect_fail 1 '^aml-login: managed identity: GET /metadata/identity/oauth2/token: .*169\.254\.169\.254' \
+	    "without AML_IMDS_ENDPOINT, IMDS is asked at http://169.254.169.254"
+	unlike "$(cat "$TMP/err")" 'plain http' "plain http is not refused for it"
+	run env AML_IMDS_ENDPOINT=http://169.254.169.254/ AML_RETRY_MAX=0 unshare -n aml-login --identity
+	expect_fail 1 '^aml-login: managed identity: GET /metadata/identity/oauth2/token: .*169\.254\.169\.254' \
+	    "AML_IMDS_ENDPOINT may name that address"
+else
+	skip "no network namespace (unshare -n)" "IMDS at http://169.254.169.254"
+	skip "no network namespace (unshare -n)" "plain http not refused for it"
+	skip "no network namespace (unshare -n)" "AML_IMDS_ENDPOINT naming it"
+fi
+run env AML_ARM_ENDPOINT=http://169.254.169.254 aml-login
+expect_fail 2 '^aml-login: AML_ARM_ENDPOINT http://169\.254\.169\.254: plain http is allowed only for loopback' \
+    "but Resource Manager there over plain http is refused"
+
 done_testing
