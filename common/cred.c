@@ -337,7 +337,10 @@ token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_
 	hint(h, sizeof h, c, j, r, cert);
 	if (!what)
 		what = refused(r->status) ? "sign-in refused" : "sign-in failed";
-	if (!r->status)
+	if (!r->status && (q->flags & AML_HTTP_IMDS))
+		aml_err("%s: %s; hint: no instance metadata service answered: "
+		    "is this an Azure VM with a managed identity?", what, line);
+	else if (!r->status)
 		aml_err("%s: %s%s", what, line, strstr(line, "TLS") || strstr(line, "plain http") ? "" :
 		    "; hint: check the network and the proxy variables");
 	else if (h[0])

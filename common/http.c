@@ -924,6 +924,10 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 			r->sent = sent;
 			if (aml_signalled || !transient_code(code) || (!idem && sent) || left <= 0)
 				return -1;
+			/* An IMDS that no connection reaches is not there (not
+			 * an Azure VM): asking again only makes the user wait. */
+			if ((q->flags & AML_HTTP_IMDS) && !sent)
+				return -1;
 			ms = backoff_ms(tries - left);
 			line = NULL;
 		}
