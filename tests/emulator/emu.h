@@ -285,6 +285,8 @@ void emu_arm_rp_error(struct emu_req *r, int status, const char *code,
 extern const char emu_seed_service[];
 /* Create n more web services in the demo resource group (control API). */
 cJSON *emu_arm_add_services(long n);
+/* Add a subscription, or change one (control API); under the lock. */
+cJSON *emu_arm_subscription(const cJSON *spec, int *created, char **why);
 /* The trained-model hook: after an operation that changed a web
  * service's "[trained model]" asset succeeds (PUT, PATCH, or DELETE with
  * uri NULL), every hook is called under the state lock.  svcid is the
