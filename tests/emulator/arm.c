@@ -1401,6 +1401,10 @@ start_op(struct emu_req *r, cJSON *svc, const char *kind, const char *apiver,
 	op = emu_lro_start(kind, key, region_name(aml_json_str(svc, "location")), outcome,
 	    f ? f->code : NULL, f ? f->message : NULL);
 	cJSON_AddStringToObject(op, "prevState", ps ? ps : "Succeeded");
+	if (f && f->lro_location_only)
+		cJSON_AddTrueToObject(op, "locationOnly");
+	if (f && f->lro_retry_after >= 0)
+		cJSON_AddNumberToObject(op, "retryAfter", (double)f->lro_retry_after);
 	if (payload)
 		cJSON_AddItemToObject(op, "payload", payload);
 	if (strcmp(kind, "DELETE"))

@@ -164,6 +164,8 @@ struct emu_fault {
 	int truncate;
 	int notjson;
 	char *lro;		/* "Failed", "Canceled" or NULL */
+	int lro_location_only;	/* the operation names only Location */
+	long lro_retry_after;	/* -1, or its polls say Retry-After */
 	int expire_token;
 	struct emu_fault *next;
 };
