@@ -362,7 +362,9 @@ char *aml_redact(const char *s, size_t n);
  * at AML_RETRY_CAP_MS, default 30000, +-20% jitter) or the server's
  * Retry-After (seconds or HTTP date), at most AML_RETRY_MAX times
  * (default 4).  Methods other than GET and HEAD are retried only when
- * the request never reached the server, unless AML_HTTP_IDEMPOTENT.
+ * the request never reached the server or was refused with 429 (not
+ * carried out), unless AML_HTTP_IDEMPOTENT; they always go on a new
+ * connection, so that libcurl never repeats them on its own.
  * Each retry prints one warning (none with -q):
  *   prog: warning: HTTP 503 from GET /path, retrying in 2 s (3 left)
  *
