@@ -245,7 +245,9 @@ struct aml_out {
 	struct aml_wbuf w;	/* write the document here */
 };
 void aml_out_open(struct aml_out *o, const char *path, int force);	/* dies on failure */
-int aml_out_close(struct aml_out *o);	/* flush, commit: 0, or 1 after an error message */
+/* Flush, commit: 0, or 1 after an error message.  Standard output is
+ * closed then (a reader sees the end at once) and /dev/null put there. */
+int aml_out_close(struct aml_out *o);
 
 /* uri.c: URIs in definitions and messages.  A blob URI can carry a SAS
  * (a bearer credential) in its query: print URIs via aml_uri_redact. */

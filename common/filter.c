@@ -116,6 +116,26 @@ aml_out_open(struct aml_out *o, const char *path, int force)
 	aml_wbuf_init(&o->w, o->af.fd);
 }
 
+/* The next program in a pipeline sees the end of its input when the
+ * last writer closes the pipe.  An exiting process closes its files only
+ * after it has handed back its memory, which for a filter of a 50 MB
+ * definition takes milliseconds: close stdout now (and check it, as a
+ * file on NFS reports a failed write only then), and leave /dev/null in
+ * its place for anything printed after. */
+static int
+handover(void)
+{
+	int r = close(1), saved = errno, fd;
+
+	/* The lowest free descriptor: 1, unless 0 is closed too. */
+	if ((fd = open("/dev/null", O_WRONLY)) >= 0 && fd != 1) {
+		dup2(fd, 1);
+		close(fd);
+	}
+	errno = saved;
+	return r < 0 && saved != EINTR ? -1 : 0;
+}
+
 int
 aml_out_close(struct aml_out *o)
 {
@@ -134,6 +154,10 @@ aml_out_close(struct aml_out *o)
 			aml_err("%s: file exists (use -f to replace it)", name);
 		else
 			aml_err("write %s:", name);
+		return AML_EXIT_FAIL;
+	}
+	if (!o->path && handover() < 0) {
+		aml_err("write %s:", name);
 		return AML_EXIT_FAIL;
 	}
 	return AML_EXIT_OK;
