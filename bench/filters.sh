@@ -3,14 +3,18 @@
 # $MB megabytes (default 50, bench/gendef.awk): each filter's time and
 # peak memory, then export | patch | import against jq doing the same
 # edit, on the definition as written (indented) and compact (one line,
-# as Resource Manager sends it).  Needs hyperfine, jq and GNU time.
+# as Resource Manager sends it), and against the floor: three programs
+# that only hold the whole input in memory and pass it on (bench/hold.c),
+# as each filter must before it writes a byte.  Needs hyperfine, jq, GNU
+# time and cc.
 #
 #	sh bench/filters.sh [runs]
 #	MB=100 sh bench/filters.sh 5
 . "$(dirname "$0")/lib.sh"
 MB=${MB:-50}
 RUNS=${1:-10}
-need hyperfine jq /usr/bin/time
+need hyperfine jq /usr/bin/time cc
+cc -O2 -o "$W/hold" bench/hold.c
 NEW=https://benchstorage.blob.core.windows.net/models/retrained.ilearner
 JQEDIT='del(.id, .name, .type)
 	| .properties |= ({packageType} + del(.createdOn, .modifiedOn, .provisioningState, .swaggerLocation))
@@ -48,7 +52,8 @@ row "aml-export-ws (compact)" "$W/compact.json" aml-export-ws
 
 pipe() { echo "aml-export-ws $1 | aml-patch-ilearner -q -u $NEW | aml-import-ws >/dev/null"; }
 jqcmd() { echo "jq --arg u $NEW '$JQEDIT' $1 >/dev/null"; }
-hf pipe --warmup 1 --runs "$RUNS" "$(pipe "$W/def.json")" "$(pipe "$W/compact.json")"
+hf pipe --warmup 1 --runs "$RUNS" "$(pipe "$W/def.json")" "$(pipe "$W/compact.json")" \
+    "$W/hold <$W/def.json | $W/hold | $W/hold >/dev/null"
 hf jq --warmup 1 --runs "$(( RUNS < 3 ? RUNS : 3 ))" "$(jqcmd "$W/def.json")" "$(jqcmd "$W/compact.json")"
 kj=$(rss jq --arg u "$NEW" "$JQEDIT" "$W/def.json")
 jq -rs --argjson b "$bytes" --argjson c "$cbytes" --argjson kj "$kj" '
@@ -57,5 +62,6 @@ jq -rs --argjson b "$bytes" --argjson c "$cbytes" --argjson kj "$kj" '
 	"\n| pipeline | time (ms) | MB/s | jq (ms) | jq / pipeline |\n|---|---|---|---|---|",
 	"| export \\| patch \\| import, indented | \(ms($p[0])) | \($b / $p[0].mean / 1048576 | round) | \(ms($j[0])) | \($j[0].mean / $p[0].mean * 10 | round / 10)x |",
 	"| export \\| patch \\| import, compact | \(ms($p[1])) | \($c / $p[1].mean / 1048576 | round) | \(ms($j[1])) | \($j[1].mean / $p[1].mean * 10 | round / 10)x |",
+	"| floor: hold \\| hold \\| hold, indented | \(ms($p[2])) | \($b / $p[2].mean / 1048576 | round) | \(ms($j[0])) | \($j[0].mean / $p[2].mean * 10 | round / 10)x |",
 	"\njq peak RSS \($kj / 1024 | round) MB (\($kj * 1024 / $b * 100 | round / 100)x the input)"' \
     "$W/pipe.json" "$W/jq.json"
