@@ -38,7 +38,7 @@ is "$(jq -r '.appidacr + .ver + .idtyp' "$TMP/c.json")" "11.0app" "appidacr 1, v
 is "$(jq -r '.oid == .sub' "$TMP/c.json")" true "oid and sub"
 is "$(jq -r '.nbf == .iat and .exp > .iat' "$TMP/c.json")" true "iat, nbf, exp"
 now=$(date +%s)
-is "$(jq -r --argjson now "$now" '(.exp - $now) > 3500 and (.exp - $now) <= 3600' "$TMP/c.json")" \
+is "$(jq -r --argjson now "$now" '(.exp - $now) > 86300 and (.exp - $now) <= 86400' "$TMP/c.json")" \
     true "exp is expires_in from now"
 
 # The double-slash form az uses: resource https://management.core.windows.net/
@@ -121,8 +121,13 @@ cc "$AZURE_CLIENT_SECRET" https://management.azure.com/user_impersonation
 check_aad 400 invalid_scope 1002012 "a scope without /.default"
 cc "$AZURE_CLIENT_SECRET" "https://management.azure.com/.default openid"
 check_aad 400 invalid_scope 1002012 "openid in client credentials"
-cc "$AZURE_CLIENT_SECRET" https://storage.azure.com/.default
+cc "$AZURE_CLIENT_SECRET" https://unknown.example.com/.default
 check_aad 400 invalid_resource 500011 "an unknown resource"
+cc "$AZURE_CLIENT_SECRET" https://storage.azure.com/.default
+is_status "$status" 200 "a token for another first-party resource"
+is "$(jwt_part "$(jb .access_token)" 2 | jq -r .aud)" https://storage.azure.com "for it"
+http GET "$AML_ARM_ENDPOINT/subscriptions?api-version=2020-01-01" -H "Authorization: Bearer $(jb .access_token)"
+is "$status $(jb .error.code)" "401 InvalidAuthenticationToken" "which Resource Manager refuses"
 token_v2 --data-urlencode "client_id=$AZURE_CLIENT_ID"
 check_aad 400 invalid_request 900144 "no grant_type"
 token_v2 --data-urlencode grant_type=password --data-urlencode "client_id=$AZURE_CLIENT_ID"
@@ -156,6 +161,28 @@ is "$(hdr client-request-id)" 0d9f1c44-4a2e-4c0e-9f5a-1b2c3d4e5f60 "client-reque
 emu config -H 'Content-Type: application/json' -d '{"tokenLifetime":60}' >/dev/null
 cc "$AZURE_CLIENT_SECRET" https://management.azure.com/.default
 is "$(jb .expires_in)" 60 "tokenLifetime sets expires_in"
+
+# Discovery, as MSAL and the Azure SDKs do it.
+http GET "$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/v2.0/.well-known/openid-configuration"
+is_status "$status" 200 "the v2 OpenID configuration"
+is "$(jb .token_endpoint)" "$V2" "names the token endpoint"
+is "$(jb .issuer)" "$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/v2.0" "and the v2 issuer"
+http GET "$AZURE_AUTHORITY_HOST/organizations/v2.0/.well-known/openid-configuration"
+is "$(jb .issuer)" "$AZURE_AUTHORITY_HOST/{tenantid}/v2.0" "organizations: the {tenantid} issuer"
+http GET "$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/.well-known/openid-configuration"
+is "$(jb .issuer)" "https://sts.windows.net/$AZURE_TENANT_ID/" "the v1 configuration, the v1 issuer"
+http GET "$(jq -r .jwks_uri "$TMP/body")"
+is_status "$status" 200 "its jwks_uri"
+is "$(jb '.keys[0] | [.kty, .kid == .x5t, (.x5c | length)] | tostring')" '["RSA",true,1]' "an RSA key with x5t and x5c"
+printf '%s\n' '-----BEGIN CERTIFICATE-----' "$(jb '.keys[0].x5c[0]' | fold -w 64)" '-----END CERTIFICATE-----' |
+    openssl x509 -pubkey -noout >"$TMP/jwk.pem" 2>/dev/null
+cmp -s "$TMP/jwk.pem" "$TMP/signing.pem"
+ok $? "x5c is the certificate of the signing key"
+http GET "$AZURE_AUTHORITY_HOST/common/discovery/instance?api-version=1.1&authorization_endpoint=$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/oauth2/v2.0/authorize"
+is "$(jb .tenant_discovery_endpoint)" "$AZURE_AUTHORITY_HOST/$AZURE_TENANT_ID/v2.0/.well-known/openid-configuration" \
+    "instance discovery"
+http GET "$AZURE_AUTHORITY_HOST/nosuchtenant/v2.0/.well-known/openid-configuration"
+is_status "$status" 400 "an unknown tenant's configuration"
 
 # The log keeps the form with its secrets masked.
 emu requests >"$TMP/log.json"

@@ -60,7 +60,7 @@ assert_v2 "$(jwt_sign "{\"alg\":\"PS256\",\"typ\":\"JWT\",\"x5t#S256\":\"$x5t256
 is_status "$status" 200 "PS256, as MSAL signs now"
 AUD=$URL1 assert_post "$(AUD=$URL1 jwt_sign "$(hdr_x5t)" "$(AUD=$URL1 claims)" "$KEY")" "$CID" "$URL1"
 is_status "$status" 200 "v1, aud the v1 token URL"
-is "$(jb .expires_in)" 3599 "v1 numbers as strings"
+is "$(jb .expires_in)" 86399 "v1 numbers as strings"
 
 c=$(claims)
 a=$(jwt_sign "$(hdr_x5t)" "$c" "$KEY")

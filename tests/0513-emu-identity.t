@@ -38,7 +38,7 @@ http GET "$IMDS?resource=$RES" -H 'Metadata: true'
 imds_refused 400 invalid_request "api-version" "no api-version"
 http GET "$IMDS?api-version=2018-02-01" -H 'Metadata: true'
 imds_refused 400 invalid_request "audience" "no resource"
-http GET "$IMDS?api-version=2018-02-01&resource=https://vault.azure.net" -H 'Metadata: true'
+http GET "$IMDS?api-version=2018-02-01&resource=https://unknown.example.com" -H 'Metadata: true'
 imds_refused 400 invalid_resource "AADSTS500011" "an unknown resource"
 http GET "$IMDS?api-version=2018-02-01&resource=$RES&client_id=00000000-0000-0000-0000-000000000000" \
     -H 'Metadata: true'

@@ -85,7 +85,7 @@ http GET "$AML_ARM_ENDPOINT$WS?$V" -H "Authorization: Bearer $(mint '{"exp":null
 unauth ExpiredAuthenticationToken "expiry" "a token without exp"
 http GET "$AML_ARM_ENDPOINT$WS?$V" -H "Authorization: Bearer $(mint "{\"nbf\":$((now + 900))}")"
 unauth InvalidAuthenticationToken "not yet valid" "a token not valid yet"
-emu config -d '{"clockSkew":4000}' >/dev/null
+emu config -d '{"clockSkew":90000}' >/dev/null
 arm GET "$WS?$V"
 unauth ExpiredAuthenticationToken "earlier than current" "a token the emulator's clock has passed"
 emu config -d '{"clockSkew":0}' >/dev/null

@@ -49,6 +49,22 @@ arm GET "$WS?$V"
 is "$(jb .properties.title)" After "now the resource has changed"
 is "$(jb .properties.provisioningState)" Succeeded "provisioningState Succeeded"
 
+# The trained model moves only when the operation succeeds (the hook
+# scoring uses, seen through /_emu/models).
+arm GET "$WS?$V"
+old=$(jb .properties.assets.asset3.locationInfo.uri)
+arm PATCH "$WS?$V" -H "$J" --data '{"properties":{"packageType":"Graph","assets":{"asset3":{"locationInfo":{"uri":"https://127.0.0.1/blob/m/retrained.ilearner"}}}}}'
+is_status "$status" 200 "PATCH of the trained model's uri"
+is "$(emu models)" "[]" "no model change while the operation runs"
+later 700
+is "$(emu models | jq -c '.[] | [.name, .asset, .oldUri, .newUri]')" \
+    "[\"$AML_DEMO_WS\",\"asset3\",\"$old\",\"https://127.0.0.1/blob/m/retrained.ilearner\"]" \
+    "one model change when it has succeeded"
+like "$(emu models | jq -r '.[0].serviceId')" '^[0-9a-f]{32}$' "it names the service id"
+arm PATCH "$WS?$V" -H "$J" --data '{"properties":{"packageType":"Graph","title":"only the title"}}'
+later 700
+is "$(emu models | jq length)" 1 "a PATCH that leaves the model is no model change"
+
 # A new service shows up Provisioning while its PUT runs.
 arm PUT "$WSL/slow?$V" -H "$J" --data-binary "@$REC/TestCreateGetRemoveWebService.PUT.requestBody.json"
 is_status "$status" 201 "PUT of a new service"
@@ -73,6 +89,8 @@ http GET "$loc" -H "Authorization: Bearer $AT"
 is_status "$status" 204 "operationresults when done: 204"
 arm GET "$WSL/slow?$V"
 is_status "$status" 404 "and the service is gone"
+is "$(emu models | jq -c '[.[] | select(.name == "slow")]')" '[]' \
+    "deleting a service without a trained model is no model change"
 
 # Failed and Canceled, through the lro fault.
 emu faults -d "{\"method\":\"PATCH\",\"path\":\"*/webServices/$AML_DEMO_WS\",\"lro\":\"Failed\",\"code\":\"InternalError\",\"message\":\"Model deployment failed.\"}" >/dev/null
@@ -88,7 +106,7 @@ is "$(jb '.error.code + ": " + .error.message')" "InternalError: Model deploymen
 test -n "$(jb .endTime)"
 ok $? "and an endTime"
 arm GET "$WS?$V"
-is "$(jb .properties.title)" After "a failed PATCH changed nothing"
+is "$(jb .properties.title)" "only the title" "a failed PATCH changed nothing"
 is "$(jb .properties.provisioningState)" Failed "but provisioningState is Failed"
 emu faults -d '{"method":"PATCH","path":"*","lro":"Canceled"}' >/dev/null
 arm PATCH "$WS?$V" -H "$J" --data '{"properties":{"packageType":"Graph","title":"Never"}}'
@@ -98,7 +116,7 @@ http GET "$op" -H "Authorization: Bearer $AT"
 is "$(jb .status)" Canceled "Canceled"
 is "$(jb .error.code)" OperationCanceled "with an error"
 arm GET "$WS?$V"
-is "$(jb .properties.title)" After "a canceled PATCH changed nothing"
+is "$(jb .properties.title)" "only the title" "a canceled PATCH changed nothing"
 emu faults -d '{"method":"PUT","path":"*","lro":"Canceled"}' >/dev/null
 arm PUT "$WSL/canceled?$V" -H "$J" --data-binary "@$REC/TestCreateGetRemoveWebService.PUT.requestBody.json"
 later 700

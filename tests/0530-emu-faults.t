@@ -99,13 +99,17 @@ arm GET "$WS?$V"
 is_status "$status" 200 "notJson: 200"
 like "$(hdr Content-Type)" '^text/html' "with HTML"
 if jq . "$TMP/body" >/dev/null 2>&1; then ok 1 "that is not JSON"; else ok 0 "that is not JSON"; fi
+fault '{"path":"*/webServices/*","notJson":true,"status":502,"retryAfter":1}' >/dev/null
+arm GET "$WS?$V"
+is "$status $(hdr Retry-After)" "502 1" "notJson with a status: a gateway's HTML error page"
+like "$(head -c 20 "$TMP/body")" '^<!DOCTYPE html>' "HTML"
 
 # expireToken: the next token issued is already expired; and the next
 # ARM request sees its token as expired.
 fault '{"path":"/*/oauth2/v2.0/token","expireToken":true}' >/dev/null
 cc
 is_status "$status" 200 "expireToken: a token is issued"
-is "$(jb .expires_in)" 3599 "that says it lasts"
+is "$(jb .expires_in)" 86399 "that says it lasts"
 expired=$(jb .access_token)
 http GET "$AML_ARM_ENDPOINT$WS?$V" -H "Authorization: Bearer $expired"
 is_status "$status" 401 "but ARM finds it expired"

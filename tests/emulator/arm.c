@@ -1871,28 +1871,33 @@ seed(cJSON *state)
 	services();
 	emu_obj(arm(), "operations");
 	add_seeded(emu_id("demoService"));
+}
+
+static void
+init(void)
+{
 	emu_lro_set_apply(apply);
 }
 
 #define WS "/subscriptions/*/resourceGroups/*/providers/Microsoft.MachineLearning/webServices"
 
 static const struct emu_route routes[] = {
-	{ "GET", "/subscriptions", subs_list, &emu_fam_arm, 0 },
-	{ "GET", "/subscriptions/*", sub_get, &emu_fam_arm, 0 },
-	{ "GET", "/subscriptions/*/resourcegroups", groups_list, &emu_fam_arm, 0 },
-	{ "GET", "/subscriptions/*/resourcegroups/*", group_read, &emu_fam_arm, 0 },
-	{ "PUT", "/subscriptions/*/resourcegroups/*", group_put, &emu_fam_arm, 0 },
-	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning", provider, &emu_fam_arm, 0 },
-	{ "GET", "/providers/Microsoft.MachineLearning/operations", operations, &emu_fam_arm, 0 },
+	{ "GET", "/subscriptions", subs_list, &emu_fam_arm },
+	{ "GET", "/subscriptions/*", sub_get, &emu_fam_arm },
+	{ "GET", "/subscriptions/*/resourcegroups", groups_list, &emu_fam_arm },
+	{ "GET", "/subscriptions/*/resourcegroups/*", group_read, &emu_fam_arm },
+	{ "PUT", "/subscriptions/*/resourcegroups/*", group_put, &emu_fam_arm },
+	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning", provider, &emu_fam_arm },
+	{ "GET", "/providers/Microsoft.MachineLearning/operations", operations, &emu_fam_arm },
 	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning/webServices", list_sub,
-	    &emu_fam_arm, 0 },
-	{ "GET", WS, list_group, &emu_fam_arm, 0 },
-	{ "GET", WS "/*", ws_get, &emu_fam_arm, 0 },
-	{ "PUT", WS "/*", ws_put, &emu_fam_arm, 0 },
-	{ "PATCH", WS "/*", ws_patch, &emu_fam_arm, 0 },
-	{ "DELETE", WS "/*", ws_delete, &emu_fam_arm, 0 },
-	{ "GET", WS "/*/listKeys", ws_keys, &emu_fam_arm, 0 },
-	{ "POST", WS "/*/CreateRegionalBlob", ws_region, &emu_fam_arm, 0 },
+	    &emu_fam_arm },
+	{ "GET", WS, list_group, &emu_fam_arm },
+	{ "GET", WS "/*", ws_get, &emu_fam_arm },
+	{ "PUT", WS "/*", ws_put, &emu_fam_arm },
+	{ "PATCH", WS "/*", ws_patch, &emu_fam_arm },
+	{ "DELETE", WS "/*", ws_delete, &emu_fam_arm },
+	{ "GET", WS "/*/listKeys", ws_keys, &emu_fam_arm },
+	{ "POST", WS "/*/CreateRegionalBlob", ws_region, &emu_fam_arm },
 };
 
 static struct emu_module armmod = {
@@ -1900,5 +1905,6 @@ static struct emu_module armmod = {
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof *routes,
 	.seed = seed,
+	.init = init,
 };
 EMU_MODULE(armmod)

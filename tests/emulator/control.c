@@ -298,27 +298,94 @@ services(struct emu_req *r)
 	cJSON_Delete(j);
 }
 
+/* The trained-model events (emu_on_model_change), kept for tests: which
+ * service now scores with which model, in order.  Under the state lock. */
+#define KEEP_EVENTS 200
+static cJSON *events;
+
+static void
+model_event(const struct emu_model_event *ev)
+{
+	cJSON *e = cJSON_CreateObject();
+	char t[48];
+
+	emu_time_rfc3339ms(t, sizeof t, emu_now_ms());
+	cJSON_AddStringToObject(e, "time", t);
+	cJSON_AddStringToObject(e, "resourceGroup", ev->group);
+	cJSON_AddStringToObject(e, "name", ev->name);
+	cJSON_AddStringToObject(e, "serviceId", ev->svcid);
+	if (ev->asset)
+		cJSON_AddStringToObject(e, "asset", ev->asset);
+	if (ev->old_uri)
+		cJSON_AddStringToObject(e, "oldUri", ev->old_uri);
+	else
+		cJSON_AddNullToObject(e, "oldUri");
+	if (ev->new_uri)
+		cJSON_AddStringToObject(e, "newUri", ev->new_uri);
+	else
+		cJSON_AddNullToObject(e, "newUri");
+	cJSON_AddItemToArray(events, e);
+	if (cJSON_GetArraySize(events) > KEEP_EVENTS)
+		cJSON_DeleteItemFromArray(events, 0);
+}
+
+static void
+models(struct emu_req *r)
+{
+	if (!local(r))
+		return;
+	emu_lock();
+	emu_lro_settle();
+	emu_answer_json(r, 200, events);
+	emu_unlock();
+}
+
+static void
+init(void)
+{
+	events = cJSON_CreateArray();
+	emu_on_model_change(model_event);
+}
+
+static void
+reset_events(void)
+{
+	cJSON_Delete(events);
+	events = cJSON_CreateArray();
+}
+
+static void
+fini(void)
+{
+	cJSON_Delete(events);
+	events = NULL;
+}
+
 static const struct emu_route routes[] = {
-	{ "GET", "/_emu/health", health, &emu_fam_plain, 0 },
-	{ "GET", "/_emu/requests", requests_get, &emu_fam_plain, 0 },
-	{ "DELETE", "/_emu/requests", requests_delete, &emu_fam_plain, 0 },
-	{ "GET", "/_emu/faults", faults_get, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/faults", faults_post, &emu_fam_plain, 0 },
-	{ "DELETE", "/_emu/faults", faults_delete, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/device/*/approve", device_approve, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/device/*/decline", device_decline, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/reset", reset, &emu_fam_plain, 0 },
-	{ "GET", "/_emu/signing-key.pem", signing_key, &emu_fam_plain, 0 },
-	{ "GET", "/_emu/config", config_get, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/config", config_post, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/federated-token", federated_token, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/services", services, &emu_fam_plain, 0 },
-	{ "POST", "/_emu/token", mint, &emu_fam_plain, 0 },
+	{ "GET", "/_emu/models", models, &emu_fam_plain },
+	{ "GET", "/_emu/health", health, &emu_fam_plain },
+	{ "GET", "/_emu/requests", requests_get, &emu_fam_plain },
+	{ "DELETE", "/_emu/requests", requests_delete, &emu_fam_plain },
+	{ "GET", "/_emu/faults", faults_get, &emu_fam_plain },
+	{ "POST", "/_emu/faults", faults_post, &emu_fam_plain },
+	{ "DELETE", "/_emu/faults", faults_delete, &emu_fam_plain },
+	{ "POST", "/_emu/device/*/approve", device_approve, &emu_fam_plain },
+	{ "POST", "/_emu/device/*/decline", device_decline, &emu_fam_plain },
+	{ "POST", "/_emu/reset", reset, &emu_fam_plain },
+	{ "GET", "/_emu/signing-key.pem", signing_key, &emu_fam_plain },
+	{ "GET", "/_emu/config", config_get, &emu_fam_plain },
+	{ "POST", "/_emu/config", config_post, &emu_fam_plain },
+	{ "POST", "/_emu/federated-token", federated_token, &emu_fam_plain },
+	{ "POST", "/_emu/services", services, &emu_fam_plain },
+	{ "POST", "/_emu/token", mint, &emu_fam_plain },
 };
 
 static struct emu_module control = {
 	.name = "control",
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof *routes,
+	.init = init,
+	.reset = reset_events,
+	.fini = fini,
 };
 EMU_MODULE(control)

@@ -14,6 +14,7 @@
 
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
@@ -486,6 +487,55 @@ emu_write_pfx(const char *path, const char *kpem, const char *cpem,
 	X509_free(x);
 	EVP_PKEY_free(k);
 	return rc;
+}
+
+/* The RSA public key as a JWK's n and e (base64url), for JWKS. */
+int
+emu_jwk_ne(const char *pem, char **n, char **e)
+{
+	BIO *b = BIO_new_mem_buf(pem, -1);
+	EVP_PKEY *k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+	BIGNUM *bn = NULL, *be = NULL;
+	unsigned char *buf;
+	int len, rc = -1;
+
+	BIO_free(b);
+	if (!k)
+		return -1;
+	if (EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_N, &bn) &&
+	    EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_E, &be)) {
+		buf = aml_xmalloc((size_t)BN_num_bytes(bn) + 1);
+		len = BN_bn2bin(bn, buf);
+		*n = emu_b64(buf, (size_t)len, 1);
+		len = BN_bn2bin(be, buf);
+		*e = emu_b64(buf, (size_t)len, 1);
+		free(buf);
+		rc = 0;
+	}
+	BN_free(bn);
+	BN_free(be);
+	EVP_PKEY_free(k);
+	return rc;
+}
+
+/* The DER of a certificate PEM in standard base64 (an x5c entry). */
+char *
+emu_cert_der_b64(const char *cpem)
+{
+	X509 *x = read_cert(cpem);
+	unsigned char *der = NULL;
+	int len;
+	char *s;
+
+	if (!x)
+		return NULL;
+	len = i2d_X509(x, &der);
+	X509_free(x);
+	if (len <= 0)
+		return NULL;
+	s = emu_b64(der, (size_t)len, 0);
+	OPENSSL_free(der);
+	return s;
 }
 
 /* ---- JWT ------------------------------------------------------------ */

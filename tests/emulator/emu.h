@@ -53,9 +53,7 @@ struct emu_route {
 	const char *pattern;	/* "/subscriptions/ * /resourceGroups/..." */
 	emu_handler *fn;
 	const struct emu_family *family;
-	int flags;
 };
-#define EMU_RAWBODY 1		/* leave the body alone (no size check for JSON) */
 
 struct emu_module {
 	const char *name;
@@ -67,6 +65,9 @@ struct emu_module {
 	/* Drop runtime data that is not in the state (under the lock):
 	 * called by POST /_emu/reset after the state is re-seeded. */
 	void (*reset)(void);
+	/* Once, when the state is ready and before the first request:
+	 * register hooks (emu_on_model_change), make files. */
+	void (*init)(void);
 	/* Extra `export NAME='value'` lines, after the common ones. */
 	void (*exports)(struct aml_wbuf *w);
 	/* At exit, free what the module holds. */
@@ -241,6 +242,8 @@ char *emu_cert_thumb(const char *cert_pem, int sha256, int url);	/* base64url or
 int emu_write_pfx(const char *path, const char *key_pem, const char *cert_pem,
     const char *password);
 int emu_write_file(const char *path, const char *data, size_t n, int mode);
+int emu_jwk_ne(const char *pub_pem, char **n, char **e);
+char *emu_cert_der_b64(const char *cert_pem);
 
 /* Sign claims (a JSON object) with RS256 under the given key; kid/x5t
  * header set to x5t when not NULL.  Returns a malloc'd compact JWT. */

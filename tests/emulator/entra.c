@@ -473,19 +473,33 @@ tenant_ok(struct emu_req *r, const char *tenant, int users)
 	return 0;
 }
 
-/* Resource Manager is the one resource here, under both its names. */
+/* Resources every tenant has (first-party applications): Resource
+ * Manager under both its names first, then the others a token may be
+ * asked for, though only Resource Manager is served here. */
+static const char *const resources[] = {
+	"https://management.azure.com", "https://management.core.windows.net",
+	"https://storage.azure.com", "https://vault.azure.net",
+	"https://graph.microsoft.com", "https://database.windows.net",
+	"https://studioapi.azureml.net", "https://ml.azure.com",
+};
+
+static int
+resource_index(const char *res)
+{
+	size_t n = strlen(res);
+
+	if (n && res[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < sizeof resources / sizeof *resources; i++)
+		if (strlen(resources[i]) == n && strncasecmp(res, resources[i], n) == 0)
+			return (int)i;
+	return -1;
+}
+
 static int
 known_resource(const char *res)
 {
-	static const char *const ok[] = {
-		"https://management.azure.com/", "https://management.azure.com",
-		"https://management.core.windows.net/", "https://management.core.windows.net",
-	};
-
-	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
-		if (strcasecmp(res, ok[i]) == 0)
-			return 1;
-	return 0;
+	return resource_index(res) >= 0;
 }
 
 static int
@@ -1098,11 +1112,17 @@ refresh_grant(struct treq *t)
 			return;
 		}
 		t->aud = aml_xstrdup(t->resource);
-	} else if (!(t->scope = field(t, "scope"))) {
-		t->aud = aml_xstrdup("https://management.core.windows.net/");
-		t->offline = t->openid = 1;
-	} else if (audience(t, 0) < 0) {
-		return;
+	} else {
+		char *sc = field(t, "scope");
+
+		if (!sc) {
+			t->aud = aml_xstrdup("https://management.core.windows.net/");
+			t->offline = t->openid = 1;
+		} else {
+			free(sc);
+			if (audience(t, 0) < 0)
+				return;
+		}
 	}
 	t->offline = 1;
 	user_token(t);
@@ -1584,7 +1604,9 @@ decode_bearer(struct emu_req *r, const char *tok, const char *tenant, struct ver
 static int
 arm_audience(const char *aud)
 {
-	return known_resource(aud);
+	int i = resource_index(aud);
+
+	return i == 0 || i == 1;
 }
 
 int
@@ -1657,6 +1679,177 @@ out:
 	return rc;
 }
 
+/* ---- discovery ------------------------------------------------------ */
+
+/* What MSAL and the Azure SDKs fetch before they ask for a token: the
+ * OpenID configuration of the authority, its keys, and the instance
+ * discovery document (clients told the authority is known skip that). */
+
+static int
+discovery_tenant(struct emu_req *r, const char *tenant, const char **tid)
+{
+	if (strcasecmp(tenant, "common") == 0 || strcasecmp(tenant, "organizations") == 0) {
+		*tid = "{tenantid}";
+		return 1;
+	}
+	if (strcasecmp(tenant, emu_id("tenantId")) == 0 ||
+	    strcasecmp(tenant, emu_id("tenantDomain")) == 0) {
+		*tid = emu_id("tenantId");
+		return 1;
+	}
+	aad(r, 400, "invalid_tenant", 90002, "Tenant '%s' not found. Check to make sure you "
+	    "have the correct tenant ID and are signing into the correct cloud.", tenant);
+	return 0;
+}
+
+static void
+add_url(cJSON *j, const char *k, const char *fmt, ...) AML_PRINTF(3, 4);
+
+static void
+add_url(cJSON *j, const char *k, const char *fmt, ...)
+{
+	va_list ap;
+	char *u;
+
+	va_start(ap, fmt);
+	if (vasprintf(&u, fmt, ap) < 0)
+		aml_die("out of memory");
+	va_end(ap);
+	cJSON_AddStringToObject(j, k, u);
+	free(u);
+}
+
+static void
+openid(struct emu_req *r, int v2)
+{
+	const char *t = r->seg[0], *tid;
+	cJSON *j, *a;
+	const char *v = v2 ? "/v2.0" : "";
+
+	if (!discovery_tenant(r, t, &tid))
+		return;
+	j = cJSON_CreateObject();
+	add_url(j, "token_endpoint", "%s/%s/oauth2%s/token", emu_base, t, v);
+	a = cJSON_AddArrayToObject(j, "token_endpoint_auth_methods_supported");
+	cJSON_AddItemToArray(a, cJSON_CreateString("client_secret_post"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("private_key_jwt"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("client_secret_basic"));
+	add_url(j, "jwks_uri", "%s/%s/discovery%s/keys", emu_base, t, v);
+	a = cJSON_AddArrayToObject(j, "response_modes_supported");
+	cJSON_AddItemToArray(a, cJSON_CreateString("query"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("fragment"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("form_post"));
+	a = cJSON_AddArrayToObject(j, "subject_types_supported");
+	cJSON_AddItemToArray(a, cJSON_CreateString("pairwise"));
+	a = cJSON_AddArrayToObject(j, "id_token_signing_alg_values_supported");
+	cJSON_AddItemToArray(a, cJSON_CreateString("RS256"));
+	a = cJSON_AddArrayToObject(j, "response_types_supported");
+	cJSON_AddItemToArray(a, cJSON_CreateString("code"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("id_token"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("code id_token"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("id_token token"));
+	a = cJSON_AddArrayToObject(j, "scopes_supported");
+	cJSON_AddItemToArray(a, cJSON_CreateString("openid"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("profile"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("email"));
+	cJSON_AddItemToArray(a, cJSON_CreateString("offline_access"));
+	if (v2)
+		add_url(j, "issuer", "%s/%s/v2.0", emu_base, tid);
+	else
+		add_url(j, "issuer", "https://sts.windows.net/%s/", tid);
+	cJSON_AddFalseToObject(j, "request_uri_parameter_supported");
+	add_url(j, "authorization_endpoint", "%s/%s/oauth2%s/authorize", emu_base, t, v);
+	add_url(j, "device_authorization_endpoint", "%s/%s/oauth2%s/devicecode", emu_base, t, v);
+	cJSON_AddTrueToObject(j, "http_logout_supported");
+	cJSON_AddTrueToObject(j, "frontchannel_logout_supported");
+	add_url(j, "end_session_endpoint", "%s/%s/oauth2%s/logout", emu_base, t, v);
+	cJSON_AddStringToObject(j, "tenant_region_scope", "NA");
+	cJSON_AddStringToObject(j, "cloud_instance_name", "microsoftonline.com");
+	cJSON_AddStringToObject(j, "cloud_graph_host_name", "graph.windows.net");
+	cJSON_AddStringToObject(j, "msgraph_host", "graph.microsoft.com");
+	cJSON_AddStringToObject(j, "rbac_url", "https://pas.windows.net");
+	emu_answer_json(r, 200, j);
+	entra_headers(r);
+	cJSON_Delete(j);
+}
+
+static void
+openid_v1(struct emu_req *r)
+{
+	openid(r, 0);
+}
+
+static void
+openid_v2(struct emu_req *r)
+{
+	openid(r, 1);
+}
+
+static void
+jwks(struct emu_req *r)
+{
+	cJSON *j = cJSON_CreateObject(), *keys = cJSON_AddArrayToObject(j, "keys"), *k, *a;
+	char *n = NULL, *e = NULL, *der;
+	const char *tid;
+
+	if (!discovery_tenant(r, r->seg[0], &tid)) {
+		cJSON_Delete(j);
+		return;
+	}
+	k = cJSON_CreateObject();
+	cJSON_AddStringToObject(k, "kty", "RSA");
+	cJSON_AddStringToObject(k, "use", "sig");
+	cJSON_AddStringToObject(k, "kid", emu_id("signingX5t"));
+	cJSON_AddStringToObject(k, "x5t", emu_id("signingX5t"));
+	if (emu_jwk_ne(emu_id("signingPublic"), &n, &e) == 0) {
+		cJSON_AddStringToObject(k, "n", n);
+		cJSON_AddStringToObject(k, "e", e);
+	}
+	if (*emu_id("signingCert") && (der = emu_cert_der_b64(emu_id("signingCert")))) {
+		a = cJSON_AddArrayToObject(k, "x5c");
+		cJSON_AddItemToArray(a, cJSON_CreateString(der));
+		free(der);
+	}
+	cJSON_AddItemToArray(keys, k);
+	emu_answer_json(r, 200, j);
+	entra_headers(r);
+	cJSON_Delete(j);
+	free(n);
+	free(e);
+}
+
+static void
+instance(struct emu_req *r)
+{
+	cJSON *j = cJSON_CreateObject(), *m, *o, *al;
+	char *ae = emu_query(r, "authorization_endpoint"), *tenant = NULL, *host;
+	const char *h = strstr(emu_base, "://") + 3;
+
+	/* authorization_endpoint = {base}/{tenant}/oauth2/v2.0/authorize */
+	if (ae && strncmp(ae, emu_base, strlen(emu_base)) == 0) {
+		const char *p = ae + strlen(emu_base) + 1, *sl = strchr(p, '/');
+
+		tenant = sl ? aml_xstrndup(p, (size_t)(sl - p)) : aml_xstrdup(p);
+	}
+	host = aml_xstrdup(h);
+	add_url(j, "tenant_discovery_endpoint", "%s/%s/v2.0/.well-known/openid-configuration",
+	    emu_base, tenant ? tenant : "common");
+	cJSON_AddStringToObject(j, "api-version", "1.1");
+	m = cJSON_AddArrayToObject(j, "metadata");
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "preferred_network", host);
+	cJSON_AddStringToObject(o, "preferred_cache", host);
+	al = cJSON_AddArrayToObject(o, "aliases");
+	cJSON_AddItemToArray(al, cJSON_CreateString(host));
+	cJSON_AddItemToArray(m, o);
+	emu_answer_json(r, 200, j);
+	entra_headers(r);
+	cJSON_Delete(j);
+	free(ae);
+	free(tenant);
+	free(host);
+}
+
 /* ---- module --------------------------------------------------------- */
 
 static void
@@ -1670,12 +1863,17 @@ seed(cJSON *state)
 }
 
 static const struct emu_route routes[] = {
-	{ "POST", "/*/oauth2/token", token_v1, &emu_fam_entra, 0 },
-	{ "POST", "/*/oauth2/v2.0/token", token_v2, &emu_fam_entra, 0 },
-	{ "POST", "/*/oauth2/devicecode", devicecode_v1, &emu_fam_entra, 0 },
-	{ "POST", "/*/oauth2/v2.0/devicecode", devicecode_v2, &emu_fam_entra, 0 },
-	{ "GET", "/metadata/identity/oauth2/token", imds, &emu_fam_entra, 0 },
-	{ "GET", "/msi/token", appservice, &emu_fam_entra, 0 },
+	{ "POST", "/*/oauth2/token", token_v1, &emu_fam_entra },
+	{ "POST", "/*/oauth2/v2.0/token", token_v2, &emu_fam_entra },
+	{ "POST", "/*/oauth2/devicecode", devicecode_v1, &emu_fam_entra },
+	{ "POST", "/*/oauth2/v2.0/devicecode", devicecode_v2, &emu_fam_entra },
+	{ "GET", "/metadata/identity/oauth2/token", imds, &emu_fam_entra },
+	{ "GET", "/*/v2.0/.well-known/openid-configuration", openid_v2, &emu_fam_entra },
+	{ "GET", "/*/.well-known/openid-configuration", openid_v1, &emu_fam_entra },
+	{ "GET", "/*/discovery/v2.0/keys", jwks, &emu_fam_entra },
+	{ "GET", "/*/discovery/keys", jwks, &emu_fam_entra },
+	{ "GET", "/common/discovery/instance", instance, &emu_fam_entra },
+	{ "GET", "/msi/token", appservice, &emu_fam_entra },
 };
 
 static struct emu_module entra = {

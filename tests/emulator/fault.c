@@ -221,11 +221,11 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 	if (kinds + (f->delay_ms > 0 && !f->status) != 1 ||
 	    (f->drop && (f->status || f->truncate || f->notjson)) ||
 	    (f->truncate && f->notjson)) {
-		*why = aml_xstrdup("give one of status (with optional delayMs), delayMs, "
-		    "drop, truncate, notJson, lro, expireToken");
+		*why = aml_xstrdup("give one of status (with optional delayMs or notJson), "
+		    "delayMs, drop, truncate, notJson, lro, expireToken");
 		return -1;
 	}
-	if (f->retry_after >= 0 && !f->status) {
+	if (f->retry_after >= 0 && !f->status && !f->notjson) {
 		*why = aml_xstrdup("\"retryAfter\" goes with \"status\"");
 		return -1;
 	}

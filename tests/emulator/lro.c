@@ -282,9 +282,9 @@ op_result(struct emu_req *r)
 
 static const struct emu_route routes[] = {
 	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning/locations/*/"
-	    "operationsStatus/*", op_status, &emu_fam_arm, 0 },
+	    "operationsStatus/*", op_status, &emu_fam_arm },
 	{ "GET", "/subscriptions/*/providers/Microsoft.MachineLearning/locations/*/"
-	    "operationresults/*", op_result, &emu_fam_arm, 0 },
+	    "operationresults/*", op_result, &emu_fam_arm },
 };
 
 static struct emu_module lro = {

@@ -28,7 +28,7 @@
 struct emu_config emu_cfg = {
 	.lro_ms = 300,
 	.page_size = 100,
-	.token_lifetime = 3599,
+	.token_lifetime = 86399,	/* as recorded (notes/auth.md §1.2) */
 	.device_interval = 5,
 	.device_expires_in = 900,
 	.federated_lifetime = 600,
@@ -183,6 +183,7 @@ make_identity(void)
 	skey = emu_rsa_keygen();
 	scert = emu_cert_selfsigned(skey, "aml-emulator token signing", 365);
 	cJSON_AddStringToObject(id, "signingKey", skey);
+	cJSON_AddStringToObject(id, "signingCert", scert);
 	put(id, "signingX5t", emu_cert_thumb(scert, 0, 1));
 	put(id, "signingPublic", emu_pubkey_pem(skey));
 	aml_freesecret(skey);
@@ -414,6 +415,9 @@ setup(void)
 	emu_state_rebase(emu_base);
 	write_files();
 	emu_routes_init();
+	for (struct emu_module *m = emu_modules; m; m = m->next)
+		if (m->init)
+			m->init();
 }
 
 static int

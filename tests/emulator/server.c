@@ -400,6 +400,16 @@ apply_fault(struct emu_req *r)
 		return 0;
 	if (f->delay_ms > 0)
 		sleep_ms(f->delay_ms);
+	/* An HTML page, with the status given: what a gateway in front of
+	 * the service answers when it is unwell. */
+	if (f->notjson) {
+		emu_answer(r, f->status ? f->status : 200, "text/html", html, sizeof html - 1);
+		if (f->retry_after >= 0) {
+			snprintf(buf, sizeof buf, "%ld", f->retry_after);
+			emu_set_header(r, "Retry-After", buf);
+		}
+		return 1;
+	}
 	if (f->status) {
 		char *msg = f->message ? aml_xstrdup(f->message) :
 		    aml_xasprintf("Injected fault: HTTP %d.", f->status);
@@ -410,10 +420,6 @@ apply_fault(struct emu_req *r)
 			snprintf(buf, sizeof buf, "%ld", f->retry_after);
 			emu_set_header(r, "Retry-After", buf);
 		}
-		return 1;
-	}
-	if (f->notjson) {
-		emu_answer(r, 200, "text/html", html, sizeof html - 1);
 		return 1;
 	}
 	return 0;
