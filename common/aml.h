@@ -255,6 +255,11 @@ const char *aml_bes_codename(int code);
 const struct aml_bes_output *aml_bes_pick(const struct aml_bes_status *st,
     const char *name, char *why, size_t whysize);
 char *aml_bes_join(const char *base, const char *rel);	/* exactly one '/' between */
+/* The trained model a finished job made: Base + Relative of the output
+ * aml_bes_pick chooses (and its SAS with keepsas), malloc'd; *output
+ * names that output (in st).  NULL with the reason in why. */
+char *aml_bes_model_uri(const struct aml_bes_status *st, const char *result, int keepsas,
+    const char **output, char *why, size_t whysize);
 
 /* defn.c: the web service definition (webServices, api-version
  * 2017-01-01).  Schema property names are matched ignoring case, as
@@ -285,6 +290,24 @@ size_t aml_defn_check(const struct aml_jdoc *d, int flags, aml_defn_report *cb, 
  * values (parameter values, exampleRequest) verbatim.  The document must
  * have passed aml_defn_check, with AML_DEFN_SHAPE at least. */
 void aml_defn_emit(struct aml_jw *jw, const struct aml_jdoc *d);
+
+/* patch.c: what aml-patch-ilearner does to a definition: choose the
+ * asset (want: its key, else its name; NULL: the one Resource named
+ * "... [trained model]"), find properties.assets.<key>.locationInfo.uri,
+ * and write the document with that string replaced and every other byte
+ * as it was.  Nothing is printed; the document must have passed
+ * aml_defn_check with AML_DEFN_SHAPE at least. */
+struct aml_patch {
+	uint32_t key;		/* the asset's key token */
+	uint32_t uri;		/* its locationInfo.uri string token */
+	char *warning;		/* malloc'd or NULL: the asset is not a Resource */
+};
+/* 0, or -1 with the reason (one line, malloc'd) in *why. */
+int aml_patch_locate(const struct aml_jdoc *d, const char *want, struct aml_patch *p, char **why);
+void aml_patch_splice(struct aml_wbuf *w, const struct aml_jdoc *d, const struct aml_patch *p,
+    const char *uri);
+char *aml_patch_describe(const struct aml_jdoc *d, uint32_t key);	/* asset3 "Name" */
+void aml_patch_free(struct aml_patch *p);
 
 /* jsoncj.c: the strict parser onto cJSON trees, for the small documents
  * of the network programs.  A number keeps the text it was read with in

@@ -218,3 +218,37 @@ aml_bes_join(const char *base, const char *rel)
 		rel++;
 	return aml_xasprintf("%.*s/%s", (int)nb, base, rel);
 }
+
+/* Base + Relative of the output chosen, with the SAS when asked. */
+char *
+aml_bes_model_uri(const struct aml_bes_status *st, const char *result, int keepsas,
+    const char **output, char *why, size_t whysize)
+{
+	const struct aml_bes_output *o;
+	char *uri, *t;
+
+	*output = NULL;
+	if (st->code != AML_BES_FINISHED) {
+		snprintf(why, whysize, "the job is %s, not Finished; there is no model to use",
+		    aml_bes_codename(st->code));
+		return NULL;
+	}
+	if (!(o = aml_bes_pick(st, result, why, whysize)))
+		return NULL;
+	*output = o->name;
+	if (!o->base || !*o->base) {
+		snprintf(why, whysize, "Results.%s: no BaseLocation", o->name);
+		return NULL;
+	}
+	if (!o->rel || !*o->rel) {
+		snprintf(why, whysize, "Results.%s: no RelativeLocation", o->name);
+		return NULL;
+	}
+	uri = aml_bes_join(o->base, o->rel);
+	if (keepsas && o->sas && *o->sas) {
+		t = aml_xasprintf("%s%s%s", uri, *o->sas == '?' ? "" : "?", o->sas);
+		free(uri);
+		uri = t;
+	}
+	return uri;
+}
