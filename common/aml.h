@@ -508,6 +508,18 @@ char *aml_scope(const char *resource);	/* "<resource>/.default" */
 const char *aml_device_client_id(void);	/* the default public client */
 cJSON *aml_jwt_claims(const char *jwt);	/* payload, unverified; NULL if not a JWT */
 char *aml_read_secret_file(const char *path, const char *what);	/* first line */
+/* A token endpoint's answer (Entra ID v1 or v2, IMDS, App Service):
+ * expires_in, else expires_on (a number, a numeric string or an HTTP
+ * date), refresh_in, the user and tenant of an id_token.  mi: managed
+ * identity rules.  0, or -1 with *why (t is then empty). */
+int aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_token *t,
+    const char **why);
+/* The one line for a failed token request (no response, or a refusal
+ * with its AADSTS code, first line of the description, correlation id
+ * and a hint), malloc'd; *status: 3 for a 4xx refusal, else 1.  what
+ * prefixes it (NULL: "sign-in refused" or "sign-in failed"). */
+char *aml_token_errline(const struct aml_req *q, const struct aml_resp *r,
+    const struct aml_cred *c, const struct aml_cert *cert, const char *what, int *status);
 
 /*
  * auth.c: the signed-in account and its token cache, for every network

@@ -145,16 +145,22 @@ num_or_date(const cJSON *o, const char *key, double *v)
 	return -1;
 }
 
-/* expires_at = now + expires_in when given, else expires_on; refresh
- * early at refresh_in, or halfway for managed identity tokens of two
- * hours or more (as MSAL does). */
 static int
 parse_token(const struct aml_resp *r, int mi, struct aml_token *t, const char **why)
 {
+	return aml_token_parse(r->body, r->len, mi, time(NULL), t, why);
+}
+
+/* expires_at = now + expires_in when given, else expires_on; refresh
+ * early at refresh_in, or halfway for managed identity tokens of two
+ * hours or more (as MSAL does). */
+int
+aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_token *t,
+    const char **why)
+{
 	struct aml_jerr je;
-	cJSON *j = aml_json_parse(r->body, r->len, &je);
+	cJSON *j = aml_json_parse(body, len, &je);
 	const char *s;
-	time_t now = time(NULL);
 	double in, on, rin;
 	cJSON *claims;
 
@@ -316,29 +322,41 @@ hint(char *buf, size_t n, const struct aml_cred *c, const cJSON *j, const struct
 		snprintf(buf, n, "%s", sk);
 }
 
-/* One line for a failed token request; returns the exit status: 3 when
- * the identity platform refused (4xx), 1 for anything else. */
-static int
-token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_cred *c,
-    const struct aml_cert *cert, const char *what)
+char *
+aml_token_errline(const struct aml_req *q, const struct aml_resp *r, const struct aml_cred *c,
+    const struct aml_cert *cert, const char *what, int *status)
 {
 	struct aml_jerr je;
 	cJSON *j = r->status && r->len ? aml_json_parse(r->body, r->len, &je) : NULL;
-	char *line = aml_http_errline(q, r), h[400];
+	char *line = aml_http_errline(q, r), h[400], *s;
 
 	hint(h, sizeof h, c, j, r, cert);
 	if (!what)
 		what = r->status >= 400 && r->status < 500 ? "sign-in refused" : "sign-in failed";
 	if (!r->status)
-		aml_err("%s: %s%s", what, line, strstr(line, "TLS") ? "" :
+		s = aml_xasprintf("%s: %s%s", what, line, strstr(line, "TLS") ? "" :
 		    "; hint: check the network and the proxy variables");
 	else if (h[0])
-		aml_err("%s: %s; hint: %s", what, line, h);
+		s = aml_xasprintf("%s: %s; hint: %s", what, line, h);
 	else
-		aml_err("%s: %s", what, line);
+		s = aml_xasprintf("%s: %s", what, line);
 	free(line);
 	cJSON_Delete(j);
-	return r->status >= 400 && r->status < 500 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
+	*status = r->status >= 400 && r->status < 500 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
+	return s;
+}
+
+/* One line for a failed token request; returns the exit status. */
+static int
+token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_cred *c,
+    const struct aml_cert *cert, const char *what)
+{
+	int status;
+	char *line = aml_token_errline(q, r, c, cert, what, &status);
+
+	aml_err("%s", line);
+	free(line);
+	return status;
 }
 
 static char *
