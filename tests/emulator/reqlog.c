@@ -9,8 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <microhttpd.h>
-
 #include "emu.h"
 
 #define LOG_CAP 20000
@@ -86,10 +84,10 @@ emu_log_mask_uri(const char *uri)
 	return aml_wbuf_take(&w);
 }
 
-static enum MHD_Result
-add_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static void
+add_header(cJSON *h, const char *key, const char *value)
 {
-	cJSON *h = cls, *old;
+	cJSON *old;
 	const char *v = secret_name(key) ? "***" : value ? value : "";
 	char *joined;
 
@@ -100,7 +98,6 @@ add_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 	} else {
 		cJSON_AddStringToObject(h, key, v);
 	}
-	return MHD_YES;
 }
 
 static cJSON *
@@ -140,7 +137,8 @@ emu_log_add(struct emu_req *r, int status, const char *time)
 	cJSON_AddStringToObject(e, "path", path);
 	cJSON_AddNumberToObject(e, "status", status);
 	h = cJSON_AddObjectToObject(e, "headers");
-	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, add_header, h);
+	for (size_t i = 0; i < r->nreqhdr; i += 2)
+		add_header(h, r->reqhdr[i], r->reqhdr[i + 1]);
 	if ((auth = emu_header(r, "Authorization"))) {
 		size_t n = strcspn(auth, " ");
 
