@@ -121,7 +121,10 @@ int aml_fshut(FILE *fp, const char *name);	/* 0, or 1 after an error message */
 /* json.c: a strict RFC 8259 parser that records the document as a tape
  * of tokens pointing into the input, so that numbers, string escapes and
  * key order are exactly as they were read.  Duplicate keys, nesting
- * deeper than AML_JMAXDEPTH, invalid UTF-8 and NUL bytes are errors. */
+ * deeper than AML_JMAXDEPTH, invalid UTF-8 and NUL bytes are errors.
+ * The byte after the input, buf[len], must be a NUL: the parser stops
+ * at it rather than checking the length at every byte (aml_slurp,
+ * aml_wbuf_take and the HTTP layer leave one; a raw wbuf does not). */
 #define AML_JMAXDEPTH 512
 
 enum aml_jtype {

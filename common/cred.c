@@ -16,6 +16,9 @@
 #include "aml.h"
 
 #define SKEW_WARN 300	/* seconds between our clock and the server's */
+/* Times and durations from a server: beyond 9999-12-31 they are garbage,
+ * and converting a double out of time_t's range is undefined. */
+#define MAX_SECONDS 253402300799.0
 #define DEVICE_CLIENT_ID "04b07795-8ddb-461a-bbee-02f9e1bf7b46"	/* Azure CLI's public client */
 
 static const char *asked;	/* the resource asked for, for the hints */
@@ -123,6 +126,7 @@ aml_jwt_claims(const char *jwt)
 			out[o++] = (unsigned char)(v >> bits);
 		}
 	}
+	out[o] = '\0';
 	j = aml_json_parse((char *)out, o, &je);
 	free(out);
 	return cJSON_IsObject(j) ? j : (cJSON_Delete(j), NULL);
@@ -171,13 +175,13 @@ aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_tok
 		return -1;
 	}
 	t->access = aml_xstrdup(s);
-	if (aml_json_num(j, "expires_in", &in) == 0 && in > 0)
+	if (aml_json_num(j, "expires_in", &in) == 0 && in > 0 && in <= MAX_SECONDS)
 		t->expires_on = now + (time_t)in;
-	else if (num_or_date(j, "expires_on", &on) == 0 && on > 0)
+	else if (num_or_date(j, "expires_on", &on) == 0 && on > 0 && on <= MAX_SECONDS)
 		t->expires_on = (time_t)on;
 	else
 		t->expires_on = now + 3600;
-	if (aml_json_num(j, "refresh_in", &rin) == 0 && rin > 0)
+	if (aml_json_num(j, "refresh_in", &rin) == 0 && rin > 0 && rin <= MAX_SECONDS)
 		t->refresh_on = now + (time_t)rin;
 	else if (mi && t->expires_on - now >= 7200)
 		t->refresh_on = now + (t->expires_on - now) / 2;
@@ -233,7 +237,8 @@ aadsts(const cJSON *j)
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "error_codes"), *c;
 	const char *d;
 
-	if (cJSON_IsArray(a) && (c = cJSON_GetArrayItem(a, 0)) && cJSON_IsNumber(c))
+	if (cJSON_IsArray(a) && (c = cJSON_GetArrayItem(a, 0)) && cJSON_IsNumber(c) &&
+	    c->valuedouble > 0 && c->valuedouble < 1e9)
 		return (long)c->valuedouble;
 	if ((d = aml_json_str(j, "error_description")) && !strncmp(d, "AADSTS", 6))
 		return strtol(d + 6, NULL, 10);
@@ -638,8 +643,8 @@ device_start(struct aml_cred *c, const char *scope, struct device *d)
 		goto out;
 	}
 	d->code = aml_xstrdup(dc);
-	d->interval = aml_json_num(j, "interval", &v) == 0 && v >= 1 ? (long)v : 5;
-	d->expires_in = aml_json_num(j, "expires_in", &v) == 0 && v >= 1 ? (long)v : 900;
+	d->interval = aml_json_num(j, "interval", &v) == 0 && v >= 1 && v <= 3600 ? (long)v : 5;
+	d->expires_in = aml_json_num(j, "expires_in", &v) == 0 && v >= 1 && v <= 86400 ? (long)v : 900;
 	/* The only thing a user must see, and they read it on stderr. */
 	if ((msg = aml_json_str(j, "message")) && *msg) {
 		fprintf(stderr, "%s\n", msg);

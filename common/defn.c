@@ -751,7 +751,10 @@ kset_build(struct ctx *c, struct kset *ks, uint32_t obj)
 	AML_JOBJ_EACH(d, obj, k) {
 		if (AML_JTYPE(d, k + 1) == AML_JNULL)
 			continue;
-		for (j = hash(s, bytes(c, k, &s, 0)) & ks->mask; ks->slot[j]; j = (j + 1) & ks->mask)
+		/* bytes() sets s: it must run before s is read, and the
+		 * order of a call's arguments is unspecified. */
+		n = bytes(c, k, &s, 0);
+		for (j = hash(s, n) & ks->mask; ks->slot[j]; j = (j + 1) & ks->mask)
 			;
 		ks->slot[j] = k;
 	}
