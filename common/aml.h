@@ -199,7 +199,11 @@ void aml_jw_key(struct aml_jw *jw, const char *s);
 void aml_jw_raw(struct aml_jw *jw, const char *json, size_t n);
 void aml_jw_str(struct aml_jw *jw, const char *s);
 void aml_jw_tok(struct aml_jw *jw, const struct aml_jdoc *d, uint32_t i);
-void aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n);
+void aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n);	/* not UTF-8: U+FFFD */
+/* A copy of s (n bytes) in which every byte that does not start a
+ * well-formed UTF-8 sequence is U+FFFD, as aml_jw_escape writes it: for
+ * text that becomes a key, where two such keys must not collide unseen. */
+char *aml_utf8_clean(const char *s, size_t n);
 /* A whole tape document or cJSON tree, plus a newline, onto w. */
 void aml_jw_doc(struct aml_wbuf *w, const struct aml_jdoc *d, uint32_t i, int flags);
 void aml_json_write(struct aml_wbuf *w, const cJSON *j, int flags);

@@ -110,21 +110,81 @@ aml_jw_str(struct aml_jw *jw, const char *s)
 	aml_jw_escape(jw->w, s, strlen(s));
 }
 
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or 0. */
+static size_t
+utf8len(const unsigned char *p, const unsigned char *end)
+{
+	size_t n, i;
+	unsigned long c;
+
+	if (*p < 0xc2 || *p > 0xf4)
+		return 0;
+	n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+	if ((size_t)(end - p) < n)
+		return 0;
+	c = *p & (0x3f >> (n - 1));
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+char *
+aml_utf8_clean(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	struct aml_wbuf w;
+	size_t k;
+
+	aml_wbuf_init(&w, -1);
+	while (p < end) {
+		if (*p < 0x80)
+			aml_wputc(&w, (char)*p++);
+		else if ((k = utf8len(p, end)))
+			aml_wput(&w, p, k), p += k;
+		else
+			aml_wputs(&w, "\xef\xbf\xbd"), p++;
+	}
+	return aml_wbuf_take(&w);
+}
+
+/* Strings from the tape are valid UTF-8 already; those from elsewhere (a
+ * server's header, a path, argv) may not be, and a byte that does not
+ * start a well-formed sequence is written as U+FFFD, so that the output
+ * is always JSON. */
 void
 aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *p = s, *end = s + n, *run;
 	char e[6];
+	size_t k;
 
 	aml_wputc(w, '"');
 	while (p < end) {
 		run = p;
-		while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
-			p++;
+		while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\') {
+			if ((unsigned char)*p < 0x80)
+				p++;
+			else if ((k = utf8len((const unsigned char *)p, (const unsigned char *)end)))
+				p += k;
+			else
+				break;
+		}
 		aml_wput(w, run, (size_t)(p - run));
 		if (p == end)
 			break;
+		if ((unsigned char)*p >= 0x80) {
+			aml_wputs(w, "\\ufffd");
+			p++;
+			continue;
+		}
 		e[0] = '\\';
 		switch (*p) {
 		case '"': e[1] = '"'; break;

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * emu: one request to aml-emulator, from bytes to its answer, through
+ * route.c's emu_dispatch and every module's handlers: paths and query
+ * strings, form bodies of the token endpoints, client assertions and
+ * bearer tokens (JWTs), JSON bodies of ARM's PUT and PATCH and of the
+ * control API, and the request log that masks what it keeps.
+ *
+ * The input is an HTTP/1.1 request as it goes on the wire:
+ *
+ *	METHOD /path?query HTTP/1.1
+ *	Name: value
+ *
+ *	body
+ *
+ * Before it is read, the names below in @...@ are replaced by the
+ * emulator's own values, so that the fuzzer gets past authentication
+ * (it cannot sign a token) and reaches what lies behind it:
+ *
+ *	@TENANT@ @SUB@ @RG@ @WS@	tenant, subscription, demo group, service
+ *	@CLIENT@ @SECRET@		the service principal with a secret
+ *	@CERTCLIENT@ @ASSERTION@	the one with a certificate, an assertion
+ *					signed by it for the v2 token URL
+ *	@FEDCLIENT@ @FEDTOKEN@		workload identity and its federated token
+ *	@MICLIENT@ @IDHEADER@		managed identity, App Service's header
+ *	@TOKEN@				an ARM access token
+ *
+ * The state is reset after every request, so that a crash depends on
+ * its input alone.
+ *
+ * Promises checked: an answer has a status from 100 to 599, and a body
+ * that says it is JSON parses as JSON; the request log is valid JSON.
+ * The emulator is a server: aml_die or exit on any input is a crash.
+ */
+#include <dirent.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "emu.h"
+
+#define SIGN_EVERY 3600		/* seconds between new tokens and assertions */
+
+static struct subst {
+	const char *name;
+	char *value;
+} subst[] = {
+	{ "@TENANT@", NULL }, { "@SUB@", NULL }, { "@RG@", NULL }, { "@WS@", NULL },
+	{ "@CLIENT@", NULL }, { "@SECRET@", NULL }, { "@CERTCLIENT@", NULL },
+	{ "@ASSERTION@", NULL }, { "@FEDCLIENT@", NULL }, { "@FEDTOKEN@", NULL },
+	{ "@MICLIENT@", NULL }, { "@IDHEADER@", NULL }, { "@TOKEN@", NULL },
+};
+#define NSUBST (sizeof subst / sizeof subst[0])
+static time_t signed_at;
+
+static void
+set(const char *name, char *value)
+{
+	for (size_t i = 0; i < NSUBST; i++)
+		if (!strcmp(subst[i].name, name)) {
+			free(subst[i].value);
+			subst[i].value = value;
+		}
+}
+
+/* What a client would sign: a certificate assertion for the v2 token
+ * endpoint, valid a day. */
+static char *
+assertion(void)
+{
+	cJSON *c = cJSON_CreateObject();
+	char jti[37], *url, *tok;
+	long now = (long)emu_now();
+
+	emu_guid(jti);
+	url = aml_xasprintf("%s/%s/oauth2/v2.0/token", emu_base, emu_id("tenantId"));
+	cJSON_AddStringToObject(c, "aud", url);
+	cJSON_AddStringToObject(c, "iss", emu_id("certClientId"));
+	cJSON_AddStringToObject(c, "sub", emu_id("certClientId"));
+	cJSON_AddStringToObject(c, "jti", jti);
+	cJSON_AddNumberToObject(c, "nbf", (double)now);
+	cJSON_AddNumberToObject(c, "exp", (double)(now + 86400));
+	tok = emu_jwt_sign(emu_id("certKey"), emu_id("certX5t"), c);
+	cJSON_Delete(c);
+	free(url);
+	return tok;
+}
+
+static void
+sign(void)
+{
+	cJSON *opts = cJSON_CreateObject();
+	char *why = NULL;
+
+	set("@ASSERTION@", assertion());
+	set("@FEDTOKEN@", emu_federated_token(opts, &why));
+	set("@TOKEN@", emu_mint_token(NULL, &why));
+	cJSON_Delete(opts);
+	for (size_t i = 0; i < NSUBST; i++)
+		if (!subst[i].value) {
+			fprintf(stderr, "fuzz: no value for %s: %s\n", subst[i].name, why ? why : "");
+			abort();
+		}
+	signed_at = time(NULL);
+}
+
+static void
+cleanup(void)
+{
+	DIR *d = opendir(emu_dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			char *p = aml_xasprintf("%s/%s", emu_dir, e->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(emu_dir);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char tmpl[] = "/tmp/aml-fuzz-emu.XXXXXX";
+
+	fuzz_setprog("aml-emulator");
+	if (!mkdtemp(tmpl))
+		aml_die("mkdtemp:");
+	emu_dir = aml_xstrdup(tmpl);
+	atexit(cleanup);
+	emu_base = aml_xstrdup("http://127.0.0.1:9");
+	emu_cfg.lro_ms = 0;
+	emu_identity_make();
+	emu_state_seed();
+	emu_state_rebase(emu_base);
+	emu_routes_init();
+	for (struct emu_module *m = emu_modules; m; m = m->next)
+		if (m->init)
+			m->init();
+	emu_config_initial = emu_cfg;
+	set("@TENANT@", aml_xstrdup(emu_id("tenantId")));
+	set("@SUB@", aml_xstrdup(emu_id("subscriptionId")));
+	set("@RG@", aml_xstrdup(emu_id("demoGroup")));
+	set("@WS@", aml_xstrdup(emu_id("demoService")));
+	set("@CLIENT@", aml_xstrdup(emu_id("spClientId")));
+	set("@SECRET@", aml_xstrdup(emu_id("spSecret")));
+	set("@CERTCLIENT@", aml_xstrdup(emu_id("certClientId")));
+	set("@FEDCLIENT@", aml_xstrdup(emu_id("fedClientId")));
+	set("@MICLIENT@", aml_xstrdup(emu_id("miClientId")));
+	set("@IDHEADER@", aml_xstrdup(emu_id("identityHeader")));
+	sign();
+	return 0;
+}
+
+/* The input with the @...@ names replaced. */
+static char *
+substitute(const uint8_t *data, size_t size, size_t *len)
+{
+	struct aml_wbuf w;
+	size_t i = 0, k, n;
+
+	aml_wbuf_init(&w, -1);
+	while (i < size) {
+		for (k = 0; data[i] == '@' && k < NSUBST; k++) {
+			n = strlen(subst[k].name);
+			if (size - i >= n && !memcmp(data + i, subst[k].name, n))
+				break;
+		}
+		if (data[i] == '@' && k < NSUBST) {
+			aml_wputs(&w, subst[k].value);
+			i += strlen(subst[k].name);
+		} else {
+			aml_wputc(&w, (char)data[i++]);
+		}
+	}
+	*len = w.len;
+	return aml_wbuf_take(&w);
+}
+
+/* The next line of buf (up to end), without its LF or CRLF; NULL at end. */
+static char *
+line(char **p, char *end)
+{
+	char *s = *p, *nl;
+
+	if (s >= end)
+		return NULL;
+	if (!(nl = memchr(s, '\n', (size_t)(end - s))))
+		nl = end;
+	*p = nl < end ? nl + 1 : end;
+	if (nl > s && nl[-1] == '\r')
+		nl--;
+	*nl = '\0';
+	return s;
+}
+
+/* A request from the wire format; NULL when libmicrohttpd would not
+ * have passed it on (no method or no target). */
+static struct emu_req *
+request(char *buf, size_t len)
+{
+	char *p = buf, *end = buf + len, *l, *sp, *target, *colon, *v;
+	struct emu_req *r;
+
+	if (!(l = line(&p, end)) || !(sp = strchr(l, ' ')) || sp == l)
+		return NULL;
+	*sp = '\0';
+	target = sp + 1;
+	if ((sp = strchr(target, ' ')))
+		*sp = '\0';
+	if (*target != '/')
+		return NULL;
+	r = emu_req_new(target, l);
+	r->loopback = 1;
+	while ((l = line(&p, end)) && *l) {
+		if (!(colon = strchr(l, ':')) || colon == l)
+			continue;
+		*colon = '\0';
+		for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		emu_req_header(r, l, v);
+	}
+	r->bodylen = (size_t)(end - p);
+	r->body = aml_xmalloc(r->bodylen + 1);
+	memcpy(r->body, p, r->bodylen);
+	r->body[r->bodylen] = '\0';
+	return r;
+}
+
+static void
+check_answer(struct emu_req *r)
+{
+	struct aml_jerr e;
+	cJSON *j;
+	char *s;
+
+	FUZZ_ASSERT(r->status >= 100 && r->status <= 599, "an answer without a valid status",
+	    r->uri);
+	if (r->out.len && r->ctype && strstr(r->ctype, "json")) {
+		s = aml_xstrndup(r->out.buf, r->out.len);
+		j = aml_json_parse(s, strlen(s), &e);
+		FUZZ_ASSERT(j && strlen(s) == r->out.len, "a JSON answer that is not JSON", s);
+		cJSON_Delete(j);
+		free(s);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct emu_req *r;
+	struct aml_jerr e;
+	char *buf, *log, t[40];
+	size_t len;
+	cJSON *j;
+
+	if (time(NULL) - signed_at > SIGN_EVERY)
+		sign();
+	buf = substitute(data, size, &len);
+	if (!(r = request(buf, len))) {
+		free(buf);
+		return 0;
+	}
+	emu_dispatch(r);
+	check_answer(r);
+	emu_time_rfc3339ms(t, sizeof t, r->t0);
+	emu_log_add(r, r->status, t);
+	log = emu_log_json();
+	j = aml_json_parse(log, strlen(log), &e);
+	FUZZ_ASSERT(j, "the request log is not JSON", e.msg);
+	cJSON_Delete(j);
+	free(log);
+	emu_req_free(r);
+	free(buf);
+	emu_reset_all();
+	return 0;
+}
