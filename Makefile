@@ -207,16 +207,19 @@ fuzz/bin/%: fuzz/obj/%.o fuzz/obj/libaml.a
 fuzz-corpus:
 	@sh fuzz/corpus.sh $(FUZZ_TARGETS)
 
-# Every target for FUZZ_SECONDS; a crash fails the run and leaves its
-# input in fuzz/crashes/<target>-crash-*; logs in fuzz/logs/.
+# Every target for FUZZ_SECONDS, starting from its corpus, its seeds and
+# the inputs that once crashed it (tests/data/fuzz/<target>/); a crash
+# fails the run and leaves its input in fuzz/crashes/<target>-crash-*;
+# logs in fuzz/logs/.
 fuzz-run: fuzz fuzz-corpus
 	@mkdir -p fuzz/crashes fuzz/logs; failed=; \
 	for t in $(FUZZ_TARGETS); do \
 		dict=; [ -f fuzz/$$t.dict ] && dict=-dict=fuzz/$$t.dict; \
+		dirs="fuzz/corpus-$$t fuzz/seeds/$$t"; \
+		[ -d tests/data/fuzz/$$t ] && dirs="$$dirs tests/data/fuzz/$$t"; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		if fuzz/bin/$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) $$dict \
-		    -artifact_prefix=fuzz/crashes/$$t- fuzz/corpus-$$t fuzz/seeds/$$t \
-		    >fuzz/logs/$$t.log 2>&1; then \
+		    -artifact_prefix=fuzz/crashes/$$t- $$dirs >fuzz/logs/$$t.log 2>&1; then \
 			sh fuzz/summary.sh $$t fuzz/logs/$$t.log; \
 		else \
 			failed="$$failed $$t"; tail -n 60 fuzz/logs/$$t.log; \

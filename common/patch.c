@@ -28,11 +28,22 @@ quoted(const char *s)
 	return aml_wbuf_take(&w);
 }
 
-/* A data key for a message. */
+/* A data key for a message: as it is when it is plain, else JSON-quoted
+ * (a key can hold a newline or an escape sequence, and the message is
+ * one line). */
 static char *
 keyword(const struct aml_jdoc *d, uint32_t k)
 {
-	return aml_jstrdup(d, k);
+	char *s = aml_jstrdup(d, k), *q;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p > ' ' && *p < 0x7f && *p != '"'; p++)
+		;
+	if (!*p && *s)
+		return s;
+	q = quoted(s);
+	free(s);
+	return q;
 }
 
 static int

@@ -26,7 +26,8 @@
  *	@TOKEN@				an ARM access token
  *
  * The state is reset after every request, so that a crash depends on
- * its input alone.
+ * its input alone.  With AML_FUZZ_TRACE in the environment, each answer
+ * is shown on stderr (to check that a new seed does what it should).
  *
  * Promises checked: an answer has a status from 100 to 599, and a body
  * that says it is JSON parses as JSON; the request log is valid JSON.
@@ -51,6 +52,7 @@ static struct subst {
 };
 #define NSUBST (sizeof subst / sizeof subst[0])
 static time_t signed_at;
+static int trace;		/* AML_FUZZ_TRACE set: each answer on stderr */
 
 static void
 set(const char *name, char *value)
@@ -127,6 +129,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	char tmpl[] = "/tmp/aml-fuzz-emu.XXXXXX";
 
 	fuzz_setprog("aml-emulator");
+	trace = getenv("AML_FUZZ_TRACE") != NULL;
 	if (!mkdtemp(tmpl))
 		aml_die("mkdtemp:");
 	emu_dir = aml_xstrdup(tmpl);
@@ -266,6 +269,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	emu_dispatch(r);
 	check_answer(r);
+	/* For writing seeds: what each request got (run without
+	 * -close_fd_mask). */
+	if (trace)
+		fprintf(stderr, "%s %s -> %d %.*s\n", r->method, r->uri, r->status,
+		    (int)(r->out.len < 400 ? r->out.len : 400), r->out.buf);
 	emu_time_rfc3339ms(t, sizeof t, r->t0);
 	emu_log_add(r, r->status, t);
 	log = emu_log_json();
