@@ -106,6 +106,18 @@ strict "$TMP/body.json" "a group name that is not UTF-8: the 404 is JSON"
 is "$(jq -r .error.message "$TMP/body.json")" "Resource group 'x${FFFD}y' could not be found." \
     "the name is quoted with U+FFFD"
 
+# Numbers of the control API converted to long before their range was
+# checked: undefined for 1e300 (the emulator died under UBSan).
+run emu config -d '{"lroMs": 1e300}'
+like "$(cat "$TMP/out")" 'lroMs.* must be an integer from 0 to 3600000' "config: lroMs 1e300 is refused"
+run emu faults -d '{"status": 9999999999999999992}'
+like "$(cat "$TMP/out")" 'status.* must be an integer from ' "faults: a status of 1e19 is refused"
+run emu federated-token -d '{"lifetime": 1e300}'
+like "$(cat "$TMP/out")" 'lifetime.* must be a number of seconds, at most ten years either way' \
+    "federated-token: a lifetime of 1e300 is refused"
+run emu health
+expect_ok "the emulator is still there"
+
 # ---- each target on its inputs ----------------------------------------
 
 for d in "$FZ"/*/; do
