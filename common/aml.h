@@ -403,6 +403,7 @@ struct aml_resp {
 	struct aml_hdr *hdr;	/* the final response's headers, in order */
 	size_t nhdr;
 	time_t date;		/* the server's Date header, or 0 */
+	int sent;		/* the last attempt's request reached the server */
 	char err[512];
 };
 
@@ -559,5 +560,154 @@ const char *aml_cred_typename(int kind);
 int aml_cred_from_account(const cJSON *profile, struct aml_cred *c);
 void aml_time_local(time_t t, char *buf, size_t n);
 void aml_json_free_secret(cJSON *j);	/* cJSON_Delete after wiping every string */	/* "YYYY-MM-DD HH:MM:SS.000000", local */
+
+/*
+ * arm.c: Microsoft.MachineLearning/webServices on Resource Manager, for
+ * the programs that mirror the PowerShell cmdlets (aml-get-ws,
+ * aml-update-ws, aml-new-ws, aml-rm-ws, aml-ws-keys, aml-add-region):
+ * naming a service (-g and -n, or --id), the subscription (--subscription,
+ * AZURE_SUBSCRIPTION_ID, the signed-in account's), api-version, URLs,
+ * and requests whose failures say what may have happened.
+ */
+#define AML_WS_APIVER "2017-01-01"
+#define AML_WS_APIVER_PREVIEW "2016-05-01-preview"
+#define AML_WS_PROVIDER "Microsoft.MachineLearning/webServices"
+
+struct aml_ws {
+	const char *sub, *group, *name;	/* sub: NULL until aml_ws_setup */
+	const char *apiver;		/* AML_WS_APIVER unless -a */
+	char *idbuf;			/* --id, split in place */
+	char *label;			/* "group/name" (or "group", or the subscription) */
+	char *check;			/* "aml-get-ws -g group -n name": how to look later */
+	long timeout_ms;		/* --timeout; 0: not given */
+	int subgiven;			/* -s or --id named the subscription */
+};
+
+/* Options every webServices program takes; the program adds its own
+ * letters and names, and passes what it does not know to aml_ws_opt. */
+#define AML_WS_SHORTOPTS "g:n:i:s:a:m:E:vqhV"
+#define AML_WS_LONGOPTS \
+	{ "resource-group", required_argument, NULL, 'g' }, \
+	{ "name", required_argument, NULL, 'n' }, \
+	{ "id", required_argument, NULL, 'i' }, \
+	{ "subscription", required_argument, NULL, 's' }, \
+	{ "api-version", required_argument, NULL, 'a' }, \
+	{ "timeout", required_argument, NULL, 'm' }, \
+	{ "ca-bundle", required_argument, NULL, 'E' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+/* The usage lines of those options, for the programs' --help. */
+extern const char aml_ws_optshelp[];
+
+void aml_ws_init(struct aml_ws *ws);
+void aml_ws_free(struct aml_ws *ws);
+/* One option: 1 taken, 0 not one of the common ones, -1 a bad value
+ * (the error line is printed; show usage and exit 2). */
+int aml_ws_opt(struct aml_ws *ws, int c, const char *arg);
+#define AML_WS_ONE 1		/* a service must be named */
+#define AML_WS_LIST 2		/* or a resource group, or nothing (a list) */
+/* After the options: 0, AML_EXIT_USAGE (error printed; show usage), or
+ * AML_EXIT_AUTH (not signed in, or no subscription anywhere). */
+int aml_ws_setup(struct aml_ws *ws, int flags);
+/* Split a resource id, /subscriptions/S/resourceGroups/G/providers/
+ * Microsoft.MachineLearning/webServices/N (segment names in any case),
+ * in place; -1 with *why when it is not one. */
+int aml_ws_parse_id(char *id, char **sub, char **group, char **name, const char **why);
+/* 0 when name may be a web service's (1 to 260 characters, none of
+ * <>*%&:?+/\ or controls, no final space); else -1 and *why. */
+int aml_ws_name_ok(const char *name, const char **why);
+/* The service's URL (the group's or subscription's list without a name)
+ * with suffix ("/listKeys", or "") and api-version, then query ("a=b",
+ * encoded by the caller, or NULL); malloc'd. */
+char *aml_ws_url(const struct aml_ws *ws, const char *suffix, const char *query);
+/* Whether url is on the Resource Manager endpoint (scheme, host and
+ * port), where the bearer token may go. */
+int aml_arm_origin_ok(const char *url);
+/* One Resource Manager request with the signed-in account's token.
+ * Returns 0 for 2xx (any status with AML_HTTP_ANYSTATUS), else the exit
+ * status after one error line; a write that failed after it reached the
+ * server adds that it may have taken effect, and ws->check. */
+int aml_arm_call(const struct aml_ws *ws, const char *method, const char *url,
+    const char *body, size_t len, int flags, struct aml_resp *r);
+/* Parse an answer that must be a JSON object; 1 after an error line
+ * ("METHOD /path: the answer is not JSON: ..."). */
+int aml_arm_answer(const char *method, const char *url, const struct aml_resp *r,
+    struct aml_jdoc *d);
+/* RFC 3339 date-time (up to 7 fractional digits, Z or an offset) as
+ * 100-ns ticks since the epoch; -1 when it is not one. */
+int aml_rfc3339(const char *s, int64_t *ticks);
+
+/*
+ * lro.c: the long-running operations of PUT, PATCH, DELETE and
+ * CreateRegionalBlob.  Polls Azure-AsyncOperation (Location only when it
+ * is the only one) until Succeeded, Failed or Canceled, honouring
+ * Retry-After, else every AML_POLL_MS (default 1000) doubling up to five
+ * times that; gives up at --timeout (default one hour) saying the
+ * operation may still complete and how to check.  On a terminal, a
+ * progress line with percentComplete on stderr.
+ */
+struct aml_lro {
+	const struct aml_ws *ws;
+	const char *method, *url;	/* the request that started it */
+	const char *doing;		/* "updating", for the progress line */
+	struct timespec t0;		/* set by aml_lro_init, before the request */
+};
+void aml_lro_init(struct aml_lro *op, const struct aml_ws *ws, const char *method,
+    const char *url, const char *doing);
+/* The operation's URL from the first answer, or NULL: it is done. */
+const char *aml_lro_url(const struct aml_resp *first);
+/* Wait for it: 0 when it succeeded, else the exit status after one
+ * error line (1; 130 and the like are left to aml_resignal). */
+int aml_lro_wait(struct aml_lro *op, const struct aml_resp *first);
+/* --no-wait: {"status":N,"operation":URL,"response":FIRST-BODY} on w,
+ * one line; 1 after an error line when the answer is not JSON. */
+int aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_resp *first);
+
+/*
+ * studio.c: the Studio (classic) services' programs: aml-retrain,
+ * aml-score and the endpoint programs.  Keys and workspace tokens come
+ * from a file (first line) or the first set variable of vars, never
+ * from argv; NULL when there is none (after an error line if the file
+ * could not be read).
+ */
+char *aml_studio_key(const char *file, const char *const *vars, const char *what);
+/* A service's base URL (its ApiLocation) from that or a request URL of
+ * it; NULL and why. */
+char *aml_studio_base(const char *url, const char **why);
+/* The management API: override, else AML_CLASSIC_ENDPOINT, else the
+ * host of the region (management.azureml.net for South Central US). */
+char *aml_classic_base(const char *override, const char *region, const char **why);
+/* aml_http with "Authorization: Bearer key"; the error line names the
+ * class, the specific code and its message from "details". */
+int aml_studio_http(const char *key, struct aml_req *q, struct aml_resp *r);
+char *aml_studio_errline(const struct aml_req *q, const struct aml_resp *r);
+time_t aml_iso_time(const char *s);	/* ISO 8601 UTC as SAS tokens have it; -1 */
+int aml_sas_expiry(const char *sas, time_t *se);	/* its se; -1 if none */
+long aml_duration(const char *s);	/* "90", "90s", "30m", "4h", "1d": seconds; -1 */
+/* An endpoint as printed: no keys, no SAS. */
+void aml_endpoint_strip(cJSON *ep);
+int aml_endpoint_name_check(const char *name, const char **why);
+/* https://host/workspaces/W/webservices/S/endpoints/N into its parts. */
+int aml_endpoint_url(const char *url, char **base, char **ws, char **svc, char **name);
+
+/* A workspace, web service and endpoint of the management API, with
+ * the workspace token or endpoint key (AML_WORKSPACE_TOKEN, then
+ * AML_API_KEY): from an endpoint URL, or from the ids (AML_WORKSPACE_ID,
+ * AML_WEBSERVICE_ID) and the region.  0, or the exit status after the
+ * error line. */
+struct aml_classic {
+	char *base, *ws, *svc, *name, *key;
+};
+int aml_classic_setup(struct aml_classic *c, const char *epurl, const char *ws,
+    const char *svc, const char *name, const char *region, const char *keyfile);
+void aml_classic_free(struct aml_classic *c);
+/* depth 0: webservices, 1: the web service, 2: its endpoints, 3: the endpoint */
+char *aml_classic_url(const struct aml_classic *c, int depth);
+/* A request; *out the parsed answer (NULL when empty); 0 or exit status. */
+int aml_classic_call(const struct aml_classic *c, const char *method, int depth,
+    const char *body, int flags, cJSON **out, struct aml_resp *r);
+int aml_save_key(const char *path, const char *key, int force);	/* 0600, atomic */
 
 #endif

@@ -887,7 +887,9 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 	idem = method_is(q, "GET") || method_is(q, "HEAD") || (q->flags & AML_HTTP_IDEMPOTENT);
 	tries = (q->flags & AML_HTTP_NORETRY) ? 0 : (int)envlong("AML_RETRY_MAX", RETRY_MAX_DEFAULT, 0, 100);
 	for (left = tries;; left--) {
+		sent = 0;
 		if (attempt(q, r, reqid, bearer, direct, &sent, &code) == 0) {
+			r->sent = 1;
 			if (!idem || !transient_status(r->status, q->flags) || left <= 0)
 				return 0;
 			ra = aml_http_retry_after(r);
@@ -896,6 +898,7 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 			ms = ra >= 0 ? ra * 1000 : backoff_ms(tries - left);
 			line = aml_xasprintf("HTTP %ld from", r->status);
 		} else {
+			r->sent = sent;
 			if (aml_signalled || !transient_code(code) || (!idem && sent) || left <= 0)
 				return -1;
 			ms = backoff_ms(tries - left);

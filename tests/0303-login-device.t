@@ -60,7 +60,7 @@ is "$(jq -r .user.name "$TMP/out")" "$AML_EMU_USER" "as the same user"
 
 # A refresh token that Entra ID no longer takes: sign in again.
 emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/token","status":400,"code":"AADSTS700082"}' >/dev/null
-run aml-token -n 4000
+run aml-token -n 86400
 expect_fail 3 'invalid_grant: AADSTS700082: .*hint: sign in again interactively: aml-login --device-code' \
     "an expired refresh token: exit 3 with the command to run"
 

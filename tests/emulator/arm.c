@@ -400,6 +400,33 @@ emu_ws_model_uri(const char *svcid)
 	return NULL;
 }
 
+/* For the Studio services (studio.c): a service by its svcid, and the
+ * svcid of a service by group and name, under the lock. */
+cJSON *
+emu_ws_props(const char *svcid)
+{
+	cJSON *svc;
+
+	emu_lro_settle();
+	cJSON_ArrayForEach(svc, services()) {
+		const char *id = aml_json_str(svc, "svcid");
+
+		if (id && strcasecmp(id, svcid) == 0)
+			return props_of(svc);
+	}
+	return NULL;
+}
+
+const char *
+emu_ws_svcid(const char *group, const char *name)
+{
+	char *key = ws_key(group, name);
+	cJSON *svc = cJSON_GetObjectItemCaseSensitive(services(), key);
+
+	free(key);
+	return svc ? aml_json_str(svc, "svcid") : NULL;
+}
+
 /* ---- encrypted parameters ------------------------------------------- */
 
 /* The service decrypts what it is given and re-encrypts it with a

@@ -120,8 +120,6 @@ struct emu_req {
 	size_t nhdr;
 	int nolog;		/* /_emu/ itself is not logged */
 	struct emu_fault *fault;	/* the fault that matched, if any */
-	int lro_fault;		/* the LRO this request starts ends so */
-	int expire_token;	/* issue expired tokens / see the bearer expired */
 	/* internal to server.c and route.c */
 	int stage;
 	size_t bodycap;
@@ -142,7 +140,6 @@ void emu_req_free(struct emu_req *r);
  * returned malloc'd, or NULL when absent. */
 const char *emu_header(struct emu_req *r, const char *name);
 char *emu_query(struct emu_req *r, const char *name);
-int emu_query_has(struct emu_req *r, const char *name);
 char *emu_form(const char *body, const char *name);
 char *emu_pctdecode(const char *s, size_t n, int plus);
 int emu_peer_loopback(struct emu_req *r);
@@ -315,6 +312,10 @@ void emu_model_notify(const struct emu_model_event *ev);
 /* Under the lock: the trained-model URI a service (by svcid) now uses,
  * or NULL.  Finishes any operation that is due first. */
 const char *emu_ws_model_uri(const char *svcid);
+/* Under the lock: a service's properties (keys included) by svcid, and
+ * the svcid of the service group/name; NULL when there is none. */
+cJSON *emu_ws_props(const char *svcid);
+const char *emu_ws_svcid(const char *group, const char *name);
 
 /* lro.c: operations finish lazily, when a request looks (under lock). */
 struct emu_lro_done {

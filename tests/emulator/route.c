@@ -262,15 +262,6 @@ emu_query(struct emu_req *r, const char *name)
 	return param(r->query, name, &found);
 }
 
-int
-emu_query_has(struct emu_req *r, const char *name)
-{
-	int found;
-
-	free(param(r->query, name, &found));
-	return found;
-}
-
 char *
 emu_form(const char *body, const char *name)
 {

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lro.c: waiting for a long-running Resource Manager operation, the way
+ * the Azure SDK under the PowerShell cmdlets does it (notes/arm-
+ * webservices.md §3).  The first answer names an Azure-AsyncOperation
+ * URL, whose body says "status": anything but Succeeded, Failed or
+ * Canceled is still running.  When only Location is given, it answers
+ * 202 while running and 200 or 204 once done.  The request id of the
+ * first answer goes on every error, because that is the one support
+ * asks for.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aml.h"
+
+#define WAIT_DEFAULT_MS (3600L * 1000)	/* without --timeout */
+#define POLL_DEFAULT_MS 1000L		/* PowerShell polls every 5 s: up to there */
+#define POLL_GROWTH 5
+
+static int progress_shown;
+
+void
+aml_lro_init(struct aml_lro *op, const struct aml_ws *ws, const char *method,
+    const char *url, const char *doing)
+{
+	op->ws = ws;
+	op->method = method;
+	op->url = url;
+	op->doing = doing;
+	clock_gettime(CLOCK_MONOTONIC, &op->t0);
+}
+
+const char *
+aml_lro_url(const struct aml_resp *first)
+{
+	const char *u = aml_http_header(first, "Azure-AsyncOperation");
+
+	if (!u || !*u)
+		u = aml_http_header(first, "Location");
+	return u && *u ? u : NULL;
+}
+
+static long
+elapsed_ms(const struct aml_lro *op)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)((now.tv_sec - op->t0.tv_sec) * 1000 +
+	    (now.tv_nsec - op->t0.tv_nsec) / 1000000);
+}
+
+static long
+poll_base_ms(void)
+{
+	const char *s = getenv("AML_POLL_MS");
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return POLL_DEFAULT_MS;
+	v = strtol(s, &end, 10);
+	if (*end || v < 1 || v > 600000) {
+		aml_warn("AML_POLL_MS: not a number from 1 to 600000: %s", s);
+		return POLL_DEFAULT_MS;
+	}
+	return v;
+}
+
+/* The progress line: only for a person watching a terminal. */
+static int
+progress_wanted(void)
+{
+	return !aml_quiet && !aml_verbose && isatty(2);
+}
+
+static void
+progress(const struct aml_lro *op, const char *status, double pct)
+{
+	if (!progress_wanted())
+		return;
+	fprintf(stderr, "\r\033[K%s: %s %s: %s", aml_prog, op->doing, op->ws->label, status);
+	if (pct >= 0)
+		fprintf(stderr, " %d%%", (int)((pct <= 1 ? pct * 100 : pct) + 0.5));
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+static void
+progress_clear(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		progress_shown = 0;
+	}
+}
+
+/* Text from a server, made one line. */
+static void
+clean(struct aml_wbuf *w, const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; *s && n < max; s++, n++)
+		aml_wputc(w, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+	if (*s)
+		aml_wputs(w, "...");
+}
+
+static void
+put_rid(struct aml_wbuf *w, const char *rid)
+{
+	if (rid && *rid) {
+		aml_wputs(w, " [request-id ");
+		clean(w, rid, 80);
+		aml_wputc(w, ']');
+	}
+}
+
+/* "PATCH /path: operation Failed: Code: message (Detail) [request-id ...]" */
+static void
+failed(const struct aml_lro *op, const char *status, const struct aml_jdoc *d,
+    const char *rid)
+{
+	uint32_t e = aml_jget_ci(d, 0, "error"), v, det;
+	struct aml_wbuf w;
+	char *path = aml_url_path(op->url), *s, *line;
+	int n = 0;
+
+	aml_wbuf_init(&w, -1);
+	aml_wprintf(&w, "%s %s: operation %s", op->method, path, status);
+	if (e && AML_JTYPE(d, e) == AML_JOBJECT) {
+		if ((v = aml_jget_ci(d, e, "code")) && AML_JTYPE(d, v) == AML_JSTRING) {
+			s = aml_jstrdup(d, v);
+			aml_wputs(&w, ": ");
+			clean(&w, s, 80);
+			free(s);
+		}
+		if ((v = aml_jget_ci(d, e, "message")) && AML_JTYPE(d, v) == AML_JSTRING) {
+			s = aml_jstrdup(d, v);
+			aml_wputs(&w, ": ");
+			clean(&w, s, 600);
+			free(s);
+		}
+		if ((det = aml_jget_ci(d, e, "details")) && AML_JTYPE(d, det) == AML_JARRAY) {
+			AML_JARR_EACH(d, det, item) {
+				if (AML_JTYPE(d, item) != AML_JOBJECT ||
+				    !(v = aml_jget_ci(d, item, "code")) || AML_JTYPE(d, v) != AML_JSTRING)
+					continue;
+				s = aml_jstrdup(d, v);
+				aml_wputs(&w, n++ ? ", " : " (");
+				clean(&w, s, 80);
+				free(s);
+			}
+			if (n)
+				aml_wputc(&w, ')');
+		}
+	}
+	put_rid(&w, rid);
+	line = aml_wbuf_take(&w);
+	aml_err("%s", line);
+	free(line);
+	free(path);
+}
+
+static void
+gave_up(const struct aml_lro *op, const char *why, const char *rid)
+{
+	struct aml_wbuf w;
+	char *path = aml_url_path(op->url), *line;
+
+	aml_wbuf_init(&w, -1);
+	aml_wprintf(&w, "%s %s: %s; the operation may still complete: check with %s",
+	    op->method, path, why, op->ws->check);
+	put_rid(&w, rid);
+	line = aml_wbuf_take(&w);
+	aml_err("%s", line);
+	free(line);
+	free(path);
+}
+
+/* A poll that failed: the operation itself may well go on. */
+static void
+poll_failed(const struct aml_lro *op, const char *url, const struct aml_resp *r)
+{
+	struct aml_req q = { .method = "GET", .url = url };
+	char *line;
+
+	if (!r->status && !r->err[0])
+		return;		/* the sign-in said why */
+	line = aml_http_errline(&q, r);
+	aml_err("%s; the operation may still complete: check with %s", line, op->ws->check);
+	free(line);
+}
+
+static void
+fmt_duration(char *buf, size_t n, long ms)
+{
+	if (ms % 1000 == 0 || ms >= 10000)
+		snprintf(buf, n, "%ld s", (ms + 500) / 1000);
+	else
+		snprintf(buf, n, "%.1f s", ms / 1000.0);
+}
+
+enum { RUNNING, DONE, FAILED };
+
+/* One Azure-AsyncOperation answer: its status, and percentComplete. */
+static int
+async_status(const struct aml_lro *op, const char *url, const struct aml_resp *r,
+    const char *rid, char *status, size_t n, double *pct)
+{
+	struct aml_jdoc d;
+	uint32_t v;
+	int st;
+
+	if (aml_arm_answer("GET", url, r, &d) != 0)
+		return -1;
+	*pct = -1;
+	if ((v = aml_jget(&d, 0, "percentComplete")) && AML_JTYPE(&d, v) == AML_JNUMBER)
+		*pct = strtod(d.buf + d.tok[v].off, NULL);
+	if (!(v = aml_jget(&d, 0, "status")) || AML_JTYPE(&d, v) != AML_JSTRING) {
+		char *path = aml_url_path(url);
+
+		aml_err("GET %s: the operation's answer has no status", path);
+		free(path);
+		aml_jfree(&d);
+		return -1;
+	}
+	aml_jstr(&d, v, status, n);
+	if (!strcmp(status, "Succeeded"))
+		st = DONE;
+	else if (!strcmp(status, "Failed") || !strcmp(status, "Canceled")) {
+		progress_clear();
+		failed(op, status, &d, rid);
+		st = FAILED;
+	} else
+		st = RUNNING;
+	aml_jfree(&d);
+	return st;
+}
+
+int
+aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
+{
+	const char *async = aml_http_header(first, "Azure-AsyncOperation");
+	const char *url = aml_lro_url(first);
+	long limit = op->ws->timeout_ms ? op->ws->timeout_ms : WAIT_DEFAULT_MS;
+	long base = poll_base_ms(), wait, left, ra;
+	char *rid, status[64] = "Running", why[160], dur[32];
+	struct aml_resp r;
+	double pct = -1;
+	int st = RUNNING, rc = 0;
+
+	if (!url)
+		return 0;
+	if (!aml_arm_origin_ok(url)) {
+		char *path = aml_url_path(op->url);
+
+		aml_err("%s %s: the operation's URL is not on Resource Manager (%s): "
+		    "the token is not sent there; the operation may still complete: check with %s",
+		    op->method, path, aml_arm_endpoint(), op->ws->check);
+		free(path);
+		return AML_EXIT_FAIL;
+	}
+	async = async && *async ? async : NULL;
+	rid = aml_xstrdup(aml_http_header(first, "x-ms-request-id") ?
+	    aml_http_header(first, "x-ms-request-id") : "");
+	ra = aml_http_retry_after(first);
+	wait = ra >= 0 ? ra * 1000 : base;
+	progress(op, "Provisioning", -1);
+	while (st == RUNNING) {
+		left = limit - elapsed_ms(op);
+		if (left <= 0) {
+			progress_clear();
+			fmt_duration(dur, sizeof dur, limit);
+			snprintf(why, sizeof why, "operation still %s after %s (--timeout)",
+			    status, dur);
+			gave_up(op, why, rid);
+			rc = AML_EXIT_FAIL;
+			break;
+		}
+		if (aml_sleep_ms(wait < left ? wait : left) < 0) {
+			progress_clear();
+			gave_up(op, "interrupted", rid);
+			rc = AML_EXIT_FAIL;
+			break;
+		}
+		progress_clear();
+		if ((rc = aml_arm_call(op->ws, "GET", url, NULL, 0, AML_HTTP_QUIET, &r)) != 0) {
+			poll_failed(op, url, &r);
+			aml_resp_free(&r);
+			break;
+		}
+		if (async) {
+			st = async_status(op, url, &r, rid, status, sizeof status, &pct);
+		} else {
+			/* Location: 202 while it runs; another 2xx when done. */
+			st = r.status == 202 ? RUNNING : DONE;
+			snprintf(status, sizeof status, "%s", st == DONE ? "Succeeded" : "Running");
+		}
+		if (st < 0 || st == FAILED)
+			rc = AML_EXIT_FAIL;
+		if (st == RUNNING) {
+			ra = aml_http_retry_after(&r);
+			if (ra >= 0)
+				wait = ra * 1000;
+			else
+				wait = wait * 2 < base * POLL_GROWTH ? wait * 2 : base * POLL_GROWTH;
+			progress(op, status, pct);
+		}
+		aml_resp_free(&r);
+		if (st < 0)
+			break;
+	}
+	progress_clear();
+	free(rid);
+	return rc;
+}
+
+int
+aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_resp *first)
+{
+	const char *url = aml_lro_url(first);
+	struct aml_jdoc d = { 0 };
+	struct aml_jw jw;
+	char num[24];
+
+	if (first->len && aml_arm_answer(op->method, op->url, first, &d) != 0)
+		return AML_EXIT_FAIL;
+	aml_jw_init(&jw, w, 0);
+	aml_jw_open(&jw, '{');
+	aml_jw_key(&jw, "status");
+	snprintf(num, sizeof num, "%ld", first->status);
+	aml_jw_raw(&jw, num, strlen(num));
+	aml_jw_key(&jw, "operation");
+	if (url)
+		aml_jw_str(&jw, url);
+	else
+		aml_jw_raw(&jw, "null", 4);
+	if (first->len) {
+		aml_jw_key(&jw, "response");
+		aml_jw_tok(&jw, &d, 0);
+		aml_jfree(&d);
+	}
+	aml_jw_close(&jw, '}');
+	aml_wputc(w, '\n');
+	return 0;
+}

@@ -1,0 +1,35 @@
+#!/bin/sh
+# make install and uninstall honour DESTDIR, PREFIX and MANDIR, install
+# every program and page with the right modes, and take all of it away.
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$(cd "$TESTS/.." && pwd)
+D=$TMP/dest
+# -o all: use what is built; never rebuild under a test run (a sanitized
+# check must not be replaced by a plain build half-way).
+inst() { make -s -C "$ROOT" -o all "$@" DESTDIR="$D" PREFIX=/opt/aml MANDIR=/opt/aml/man >"$TMP/make.out" 2>&1; }
+
+inst install; ok $? "make install"
+for p in $(cd "$ROOT/bin" && ls aml-*); do
+	f=$D/opt/aml/bin/$p
+	[ -x "$f" ] && [ "$(stat -c %a "$f")" = 755 ]; ok $? "$p installed 0755 under PREFIX/bin"
+	[ "$(stat -c %a "$D/opt/aml/man/man1/$p.1" 2>/dev/null)" = 644 ]; ok $? "$p.1 installed 0644 under MANDIR/man1"
+done
+[ -f "$D/opt/aml/man/man7/aml.7" ]; ok $? "aml.7 installed under MANDIR/man7"
+"$D/opt/aml/bin/aml-export-ws" --version >/dev/null; ok $? "an installed program runs"
+
+inst uninstall; ok $? "make uninstall"
+is "$(find "$D" -type f | wc -l | tr -d ' ')" 0 "uninstall leaves no file behind"
+
+# make deps, run by someone who cannot install, names the exact command.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v su >/dev/null 2>&1 &&
+    su -s /bin/sh nobody -c "test -r '$ROOT/Makefile'" 2>/dev/null; then
+	rc=0
+	su -s /bin/sh nobody -c "make -s -C '$ROOT' deps" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	[ "$rc" -ne 0 ]; ok $? "make deps as an ordinary user fails"
+	like "$(cat "$TMP/err")" "as root, run: apt-get install -y build-essential .*libjwt-dev" \
+	    "and prints the apt-get install line"
+else
+	skip "needs root, su and a readable tree" "make deps as an ordinary user"
+fi
+done_testing

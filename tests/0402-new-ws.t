@@ -1,0 +1,91 @@
+#!/bin/sh
+# aml-new-ws: GET first, PUT, wait, print; an existing service is left
+# alone unless --force; the command line's name and location win over
+# the file's; name rules are checked before anything is sent.
+. "$(dirname "$0")/lib.sh"
+emu_start --lro-ms 100
+export AML_POLL_MS=20 AML_RETRY_BASE_MS=10
+SUB=$AZURE_SUBSCRIPTION_ID
+RG=$AML_DEMO_RG
+WS=$AML_DEMO_WS
+LIST=/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.MachineLearning/webServices
+
+run aml-login
+expect_ok "signed in"
+aml-get-ws -g "$RG" -n "$WS" | aml-export-ws >"$TMP/def.json"
+
+# A new service: GET (404), PUT, polls, GET.
+jq '.name = "ignored" | .location = "West Europe"' "$TMP/def.json" >"$TMP/def2.json"
+emu requests -X DELETE
+run aml-new-ws -g "$RG" -n fresh -l southcentralus "$TMP/def2.json"
+expect_ok "aml-new-ws"
+is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "prints the service on one line"
+is "$(jq -r '.name + "|" + .location + "|" + .properties.provisioningState' "$TMP/out")" \
+    "fresh|South Central US|Succeeded" "named and placed as the command line says"
+is "$(jq -r .properties.assets.asset3.locationInfo.uri "$TMP/out")" \
+    "$(jq -r .properties.assets.asset3.locationInfo.uri "$TMP/def.json")" "from the definition"
+emu requests >"$TMP/log.json"
+jq -r '.[] | "\(.method) \(.status) \(.path | sub("\\?.*"; ""))"' "$TMP/log.json" >"$TMP/seq"
+is "$(head -2 "$TMP/seq")" "GET 404 $LIST/fresh
+PUT 201 $LIST/fresh" "GET first (404), then PUT (201)"
+is "$(tail -1 "$TMP/seq")" "GET 200 $LIST/fresh" "GET at the end"
+is "$(sed '1,2d;$d' "$TMP/seq" | grep -vc '/operationsStatus/')" 0 "polls in between"
+jq -c '.[] | select(.method == "PUT")' "$TMP/log.json" >"$TMP/put.json"
+test "$(jq .bodySize "$TMP/put.json")" -gt 2000
+ok $? "the PUT carries the definition"
+
+# It exists now: refused without --force, nothing sent.
+emu requests -X DELETE
+run aml-new-ws -g "$RG" -n fresh -l southcentralus "$TMP/def.json"
+expect_fail 1 "^aml-new-ws: $RG/fresh: the web service exists; nothing sent \\(use --force to replace it\\)\$" \
+    "an existing service is not replaced"
+is "$(emu requests | jq -r '[.[].method] | join(" ")')" GET "only the GET"
+jq '.properties.title = "Replaced"' "$TMP/def.json" >"$TMP/def3.json"
+run_in "$TMP/def3.json" aml-new-ws --force -g "$RG" -n fresh -l "West Europe"
+expect_ok "--force replaces it (definition on stdin)"
+is "$(jq -r '.properties.title + "|" + .location' "$TMP/out")" "Replaced|West Europe" "with the new definition and location"
+
+# --id names it too.
+id=/subscriptions/$SUB/resourcegroups/$RG/providers/microsoft.machinelearning/webservices/byid
+run aml-new-ws --id "$id" -l southcentralus "$TMP/def.json"
+expect_ok "--id"
+is "$(jq -r .name "$TMP/out")" byid "names the new service"
+
+# --no-wait: the PUT's answer and the operation.
+run aml-new-ws -w -g "$RG" -n later -l southcentralus "$TMP/def.json"
+expect_ok "--no-wait"
+is "$(jq -r '.status' "$TMP/out")" 201 "201 Created"
+like "$(jq -r '.operation' "$TMP/out")" '/operationsStatus/' "the operation URL"
+is "$(jq -r '.response.properties.provisioningState' "$TMP/out")" Provisioning "and the sparse answer"
+
+# Name rules, location, definition: checked before anything is sent.
+emu requests -X DELETE
+for n in 'a/b' 'a?b' 'a%b' 'a+b' 'ends ' "$(printf 'a\tb')"; do
+	run aml-new-ws -g "$RG" -n "$n" -l southcentralus "$TMP/def.json"
+	expect_usage "^aml-new-ws: .*: a web service name " "name '$n' is refused"
+done
+run aml-new-ws -g "$RG" -n "$(printf '%0261d' 0)" -l southcentralus "$TMP/def.json"
+expect_usage '^aml-new-ws: 0+: a web service name has 1 to 260 characters$' "a name of 261 characters"
+run aml-new-ws -g "$RG" -n ok "$TMP/def.json"
+expect_usage '^aml-new-ws: --location is required$' "-l is required"
+jq '.properties.realtimeConfiguration.maxConcurrentCalls = 1' "$TMP/def.json" >"$TMP/bad.json"
+run aml-new-ws -g "$RG" -n ok -l southcentralus "$TMP/bad.json"
+expect_fail 1 "^aml-new-ws: $TMP/bad.json: properties\\.realtimeConfiguration\\.maxConcurrentCalls: " \
+    "a value out of range"
+jq 'del(.properties)' "$TMP/def.json" >"$TMP/bad.json"
+run aml-new-ws -g "$RG" -n ok -l southcentralus "$TMP/bad.json"
+expect_fail 1 "^aml-new-ws: $TMP/bad.json: .*properties" "no properties"
+jq '.properties.package.nodes.node5.assetId = "asset99"' "$TMP/def.json" >"$TMP/bad.json"
+run aml-new-ws -g "$RG" -n ok -l southcentralus "$TMP/bad.json"
+expect_fail 1 "^aml-new-ws: $TMP/bad.json: properties\\.package\\.nodes\\.node5\\.assetId: " \
+    "a node that names no asset"
+is "$(emu requests | jq length)" 0 "none of them sent anything"
+
+# What the service refuses comes back in its words.
+run aml-new-ws -g "$RG" -n elsewhere -l westus "$TMP/def.json"
+expect_fail 1 "^aml-new-ws: PUT $LIST/elsewhere: HTTP 400 LocationNotAvailableForResourceType: The provided location 'westus' is not available " \
+    "a location the provider does not have"
+run aml-get-ws -g "$RG" -n elsewhere
+is "$rc" 1 "and nothing was created"
+
+done_testing

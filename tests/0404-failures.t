@@ -1,0 +1,158 @@
+#!/bin/sh
+# What goes wrong, each with its exit status, its one line on stderr and
+# nothing on stdout: 404, 400 with details, 401 after the refresh, 403,
+# 409, 429 with Retry-After, 503 three times, dropped connections on GET
+# and on PATCH, operations that fail or outlast --timeout, answers that
+# are not JSON, a server that cannot be reached.
+. "$(dirname "$0")/lib.sh"
+emu_start --lro-ms 100
+export AML_POLL_MS=20 AML_RETRY_BASE_MS=10
+SUB=$AZURE_SUBSCRIPTION_ID
+RG=$AML_DEMO_RG
+WS=$AML_DEMO_WS
+WSPATH=/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.MachineLearning/webServices/$WS
+RID='\[request-id [0-9a-f-]+\]'
+CHECK="check with aml-get-ws -g $RG -n $WS"
+
+fault() {
+	emu faults -d "$1" >/dev/null
+}
+
+run aml-login
+expect_ok "signed in"
+aml-get-ws -g "$RG" -n "$WS" | aml-export-ws >"$TMP/def.json"
+run aml-new-ws -g "$RG" -n other -l southcentralus "$TMP/def.json"
+expect_ok "a second service"
+printf '{"properties":{"packageType":"Graph","title":"Changed"}}' >"$TMP/title.json"
+
+# 404.
+run aml-get-ws -g "$RG" -n nosuch
+expect_fail 1 "^aml-get-ws: GET ${WSPATH%/*}/nosuch: HTTP 404 NotFound: The specified resource was not found\\. \\(WebServiceNotFound\\) $RID\$" \
+    "404: method, path, status, code, message, detail code, request id"
+run aml-update-ws -g "$RG" -n nosuch "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: PATCH ${WSPATH%/*}/nosuch: HTTP 404 NotFound: .*\\(WebServiceNotFound\\) $RID\$" \
+    "404 on PATCH"
+
+# 400 with details: a PATCH whose merged graph names an asset that is not there.
+printf '{"properties":{"packageType":"Graph","package":{"nodes":{"node9":{"assetId":"asset99"}}}}}' >"$TMP/bad.json"
+run aml-update-ws -g "$RG" -n "$WS" "$TMP/bad.json"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: HTTP 400 BadRequest: The web service definition is invalid\\. \\([A-Za-z]+(, [A-Za-z]+)*\\) $RID\$" \
+    "400 with its detail codes"
+
+# 401: the cached token is refused, renewed once, refused again: exit 3.
+fault '{"method":"GET","path":"/subscriptions/*/webServices/*","status":401,"code":"InvalidAuthenticationToken","message":"The access token is invalid.","count":2}'
+emu requests -X DELETE
+run aml-get-ws -g "$RG" -n "$WS"
+expect_fail 3 "^aml-get-ws: GET $WSPATH: HTTP 401 InvalidAuthenticationToken: The access token is invalid\\. $RID\$" \
+    "401 after a refresh: exit 3"
+is "$(emu requests | jq -r '[.[] | "\(.method) \(.status)"] | join(", ")')" "GET 401, POST 200, GET 401" \
+    "one new token, one more try"
+fault '{"method":"GET","path":"/subscriptions/*/webServices/*","status":401,"code":"InvalidAuthenticationToken","message":"The access token is invalid."}'
+run aml-get-ws -g "$RG" -n "$WS"
+expect_ok "a 401 that a new token cures"
+
+# 403.
+fault '{"method":"PATCH","path":"*","status":403,"code":"AuthorizationFailed","message":"The client does not have authorization to perform action."}'
+run aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: HTTP 403 AuthorizationFailed: The client does not have authorization to perform action\\. $RID\$" \
+    "403: exit 1"
+
+# 429 with Retry-After: waited for, as the log's times show.
+fault '{"method":"GET","path":"/subscriptions/*/webServices/*","status":429,"code":"TooManyRequests","message":"Slow down.","retryAfter":1}'
+emu requests -X DELETE
+run aml-get-ws -g "$RG" -n "$WS"
+expect_ok "429 with Retry-After, then success"
+is "$(cat "$TMP/err")" "aml-get-ws: warning: HTTP 429 from GET $WSPATH, retrying in 1 s (3 left)" "one warning"
+emu requests >"$TMP/log.json"
+is "$(jq -r '[.[] | .status] | join(" ")' "$TMP/log.json")" "429 200" "two requests"
+ms() {	# the log's time of request $1, in ms
+	jq -r ".[$1].time | (sub(\"[.][0-9]+Z$\"; \"Z\") | fromdate) * 1000 +
+	    (capture(\"[.](?<ms>[0-9]+)Z$\").ms | tonumber)" "$TMP/log.json"
+}
+gap=$(( $(ms 1) - $(ms 0) ))
+test "$gap" -ge 1000
+ok $? "the retry came after Retry-After's second (${gap} ms)"
+
+# 503 three times, then success.
+fault '{"method":"GET","path":"/subscriptions/*/webServices/*","status":503,"code":"ServiceUnavailable","message":"Busy.","count":3}'
+emu requests -X DELETE
+run aml-get-ws -g "$RG" -n "$WS"
+expect_ok "503 three times, then success"
+is "$(grep -c "^aml-get-ws: warning: HTTP 503 from GET $WSPATH, retrying in [0-9]* ms ([321] left)\$" "$TMP/err")" 3 \
+    "three warnings"
+is "$(emu requests | jq -r '[.[] | .status] | join(" ")')" "503 503 503 200" "four requests"
+is "$(jq -r .name "$TMP/out")" "$WS" "and the service"
+fault '{"method":"GET","path":"/subscriptions/*/webServices/*","status":503,"count":10}'
+run aml-get-ws -q -g "$RG" -n "$WS"
+expect_fail 1 "^aml-get-ws: GET $WSPATH: HTTP 503 ServiceUnavailable: " "503 until the retries are used up"
+emu faults -X DELETE
+
+# A dropped connection: GET is tried again; PATCH, once sent, is not.
+fault '{"method":"GET","path":"/subscriptions/*/webServices/*","drop":"before-body"}'
+run aml-get-ws -g "$RG" -n "$WS"
+expect_ok "a dropped GET is retried"
+like "$(cat "$TMP/err")" "^aml-get-ws: warning: GET $WSPATH: .*, retrying in [0-9]+ ms \\(3 left\\)\$" "with a warning"
+fault '{"method":"PATCH","path":"*","drop":"after-body"}'
+emu requests -X DELETE
+run aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: [^;]+; the request reached the server, so it may have taken effect: $CHECK\$" \
+    "a PATCH dropped after its body: not retried, and says it may have taken effect"
+is "$(emu requests | jq -r '[.[] | .method] | join(" ")')" PATCH "one PATCH, nothing more"
+run env AML_ARM_ENDPOINT=http://127.0.0.1:1 AML_RETRY_MAX=0 aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: Failed to connect to 127\\.0\\.0\\.1 port 1[^;]*\$" \
+    "a PATCH that never left says nothing of the kind"
+
+# Answers that are not JSON.
+fault '{"method":"GET","path":"/subscriptions/*/webServices/*","notJson":true}'
+run aml-get-ws -g "$RG" -n "$WS"
+expect_fail 1 "^aml-get-ws: GET $WSPATH: HTTP 200: the answer is not JSON: " "a 200 that is not JSON"
+
+# Operations that fail or are canceled: the operation's error, and the
+# request id of the PATCH.
+fault '{"method":"PATCH","path":"*","lro":"Failed","code":"InternalServerError","message":"Something broke."}'
+run aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: operation Failed: InternalServerError: Something broke\\. $RID\$" \
+    "an operation that fails: exit 1, its error"
+fault '{"method":"DELETE","path":"*","lro":"Canceled"}'
+run aml-rm-ws -g "$RG" -n "$WS"
+expect_fail 1 "^aml-rm-ws: DELETE $WSPATH: operation Canceled: OperationCanceled: The operation was canceled\\. $RID\$" \
+    "an operation that is canceled"
+run aml-get-ws -g "$RG" -n "$WS"
+expect_ok "(the service is still there)"
+
+# A poll that fails: the operation may still complete.  (It is over at
+# once, so that it is not in the way of what follows.)
+emu config -d '{"lroMs":0}' >/dev/null
+fault '{"method":"GET","path":"*/operationsStatus/*","status":500,"code":"InternalServerError","message":"Oops.","count":10}'
+run env AML_RETRY_MAX=0 aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: GET /subscriptions/$SUB/providers/Microsoft\\.MachineLearning/locations/southcentralus/operationsStatus/[0-9a-f-]+: HTTP 500 InternalServerError: Oops\\. $RID; the operation may still complete: $CHECK\$" \
+    "a failed poll"
+emu faults -X DELETE
+
+# An operation that outlasts --timeout; and 409 while it runs.
+emu config -d '{"lroMs":60000}' >/dev/null
+run aml-update-ws --timeout 1 -g "$RG" -n "$WS" "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: operation still Provisioning after 1 s \\(--timeout\\); the operation may still complete: $CHECK $RID\$" \
+    "--timeout: exit 1, may still complete, how to check"
+run aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: HTTP 409 Conflict: The request conflicts with the current state of the resource\\. \\(AnotherOperationInProgress\\) $RID\$" \
+    "409 while another operation runs"
+run aml-rm-ws --id "/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.MachineLearning/webServices/$WS" -m 0.3
+expect_fail 1 "^aml-rm-ws: DELETE $WSPATH: HTTP 409 Conflict: " "409 on DELETE too"
+
+# SIGTERM while waiting: the same words, then death by the signal.
+emu requests -X DELETE
+aml-update-ws -g "$RG" -n other "$TMP/title.json" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+i=0
+while [ $i -lt 200 ] && ! emu requests | grep -q operationsStatus; do
+	sleep 0.05
+	i=$((i + 1))
+done
+kill -TERM $pid
+rc=0
+wait $pid 2>/dev/null || rc=$?
+expect_fail 143 "^aml-update-ws: PATCH ${WSPATH%/*}/other: interrupted; the operation may still complete: check with aml-get-ws -g $RG -n other $RID\$" \
+    "SIGTERM while polling: says so, dies of it"
+
+done_testing

@@ -1,0 +1,114 @@
+#!/bin/sh
+# aml-retrain: a job from request to Finished, and what comes out: the
+# status with Results and JobId, read by aml-patch-ilearner and
+# aml-patch-endpoint; StatusCode as names and as numbers; -o, -n, -j,
+# --check; the key from a file or the environment; the requests sent.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS/emulib.sh"
+. "$TESTS/lib-studio.sh"
+studio_start
+CSV=$TESTS/../examples/data/census-2024.csv
+upload "$CSV" data/census-2024.csv
+job_json data/census-2024.csv models/r1.ilearner models/r1-eval.csv >"$TMP/job.json"
+U=$AML_DEMO_TRAIN_URL
+K=$AML_DEMO_TRAIN_KEY_FILE
+
+emu requests -X DELETE
+srun_bes aml-retrain -u "$U" -k "$K" "$TMP/job.json"
+expect_ok "a job runs to Finished"
+is "$(wc -c <"$TMP/err" | tr -d ' ')" 0 "nothing on stderr (no terminal, no progress)"
+cp "$TMP/out" "$TMP/result.json"
+is "$(jq -r .StatusCode "$TMP/result.json")" Finished "the status is printed"
+is "$(jq -r '.Results.output1.RelativeLocation' "$TMP/result.json")" models/r1.ilearner "with Results"
+is "$(jq -r '.Results.output2.RelativeLocation' "$TMP/result.json")" models/r1-eval.csv "for every output"
+like "$(jq -r '.Results.output1.SasBlobToken' "$TMP/result.json")" '^\?sv=.*&sig=' "SAS kept (the purpose)"
+like "$(jq -r .JobId "$TMP/result.json")" '^[0-9a-f]{32}$' "and the job id"
+is "$(jq -r 'keys_unsorted | join(",")' "$TMP/result.json")" "StatusCode,Results,Details,JobId" \
+    "the service's members in its order, JobId last"
+is "$(head -2 "$TMP/result.json" | tail -1)" '  "StatusCode": "Finished",' "2-space indented"
+emu requests >"$TMP/log.json"
+is "$(jq -r '[.[] | .method + " " + (.path | sub("\\?.*"; "") | sub(".*/services/[0-9a-f]+"; ""))] | .[0:2] | join(", ")' "$TMP/log.json")" \
+    "POST /jobs, POST /jobs/$(jq -r .JobId "$TMP/result.json")/start" "submit, then start"
+is "$(jq -r '[.[] | .path | test("api-version=2\\.0$")] | all' "$TMP/log.json")" true "api-version=2.0 on each"
+is "$(jq -r '[.[] | .authScheme] | unique | join(",")' "$TMP/log.json")" Bearer "the key as a bearer"
+is "$(jq -r '[.[2:][] | .method] | unique | join(",")' "$TMP/log.json")" GET "then GETs of the status"
+http GET "$(jq -r '.Results.output1 | .BaseLocation + .RelativeLocation + .SasBlobToken' "$TMP/result.json")"
+is "$(jb .format)" aml-emulator/ilearner "the SAS reads the new model"
+
+# The next programs take it.
+run aml-login
+expect_ok "signed in"
+aml-get-ws -g "$AML_DEMO_RG" -n "$AML_DEMO_WS" | aml-export-ws >"$TMP/def.json"
+srun aml-patch-ilearner -q -b "$TMP/result.json" "$TMP/def.json"
+expect_ok "aml-patch-ilearner -b reads the status"
+is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$AML_DEMO_STORAGE_URL/models/r1.ilearner" \
+    "Base + Relative, without the SAS"
+
+# StatusCode as a number.
+emu studio -d '{"statusAsInt":true}' >/dev/null
+srun_bes aml-retrain -u "$U" -k "$K" "$TMP/job.json"
+expect_ok "StatusCode as numbers"
+is "$(jq -c .StatusCode "$TMP/out")" 4 "printed as the service sent it"
+cp "$TMP/out" "$TMP/int.json"
+srun aml-patch-ilearner -q -b "$TMP/int.json" "$TMP/def.json"
+expect_ok "and still understood downstream"
+emu studio -d '{"statusAsInt":false}' >/dev/null
+
+# -o, -f.
+srun_bes aml-retrain -u "$U" -k "$K" -o "$TMP/o.json" "$TMP/job.json"
+expect_ok "-o"
+is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "nothing on stdout"
+is "$(jq -r .StatusCode "$TMP/o.json")" Finished "the status in the file"
+sas_secret "$(jq -r .Results.output1.SasBlobToken "$TMP/o.json")"
+sas_secret "$(jq -r .Results.output2.SasBlobToken "$TMP/o.json")"
+srun_bes aml-retrain -u "$U" -k "$K" -o "$TMP/o.json" "$TMP/job.json"
+expect_fail 1 "^aml-retrain: .*o\\.json: .*exists" "an existing -o file is refused"
+srun_bes aml-retrain -u "$U" -k "$K" -f -o "$TMP/o.json" "$TMP/job.json"
+expect_ok "-f replaces it"
+sas_secret "$(jq -r .Results.output1.SasBlobToken "$TMP/o.json")"
+sas_secret "$(jq -r .Results.output2.SasBlobToken "$TMP/o.json")"
+
+# The key and URL from the environment; the request on stdin; a request URL.
+AML_API_KEY=$TRAIN_KEY AML_BES_URL=$U srun_bes aml-retrain <"$TMP/job.json"
+expect_ok "AML_API_KEY and AML_BES_URL, request on stdin"
+srun_bes aml-retrain -u "$U/jobs?api-version=2.0" -k "$K" "$TMP/job.json"
+expect_ok "a jobs URL is taken as the service"
+
+# --check sends nothing.
+emu requests -X DELETE
+srun aml-retrain --check "$TMP/job.json"
+expect_ok "--check: a good request"
+is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "prints nothing"
+is "$(emu requests | jq length)" 0 "and sends nothing"
+
+# -n, then -j.
+emu studio -d '{"jobMs":1500}' >/dev/null
+srun_bes aml-retrain -n -u "$U" -k "$K" "$TMP/job.json"
+expect_ok "-n returns once the job runs"
+is "$(jq -r .StatusCode "$TMP/out")" Running "Running"
+id=$(jq -r .JobId "$TMP/out")
+like "$id" '^[0-9a-f]{32}$' "with its id"
+srun_bes aml-retrain -j "$id" -u "$U" -k "$K"
+expect_ok "-j follows it"
+is "$(jq -r '.StatusCode + " " + .JobId' "$TMP/out")" "Finished $id" "to Finished"
+srun_bes aml-retrain -j "$id" -n -u "$U" -k "$K"
+expect_ok "-j of a finished job: its status again"
+is "$(jq -r .Results.output1.RelativeLocation "$TMP/out")" models/r1.ilearner "with fresh SAS tokens"
+emu studio -d '{"jobMs":200}' >/dev/null
+
+# -v: a trace, with the key masked.
+srun_bes aml-retrain -v -u "$U" -k "$K" "$TMP/job.json"
+expect_ok "-v"
+grep -q '^> POST .*/jobs?api-version=2.0' "$TMP/err"
+ok $? "the trace shows the requests"
+grep -q '^> Authorization: \*\*\*' "$TMP/err" || grep -q 'Authorization: Bearer \*\*\*' "$TMP/err"
+ok $? "with the key masked"
+grep -F -q "$(printf '%s' "$STORAGE_KEY" | cut -c1-24)" "$TMP/err"
+is $? 1 "and the account key of the request too"
+
+# Interval and timeout arguments.
+srun_bes aml-retrain -i 0.05 -m 90s -u "$U" -k "$K" "$TMP/job.json"
+expect_ok "-i 0.05 -m 90s"
+
+no_secrets
+done_testing

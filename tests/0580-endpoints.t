@@ -1,0 +1,124 @@
+#!/bin/sh
+# aml-add-endpoint and aml-get-endpoint: endpoints added with their
+# settings and key file, the name rules before sending, the endpoint
+# limit, existing endpoints; web services, endpoints and one endpoint
+# listed without keys; the PATCH URL; ids from the environment or an
+# endpoint URL; workspace token and endpoint key.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS/emulib.sh"
+. "$TESTS/lib-studio.sh"
+studio_start
+T=$AML_DEMO_WORKSPACE_TOKEN_FILE
+W=$AML_DEMO_WORKSPACE_ID
+S=$AML_DEMO_SCORE_SERVICE
+EPS="/workspaces/$W/webservices/$S/endpoints"
+
+# Adding.
+srun aml-add-endpoint -w "$W" -s "$S" -k "$T" -d "nightly retrained" -T High -c 50 -p \
+    -K "$TMP/ep.key" retrained
+expect_ok "add an endpoint"
+is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "one line of JSON"
+is "$(jq -r '[.Name, .Description, .ThrottleLevel, .MaxConcurrentCalls, .PreventUpdate] | join(" ")' "$TMP/out")" \
+    "retrained nightly retrained High 50 true" "with its settings"
+is "$(jq -r 'has("PrimaryKey") or has("SecondaryKey")' "$TMP/out")" false "without its keys"
+is "$(jq -r '.Resources[0].Name' "$TMP/out")" "$AML_DEMO_RESOURCE" "and its updatable resource"
+key_secret "$TMP/ep.key"
+is "$(stat -c %a "$TMP/ep.key")" 600 "-K: the key file is mode 0600"
+mgmt GET "/$S/endpoints/retrained"
+is "$(cat "$TMP/ep.key")" "$(jb .PrimaryKey)" "and holds the primary key"
+printf '%s\n' "$(jb .SecondaryKey)" >>"$TMP/secrets"
+EPURL=$(jq -r .ApiLocation "$TMP/out")
+
+srun aml-add-endpoint -w "$W" -s "$S" -k "$T" retrained
+expect_fail 1 "^aml-add-endpoint: endpoint retrained exists \\(use --force to update it\\)\$" "an existing endpoint"
+srun aml-add-endpoint -w "$W" -s "$S" -k "$T" -K "$TMP/ep.key" other
+expect_fail 1 "^aml-add-endpoint: $TMP/ep\\.key: exists \\(use --force to replace it\\)\$" "an existing key file"
+mgmt GET "/$S/endpoints/other"
+is_status "$status" 404 "refused before the PUT"
+srun aml-add-endpoint -f -w "$W" -s "$S" -k "$T" -d "updated" -T Low retrained
+expect_ok "-f updates it"
+is "$(jq -r '.Description + " " + .ThrottleLevel + " " + (.MaxConcurrentCalls | tostring)' "$TMP/out")" "updated Low 4" \
+    "the new settings (Low caps the calls)"
+
+for n in Upper under_score -lead trail- abcdefghijklmnopqrstuvwxy; do
+	srun aml-add-endpoint -w "$W" -s "$S" -k "$T" -- "$n"
+	expect_fail 2 "^aml-add-endpoint: $n: an endpoint name " "name $n is refused before sending"
+done
+
+export AML_WORKSPACE_ID=$W AML_WEBSERVICE_ID=$S AML_WORKSPACE_TOKEN=$WS_TOKEN
+srun aml-add-endpoint second
+expect_ok "workspace, service and token from the environment"
+srun aml-add-endpoint third
+expect_fail 1 "^aml-add-endpoint: PUT $EPS/third: HTTP 400 BadRequest: The web service already has 3 endpoints, the most this workspace allows \\(the default endpoint included\\)\\. Delete an endpoint before adding another\\. $RID\$" \
+    "the endpoint limit"
+srun aml-add-endpoint -s 0123456789abcdef0123456789abcdef x
+expect_fail 1 "^aml-add-endpoint: PUT /workspaces/$W/webservices/0123456789abcdef0123456789abcdef/endpoints/x: HTTP 404 WebServiceNotFound: Web service not found\\. .*$RID\$" \
+    "an unknown web service"
+srun aml-add-endpoint -w 0123456789abcdef0123456789abcdef x
+expect_fail 1 "HTTP 404 WorkspaceNotFound: Workspace not found\\." "an unknown workspace"
+printf 'not-the-token\n' >"$TMP/wrong"
+srun aml-add-endpoint -k "$TMP/wrong" x
+expect_fail 3 "^aml-add-endpoint: GET $EPS/x: HTTP 401 Unauthorized: The request couldn't be authorized\\. " \
+    "a wrong token: exit 3"
+AML_WORKSPACE_TOKEN= AML_API_KEY= srun aml-add-endpoint x
+expect_fail 3 "^aml-add-endpoint: no workspace token or endpoint key: give --key-file or set AML_WORKSPACE_TOKEN\$" \
+    "no token"
+AML_WORKSPACE_ID= srun aml-add-endpoint x
+expect_usage "^aml-add-endpoint: no workspace: give --workspace or set AML_WORKSPACE_ID\$" "no workspace"
+AML_WEBSERVICE_ID= srun aml-add-endpoint x
+expect_usage "^aml-add-endpoint: no web service: give --service or set AML_WEBSERVICE_ID\$" "no web service"
+srun env -u AML_CLASSIC_ENDPOINT aml-add-endpoint -l "Mars North" x
+expect_usage "^aml-add-endpoint: --location: unknown region" "an unknown region"
+srun aml-add-endpoint -T Medium x
+expect_usage "^aml-add-endpoint: --throttle-level Medium: Low or High\$" "a throttle level it does not know"
+srun aml-add-endpoint -c 201 x
+expect_usage "^aml-add-endpoint: --max-calls 201: a number from 1 to 200\$" "too many calls"
+srun aml-add-endpoint
+expect_usage "^usage: aml-add-endpoint" "no name"
+
+# Getting.
+srun aml-get-endpoint -s ""
+expect_ok "the workspace's web services"
+is "$(jq -r .Name "$TMP/out" | sort | paste -sd '|' -)" "Adult Census Income|Adult Census Income [Predictive Exp.]" \
+    "one per line"
+srun aml-get-endpoint
+expect_ok "the web service's endpoints"
+is "$(jq -r .Name "$TMP/out" | paste -sd ' ' -)" "default retrained second" "one per line"
+grep -q 'Key"' "$TMP/out"
+is $? 1 "no keys"
+srun aml-get-endpoint retrained
+expect_ok "one endpoint"
+is "$(jq -r '.Name + " " + .ApiLocation' "$TMP/out")" "retrained $EPURL" "its ApiLocation"
+srun aml-get-endpoint -P retrained
+expect_ok "-P"
+is "$(cat "$TMP/out")" "$MGMT/$S/endpoints/retrained" "the PATCH URL"
+PURL=$(cat "$TMP/out")
+srun aml-get-endpoint -K "$TMP/second.key" second
+expect_ok "-K"
+key_secret "$TMP/second.key"
+mgmt GET "/$S/endpoints/second"
+is "$(cat "$TMP/second.key")" "$(jb .PrimaryKey)" "writes the primary key"
+srun aml-get-endpoint -K "$TMP/second.key" second
+expect_fail 1 "exists \\(use --force to replace it\\)" "not over a file without -f"
+srun aml-get-endpoint -f -K "$TMP/second.key" second
+expect_ok "with -f it does"
+
+unset AML_WORKSPACE_ID AML_WEBSERVICE_ID AML_WORKSPACE_TOKEN
+srun aml-get-endpoint -U "$PURL" -k "$TMP/ep.key"
+expect_ok "-U with the endpoint's own key"
+is "$(jq -r .Name "$TMP/out")" retrained "that endpoint"
+srun aml-get-endpoint -U "${PURL%retrained}second" -k "$TMP/ep.key"
+expect_fail 3 "HTTP 401 Unauthorized" "its key does not read another endpoint"
+srun aml-get-endpoint -w "$W" -s "$S" -k "$T" nosuch
+expect_fail 1 "^aml-get-endpoint: GET $EPS/nosuch: HTTP 404 EndpointNotFound: Endpoint 'nosuch' not found in web service $S\\..* $RID\$" \
+    "an unknown endpoint"
+srun aml-get-endpoint -U "$AML_EMULATOR_URL/workspaces/$W/endpoints/x" -k "$T"
+expect_usage "^aml-get-endpoint: --endpoint-url .*: not https://HOST/workspaces/ID/webservices/ID/endpoints/NAME\$" \
+    "-U that is not an endpoint's URL"
+srun aml-get-endpoint -U "$PURL" -w "$W" -k "$T"
+expect_usage "^usage: aml-get-endpoint" "-U with -w"
+srun aml-get-endpoint -w "$W" -s "$S" -k "$T" -P
+expect_usage "^aml-get-endpoint: --patch-url: name an endpoint\$" "-P without an endpoint"
+
+no_secrets
+done_testing

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * aml-add-region: prepare a web service's definition for another region
+ * (Add-AzMlWebServiceRegionalProperty): POST CreateRegionalBlob with the
+ * region, wait for the operation, then GET the service for that region
+ * and print it (compact JSON, one line).  Its encrypted parameters then
+ * carry that region's certificate thumbprint.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aml.h"
+
+static int nowait;
+static const char *region;
+
+static const struct option longopts[] = {
+	AML_WS_LONGOPTS,
+	{ "region", required_argument, NULL, 'r' },
+	{ "no-wait", no_argument, NULL, 'w' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(int status)
+{
+	FILE *fp = status ? stderr : stdout;
+
+	fprintf(fp, "usage: aml-add-region [-qvw] -r region (-g group -n name | -i id)\n"
+	    "                      [-s subscription] [-a api-version] [-m seconds] [-E ca-bundle]\n");
+	if (!status)
+		fprintf(fp, "%s"
+		    "  -r, --region REGION       the region (westcentralus, ...)\n"
+		    "  -w, --no-wait             print the first answer and the operation URL\n",
+		    aml_ws_optshelp);
+	exit(status);
+}
+
+static int
+add(const struct aml_ws *ws, struct aml_wbuf *out)
+{
+	char *e = aml_urlenc(region), *q = aml_xasprintf("region=%s", e);
+	char *post = aml_ws_url(ws, "/CreateRegionalBlob", q), *get = aml_ws_url(ws, "", q);
+	struct aml_lro op;
+	struct aml_resp r;
+	struct aml_jdoc d;
+	int rc;
+
+	aml_lro_init(&op, ws, "POST", post, "preparing region for");
+	rc = aml_arm_call(ws, "POST", post, NULL, 0, 0, &r);
+	if (rc == 0)
+		rc = nowait ? aml_lro_started(out, &op, &r) : aml_lro_wait(&op, &r);
+	aml_resp_free(&r);
+	if (rc || nowait)
+		goto out;
+	if ((rc = aml_arm_call(ws, "GET", get, NULL, 0, 0, &r)) == 0 &&
+	    (rc = aml_arm_answer("GET", get, &r, &d)) == 0) {
+		aml_jw_doc(out, &d, 0, 0);
+		aml_jfree(&d);
+	}
+	aml_resp_free(&r);
+out:
+	free(e);
+	free(q);
+	free(post);
+	free(get);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct aml_wbuf out;
+	struct aml_ws ws;
+	int c, rc;
+
+	aml_setprog(&argv[0]);
+	aml_ws_init(&ws);
+	while ((c = getopt_long(argc, argv, AML_WS_SHORTOPTS "r:w", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': region = optarg; break;
+		case 'w': nowait = 1; break;
+		case 'h': usage(AML_EXIT_OK); break;
+		case 'V': aml_version(); break;
+		default:
+			if (aml_ws_opt(&ws, c, optarg) <= 0)
+				usage(AML_EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(AML_EXIT_USAGE);
+	if (!region || !*region) {
+		aml_err("%s", region ? "--region: empty" : "--region is required");
+		usage(AML_EXIT_USAGE);
+	}
+	if (!strcmp(ws.apiver, AML_WS_APIVER_PREVIEW)) {
+		aml_err("api-version %s has no CreateRegionalBlob", ws.apiver);
+		usage(AML_EXIT_USAGE);
+	}
+	if ((rc = aml_ws_setup(&ws, AML_WS_ONE)) == AML_EXIT_USAGE)
+		usage(rc);
+	if (rc)
+		return rc;
+
+	aml_catch_signals();
+	aml_wbuf_init(&out, -1);
+	if ((rc = add(&ws, &out)) == 0) {
+		fwrite(out.buf, 1, out.len, stdout);
+		rc = aml_fshut(stdout, "<stdout>");
+	}
+	aml_wbuf_free(&out);
+	aml_ws_free(&ws);
+	aml_resignal();
+	return rc;
+}
