@@ -24,6 +24,11 @@
  *	@FEDCLIENT@ @FEDTOKEN@		workload identity and its federated token
  *	@MICLIENT@ @IDHEADER@		managed identity, App Service's header
  *	@TOKEN@				an ARM access token
+ *	@NAME@				every `export NAME=value` line a module
+ *					prints (@AML_DEMO_WORKSPACE_ID@...); for a
+ *					NAME_FILE, @NAME@ is the file's first line
+ *					(@AML_DEMO_TRAIN_KEY@), for a NAME_URL,
+ *					@NAME_PATH@ the URL without the base
  *
  * The state is reset after every request, so that a crash depends on
  * its input alone.  With AML_FUZZ_TRACE in the environment, each answer
@@ -41,27 +46,79 @@
 
 #define SIGN_EVERY 3600		/* seconds between new tokens and assertions */
 
-static struct subst {
-	const char *name;
+struct subst {
+	char *name;		/* "@NAME@" */
 	char *value;
-} subst[] = {
-	{ "@TENANT@", NULL }, { "@SUB@", NULL }, { "@RG@", NULL }, { "@WS@", NULL },
-	{ "@CLIENT@", NULL }, { "@SECRET@", NULL }, { "@CERTCLIENT@", NULL },
-	{ "@ASSERTION@", NULL }, { "@FEDCLIENT@", NULL }, { "@FEDTOKEN@", NULL },
-	{ "@MICLIENT@", NULL }, { "@IDHEADER@", NULL }, { "@TOKEN@", NULL },
 };
-#define NSUBST (sizeof subst / sizeof subst[0])
+static struct subst *subst;
+static size_t nsubst;
 static time_t signed_at;
 static int trace;		/* AML_FUZZ_TRACE set: each answer on stderr */
 
 static void
 set(const char *name, char *value)
 {
-	for (size_t i = 0; i < NSUBST; i++)
-		if (!strcmp(subst[i].name, name)) {
+	char *at = aml_xasprintf("@%s@", name);
+
+	for (size_t i = 0; i < nsubst; i++)
+		if (!strcmp(subst[i].name, at)) {
+			free(at);
 			free(subst[i].value);
 			subst[i].value = value;
+			return;
 		}
+	subst = aml_xreallocarray(subst, nsubst + 1, sizeof *subst);
+	subst[nsubst].name = at;
+	subst[nsubst++].value = value;
+}
+
+/* Every module's `export NAME='value'` lines as @NAME@; a *_FILE also
+ * as @NAME@ without _FILE, its first line (a key, a token); a *_URL
+ * also as @NAME_PATH@, the part after the base URL.  A module added
+ * later is reachable the same way without a change here. */
+static void
+module_exports(void)
+{
+	struct aml_wbuf w;
+	char *all, *line, *next, *name, *eq, *val, *o, *p, *file, *nl, *pn;
+	size_t n, len, nb = strlen(emu_base);
+
+	aml_wbuf_init(&w, -1);
+	for (struct emu_module *m = emu_modules; m; m = m->next)
+		if (m->exports)
+			m->exports(&w);
+	all = aml_wbuf_take(&w);
+	for (line = all; *line; line = next) {
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (strncmp(line, "export ", 7) || !(eq = strstr(line, "='")))
+			continue;
+		name = line + 7;
+		*eq = '\0';
+		/* The value, its '\'' quoting undone. */
+		for (o = p = val = eq + 2; *p; p++) {
+			if (!strncmp(p, "'\\''", 4))
+				*o++ = '\'', p += 3;
+			else if (*p != '\'')
+				*o++ = *p;
+		}
+		*o = '\0';
+		set(name, aml_xstrdup(val));
+		n = strlen(name);
+		if (n > 5 && !strcmp(name + n - 5, "_FILE") && aml_slurp(val, 1 << 20, &file, &len) == 0) {
+			if ((nl = strchr(file, '\n')))
+				*nl = '\0';
+			name[n - 5] = '\0';
+			set(name, file);
+		} else if (n > 4 && !strcmp(name + n - 4, "_URL") && !strncmp(val, emu_base, nb)) {
+			pn = aml_xasprintf("%s_PATH", name);
+			set(pn, aml_xstrdup(val + nb));
+			free(pn);
+		}
+	}
+	free(all);
 }
 
 /* What a client would sign: a certificate assertion for the v2 token
@@ -93,11 +150,11 @@ sign(void)
 	cJSON *opts = cJSON_CreateObject();
 	char *why = NULL;
 
-	set("@ASSERTION@", assertion());
-	set("@FEDTOKEN@", emu_federated_token(opts, &why));
-	set("@TOKEN@", emu_mint_token(NULL, &why));
+	set("ASSERTION", assertion());
+	set("FEDTOKEN", emu_federated_token(opts, &why));
+	set("TOKEN", emu_mint_token(NULL, &why));
 	cJSON_Delete(opts);
-	for (size_t i = 0; i < NSUBST; i++)
+	for (size_t i = 0; i < nsubst; i++)
 		if (!subst[i].value) {
 			fprintf(stderr, "fuzz: no value for %s: %s\n", subst[i].name, why ? why : "");
 			abort();
@@ -144,16 +201,19 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (m->init)
 			m->init();
 	emu_config_initial = emu_cfg;
-	set("@TENANT@", aml_xstrdup(emu_id("tenantId")));
-	set("@SUB@", aml_xstrdup(emu_id("subscriptionId")));
-	set("@RG@", aml_xstrdup(emu_id("demoGroup")));
-	set("@WS@", aml_xstrdup(emu_id("demoService")));
-	set("@CLIENT@", aml_xstrdup(emu_id("spClientId")));
-	set("@SECRET@", aml_xstrdup(emu_id("spSecret")));
-	set("@CERTCLIENT@", aml_xstrdup(emu_id("certClientId")));
-	set("@FEDCLIENT@", aml_xstrdup(emu_id("fedClientId")));
-	set("@MICLIENT@", aml_xstrdup(emu_id("miClientId")));
-	set("@IDHEADER@", aml_xstrdup(emu_id("identityHeader")));
+	set("TENANT", aml_xstrdup(emu_id("tenantId")));
+	set("SUB", aml_xstrdup(emu_id("subscriptionId")));
+	set("RG", aml_xstrdup(emu_id("demoGroup")));
+	set("WS", aml_xstrdup(emu_id("demoService")));
+	set("CLIENT", aml_xstrdup(emu_id("spClientId")));
+	set("SECRET", aml_xstrdup(emu_id("spSecret")));
+	set("CERTCLIENT", aml_xstrdup(emu_id("certClientId")));
+	set("FEDCLIENT", aml_xstrdup(emu_id("fedClientId")));
+	set("MICLIENT", aml_xstrdup(emu_id("miClientId")));
+	set("IDHEADER", aml_xstrdup(emu_id("identityHeader")));
+	module_exports();
+	for (size_t i = 0; trace && i < nsubst; i++)
+		fprintf(stderr, "fuzz: %s\n", subst[i].name);
 	sign();
 	return 0;
 }
@@ -167,12 +227,12 @@ substitute(const uint8_t *data, size_t size, size_t *len)
 
 	aml_wbuf_init(&w, -1);
 	while (i < size) {
-		for (k = 0; data[i] == '@' && k < NSUBST; k++) {
+		for (k = 0; data[i] == '@' && k < nsubst; k++) {
 			n = strlen(subst[k].name);
 			if (size - i >= n && !memcmp(data + i, subst[k].name, n))
 				break;
 		}
-		if (data[i] == '@' && k < NSUBST) {
+		if (data[i] == '@' && k < nsubst) {
 			aml_wputs(&w, subst[k].value);
 			i += strlen(subst[k].name);
 		} else {

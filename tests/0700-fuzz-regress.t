@@ -106,6 +106,17 @@ strict "$TMP/body.json" "a group name that is not UTF-8: the 404 is JSON"
 is "$(jq -r .error.message "$TMP/body.json")" "Resource group 'x${FFFD}y' could not be found." \
     "the name is quoted with U+FFFD"
 
+# A PATCH whose canonical form holds \u0000 in a key: valid JSON the
+# store (cJSON) cannot hold.  The emulator died (aml_die); now it answers.
+ws=/subscriptions/$AZURE_SUBSCRIPTION_ID/resourceGroups/$AML_DEMO_RG/providers/Microsoft.MachineLearning/webServices
+curl -sS -o "$TMP/body.json" -w '%{http_code}\n' -X PATCH -H "Authorization: Bearer $tok" \
+    -H 'Content-Type: application/json' --data-binary '{"":{"as":{"ss":{"e":{"":{"P\u0000":{}}},"":{}}}}}' \
+    "$AML_EMULATOR_URL$ws/$AML_DEMO_WS?api-version=2017-01-01" >"$TMP/status"
+is "$(cat "$TMP/status") $(jq -r .error.code "$TMP/body.json")" "400 InvalidRequestContent" \
+    "PATCH with \\u0000 in a key: 400 InvalidRequestContent"
+run emu health
+expect_ok "the emulator is still there"
+
 # Numbers of the control API converted to long before their range was
 # checked: undefined for 1e300 (the emulator died under UBSan).
 run emu config -d '{"lroMs": 1e300}'

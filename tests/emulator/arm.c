@@ -736,8 +736,15 @@ definition(struct emu_req *r, const struct aml_jdoc *d, int flags)
 	s = aml_wbuf_take(&w);	/* the parser stops at its NUL */
 	j = aml_json_parse(s, len, &e);
 	free(s);
-	if (!j)
-		aml_die("canonical definition: %s", e.msg);
+	/* The canonical form parses (the defn fuzz target sees to it), but a
+	 * string holding \u0000, valid JSON, cannot become a cJSON string:
+	 * the request is refused rather than the emulator stopped. */
+	if (!j) {
+		s = aml_xasprintf("The request content was invalid and could not be "
+		    "deserialized: '%s.'.", e.msg);
+		arm_error(r, 400, "InvalidRequestContent", s);
+		free(s);
+	}
 	return j;
 }
 
