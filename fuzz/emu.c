@@ -190,7 +190,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(tmpl))
 		aml_die("mkdtemp:");
 	emu_dir = aml_xstrdup(tmpl);
-	atexit(cleanup);
 	emu_base = aml_xstrdup("http://127.0.0.1:9");
 	emu_cfg.lro_ms = 0;
 	emu_identity_make();
@@ -212,6 +211,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	set("MICLIENT", aml_xstrdup(emu_id("miClientId")));
 	set("IDHEADER", aml_xstrdup(emu_id("identityHeader")));
 	module_exports();
+	/* The files were for the exports: gone now, so that a process that
+	 * crashes (or -minimize_crash's many) leaves nothing behind. */
+	cleanup();
 	for (size_t i = 0; trace && i < nsubst; i++)
 		fprintf(stderr, "fuzz: %s\n", subst[i].name);
 	sign();
