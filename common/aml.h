@@ -204,6 +204,10 @@ void aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n);	/* not UTF-8: U
  * well-formed UTF-8 sequence is U+FFFD, as aml_jw_escape writes it: for
  * text that becomes a key, where two such keys must not collide unseen. */
 char *aml_utf8_clean(const char *s, size_t n);
+/* A name from the data (a key, an output) for a one-line message: as it
+ * is when it is printable ASCII without spaces or quotes, else
+ * JSON-quoted; malloc'd. */
+char *aml_jw_name(const char *s);
 /* A whole tape document or cJSON tree, plus a newline, onto w. */
 void aml_jw_doc(struct aml_wbuf *w, const struct aml_jdoc *d, uint32_t i, int flags);
 void aml_json_write(struct aml_wbuf *w, const cJSON *j, int flags);

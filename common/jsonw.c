@@ -136,6 +136,21 @@ utf8len(const unsigned char *p, const unsigned char *end)
 }
 
 char *
+aml_jw_name(const char *s)
+{
+	struct aml_wbuf w;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p > ' ' && *p < 0x7f && *p != '"'; p++)
+		;
+	if (!*p && *s)
+		return aml_xstrdup(s);
+	aml_wbuf_init(&w, -1);
+	aml_jw_escape(&w, s, strlen(s));
+	return aml_wbuf_take(&w);
+}
+
+char *
 aml_utf8_clean(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;

@@ -34,14 +34,8 @@ quoted(const char *s)
 static char *
 keyword(const struct aml_jdoc *d, uint32_t k)
 {
-	char *s = aml_jstrdup(d, k), *q;
-	const unsigned char *p;
+	char *s = aml_jstrdup(d, k), *q = aml_jw_name(s);
 
-	for (p = (const unsigned char *)s; *p > ' ' && *p < 0x7f && *p != '"'; p++)
-		;
-	if (!*p && *s)
-		return s;
-	q = quoted(s);
 	free(s);
 	return q;
 }

@@ -64,6 +64,28 @@ expect_ok "chosen by name, it is patched"
 is "$(head -n 1 "$TMP/err")" "aml-patch-ilearner: warning: $f: asset \"a\\u0001\" is not a Resource (a trained model is)" \
     "the warning quotes it too"
 
+# ---- bes: aml_bes_parse, aml_bes_model_uri ------------------------------
+
+# --result, and output names, went raw into the messages.
+T=$FIX/trained-get.json
+vrun aml-patch-ilearner -b "$FIX/bes-finished.json" -r "$(printf 'mode\002')" "$T"
+expect_fail 1 "^aml-patch-ilearner: $FIX/bes-finished.json: no output named \"mode\\\\u0002\" in Results\$" \
+    "a --result with a control character is quoted"
+f=$FZ/bes/output-name-newline.json
+vrun aml-patch-ilearner -b "$f" "$T"
+expect_fail 1 "^aml-patch-ilearner: $f: Results\\.\"a\\\\nb\": expected an object, got number\$" \
+    "an output name with a newline is quoted"
+f=$FZ/bes/no-ilearner-tab.json
+vrun aml-patch-ilearner -b "$f" "$T"
+expect_fail 1 "^aml-patch-ilearner: $f: no output in Results ends in \\.ilearner \\(outputs: \"x\\\\ty\"\\)\$" \
+    "the outputs listed are quoted when they are not plain"
+vrun aml-patch-ilearner -v -b "$FZ/bes/no-ilearner-tab.json" -r "$(printf 'x\ty')" "$T"
+expect_ok "chosen by --result, the output is used"
+is "$(sed -n 1p "$TMP/err")" "aml-patch-ilearner: $f: job Finished; using output \"x\\ty\"" \
+    "named quoted by -v"
+is "$(sed -n 2p "$TMP/err")" "aml-patch-ilearner: warning: $f: Results.\"x\\ty\": https://a.blob.core.windows.net/c/m.csv does not end in .ilearner; is it a trained model?" \
+    "and in the warning"
+
 # ---- token: cached times out of range -----------------------------------
 
 emu_start

@@ -71,14 +71,17 @@ from_bes(const char *path, const char *result, int keepsas, const char **src)
 	struct aml_jdoc d;
 	char why[512], *buf, *uri;
 	const char *name = aml_inname(path), *output;
+	char *shown;
 
 	buf = aml_jload(path, &d, NULL);
 	if (aml_bes_parse(&d, 0, &st, why, sizeof why) < 0 ||
 	    !(uri = aml_bes_model_uri(&st, result, keepsas, &output, why, sizeof why)))
 		aml_die("%s: %s", name, why);
+	shown = aml_jw_name(output);
 	if (vflag)
-		fprintf(stderr, "%s: %s: job Finished; using output %s\n", aml_prog, name, output);
-	*src = aml_xasprintf("%s: Results.%s", name, output);
+		fprintf(stderr, "%s: %s: job Finished; using output %s\n", aml_prog, name, shown);
+	*src = aml_xasprintf("%s: Results.%s", name, shown);
+	free(shown);
 	aml_bes_free(&st);
 	aml_jfree(&d);
 	free(buf);
