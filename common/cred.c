@@ -175,13 +175,15 @@ aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_tok
 		return -1;
 	}
 	t->access = aml_xstrdup(s);
-	if (aml_json_num(j, "expires_in", &in) == 0 && in > 0 && in <= MAX_SECONDS)
+	/* Whole seconds: a fraction below 1 would make a token that has
+	 * expired already (at the epoch, or now). */
+	if (aml_json_num(j, "expires_in", &in) == 0 && in >= 1 && in <= MAX_SECONDS)
 		t->expires_on = now + (time_t)in;
-	else if (num_or_date(j, "expires_on", &on) == 0 && on > 0 && on <= MAX_SECONDS)
+	else if (num_or_date(j, "expires_on", &on) == 0 && on >= 1 && on <= MAX_SECONDS)
 		t->expires_on = (time_t)on;
 	else
 		t->expires_on = now + 3600;
-	if (aml_json_num(j, "refresh_in", &rin) == 0 && rin > 0 && rin <= MAX_SECONDS)
+	if (aml_json_num(j, "refresh_in", &rin) == 0 && rin >= 1 && rin <= MAX_SECONDS)
 		t->refresh_on = now + (time_t)rin;
 	else if (mi && t->expires_on - now >= 7200)
 		t->refresh_on = now + (t->expires_on - now) / 2;

@@ -25,16 +25,18 @@ joined(const char *uri, const char *base, const char *rel)
 	    !strncmp(uri + nb + 1, rel, strlen(rel)), "Base + Relative joined otherwise", uri);
 }
 
+/* No SAS or connection string of the status in msg, unless the user's
+ * own --result (quoted in "no output named ...") holds it. */
 static void
-nosecret(const char *msg, const struct aml_bes_status *st)
+nosecret(const char *msg, const struct aml_bes_status *st, const char *result)
 {
 	for (size_t i = 0; i < st->nout; i++) {
 		const struct aml_bes_output *o = &st->out[i];
 
 		/* Short values are found by chance in any text. */
-		if (o->sas && strlen(o->sas) >= 8)
+		if (o->sas && strlen(o->sas) >= 8 && !(result && strstr(result, o->sas)))
 			FUZZ_ASSERT(!strstr(msg, o->sas), "a SAS in a message", msg);
-		if (o->conn && strlen(o->conn) >= 8)
+		if (o->conn && strlen(o->conn) >= 8 && !(result && strstr(result, o->conn)))
 			FUZZ_ASSERT(!strstr(msg, o->conn), "a connection string in a message", msg);
 	}
 }
@@ -64,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (aml_bes_parse(&d, 0, &st, why, sizeof why) < 0) {
 		FUZZ_ONELINE(why);
-		nosecret(why, &st);
+		nosecret(why, &st, result);
 		aml_bes_free(&st);
 		aml_jfree(&d);
 		goto out;
@@ -72,7 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ONELINE(aml_bes_codename(st.code));
 	if (!(uri = aml_bes_model_uri(&st, result, keepsas, &output, why, sizeof why))) {
 		FUZZ_ONELINE(why);
-		nosecret(why, &st);
+		nosecret(why, &st, result);
 	} else {
 		const struct aml_bes_output *o = NULL;
 
