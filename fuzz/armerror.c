@@ -55,7 +55,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ra = aml_http_retry_after(&r);
 	FUZZ_ASSERT(ra >= -1, "a negative Retry-After", "");
 
-	red = aml_redact(r.body, r.len);
+	/* As the -v trace masks a body: its first TRACE_BODY_MAX bytes. */
+	red = aml_redact(r.body, r.len < 4096 ? r.len : 4096);
 	FUZZ_ASSERT(red != NULL, "no redacted copy", "");
 	free(red);
 	aml_resp_free(&r);
