@@ -63,25 +63,27 @@ problem(void *arg, int severity, const char *path, const char *msg)
 		aml_err("%s: %s", inname, msg);
 }
 
-/* The new location from a BES job status: Base + Relative, one slash. */
+/* The new location from a BES job status: Base + Relative, one slash;
+ * NULL after the error line. */
 static char *
 from_bes(const char *path, const char *result, int keepsas, const char **src)
 {
 	struct aml_bes_status st;
 	struct aml_jdoc d;
-	char why[512], *buf, *uri;
+	char why[512], *buf, *uri = NULL, *shown;
 	const char *name = aml_inname(path), *output;
-	char *shown;
 
 	buf = aml_jload(path, &d, NULL);
 	if (aml_bes_parse(&d, 0, &st, why, sizeof why) < 0 ||
-	    !(uri = aml_bes_model_uri(&st, result, keepsas, &output, why, sizeof why)))
-		aml_die("%s: %s", name, why);
-	shown = aml_jw_name(output);
-	if (vflag)
-		fprintf(stderr, "%s: %s: job Finished; using output %s\n", aml_prog, name, shown);
-	*src = aml_xasprintf("%s: Results.%s", name, shown);
-	free(shown);
+	    !(uri = aml_bes_model_uri(&st, result, keepsas, &output, why, sizeof why))) {
+		aml_err("%s: %s", name, why);
+	} else {
+		shown = aml_jw_name(output);
+		if (vflag)
+			fprintf(stderr, "%s: %s: job Finished; using output %s\n", aml_prog, name, shown);
+		*src = aml_xasprintf("%s: Results.%s", name, shown);
+		free(shown);
+	}
 	aml_bes_free(&st);
 	aml_jfree(&d);
 	free(buf);
@@ -162,11 +164,16 @@ main(int argc, char *argv[])
 		usage(AML_EXIT_USAGE);
 	inname = aml_inname(path);
 
-	/* Everything is checked before the first byte goes out. */
-	uri = bes ? from_bes(bes, result, keepsas, &src) : aml_xstrdup(uriarg);
+	/* Everything is checked before the first byte goes out; what was
+	 * allocated is freed on the way out, failures too. */
+	if (!(uri = bes ? from_bes(bes, result, keepsas, &src) : aml_xstrdup(uriarg)))
+		return AML_EXIT_FAIL;
 	if (aml_uri_check(uri, &why) < 0) {
 		s = aml_uri_redact(uri);
-		aml_die("%s: %s: %s", src, s, why);
+		aml_err("%s: %s: %s", src, s, why);
+		free(s);
+		c = AML_EXIT_FAIL;
+		goto out;
 	}
 	if (!aml_uri_path_ends(uri, ".ilearner")) {
 		s = aml_uri_redact(uri);
@@ -175,10 +182,14 @@ main(int argc, char *argv[])
 	}
 
 	buf = aml_jload(path, &d, NULL);
+	c = AML_EXIT_FAIL;
 	if (aml_defn_check(&d, AML_DEFN_SHAPE, problem, NULL) > 0)
-		exit(AML_EXIT_FAIL);
-	if (aml_patch_locate(&d, asset, &p, &msg) < 0)
-		aml_die("%s: %s", inname, msg);
+		goto done;
+	if (aml_patch_locate(&d, asset, &p, &msg) < 0) {
+		aml_err("%s: %s", inname, msg);
+		free(msg);
+		goto done;
+	}
 	if (p.warning)
 		aml_warn("%s: %s", inname, p.warning);
 
@@ -187,8 +198,10 @@ main(int argc, char *argv[])
 	if ((c = aml_out_close(&out)) == 0 && !aml_quiet)
 		say_change(&d, p.key, p.uri, uri);
 	aml_patch_free(&p);
+done:
 	aml_jfree(&d);
 	free(buf);
+out:
 	free(uri);
 	if (bes)
 		free((char *)src);
