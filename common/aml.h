@@ -365,7 +365,9 @@ char *aml_redact(const char *s, size_t n);
  * at AML_RETRY_CAP_MS, default 30000, +-20% jitter) or the server's
  * Retry-After (seconds or HTTP date), at most AML_RETRY_MAX times
  * (default 4).  Methods other than GET and HEAD are retried only when
- * the request never reached the server, unless AML_HTTP_IDEMPOTENT.
+ * the request never reached the server or was refused with 429 (not
+ * carried out), unless AML_HTTP_IDEMPOTENT; they always go on a new
+ * connection, so that libcurl never repeats them on its own.
  * Each retry prints one warning (none with -q):
  *   prog: warning: HTTP 503 from GET /path, retrying in 2 s (3 left)
  *
@@ -528,8 +530,9 @@ int aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml
     const char **why);
 /* The one line for a failed token request (no response, or a refusal
  * with its AADSTS code, first line of the description, correlation id
- * and a hint), malloc'd; *status: 3 for a 4xx refusal, else 1.  what
- * prefixes it (NULL: "sign-in refused" or "sign-in failed"). */
+ * and a hint), malloc'd; *status: 3 for a refusal (4xx but 408 and
+ * 429), else 1.  what prefixes it (NULL: "sign-in refused" or "sign-in
+ * failed"). */
 char *aml_token_errline(const struct aml_req *q, const struct aml_resp *r,
     const struct aml_cred *c, const struct aml_cert *cert, const char *what, int *status);
 

@@ -537,7 +537,9 @@ warn_modes(void)
 
 	for (f = files; *f; f++) {
 		path = aml_config_path(*f);
-		if (lstat(path, &st) == 0 && (st.st_mode & 077))
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			aml_warn("%s: was a symbolic link; replaced by a file of mode 0600", path);
+		else if (lstat(path, &st) == 0 && (st.st_mode & 077))
 			aml_warn("%s: mode %04o was too open; replaced by a file of mode 0600",
 			    path, (unsigned)(st.st_mode & 07777));
 		free(path);
@@ -583,8 +585,19 @@ aml_auth_forget(void)
 	char *lock;
 	int rc = 0;
 
-	if (stat(aml_config_dir(), &st) < 0 && errno == ENOENT)
+	if (lstat(aml_config_dir(), &st) < 0 && errno == ENOENT)
 		return 0;
+	/* Not the files of the directory a symlink points at. */
+	if (S_ISLNK(st.st_mode)) {
+		aml_err("%s: is a symbolic link; refusing to follow it "
+		    "(set AML_CONFIG_DIR to the directory itself)", aml_config_dir());
+		return AML_EXIT_AUTH;
+	}
+	/* A symlink at the lock goes the way of the files, unfollowed. */
+	lock = aml_config_path("lock");
+	if (lstat(lock, &st) == 0 && S_ISLNK(st.st_mode))
+		unlink(lock);
+	free(lock);
 	if ((rc = aml_config_lock()) != 0)
 		return rc;
 	for (f = files; *f; f++)

@@ -27,6 +27,9 @@
 
 static char *dir;
 static int lockfd = -1;
+static int repairing;		/* aml-login: replace what is wrong */
+
+#define SYMLINK_WHY "is a symbolic link; refusing to follow it"
 
 static void
 freedir(void)
@@ -97,6 +100,11 @@ aml_config_prepare(int repair)
 	struct stat st;
 	char why[160];
 
+	repairing = repair;
+	/* The state of another directory is not ours to read or replace:
+	 * a symlink here may have been planted to make us do either. */
+	if (lstat(d, &st) == 0 && S_ISLNK(st.st_mode))
+		return refuse(d, SYMLINK_WHY " (set AML_CONFIG_DIR to the directory itself)");
 	if (stat(d, &st) < 0) {
 		if (errno == ENOENT && !repair) {
 			aml_err("not signed in (run aml-login)");
@@ -138,10 +146,16 @@ aml_config_lock(void)
 		return 0;
 	path = aml_config_path("lock");
 	lockfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (lockfd < 0 && errno == ELOOP && repairing && unlink(path) == 0) {
+		aml_warn("%s: was a symbolic link; replaced by a file", path);
+		lockfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
 	if (lockfd < 0) {
-		aml_err("%s:", path);
+		int rc = errno == ELOOP ? refuse(path, SYMLINK_WHY "; remove it, or sign in again") :
+		    (aml_err("%s:", path), AML_EXIT_FAIL);
+
 		free(path);
-		return AML_EXIT_FAIL;
+		return rc;
 	}
 	/* Bounded: a program holding the lock refreshes a token, which
 	 * its own timeouts bound; a wedged one must not hang us forever. */
@@ -222,7 +236,7 @@ aml_config_read(const char *name, int repair, cJSON **out)
 		if (errno == ENOENT)
 			goto done;
 		if (errno == ELOOP)
-			rc = refuse(path, "is a symbolic link; refusing to follow it");
+			rc = refuse(path, SYMLINK_WHY);
 		else
 			aml_err("%s:", path), rc = AML_EXIT_FAIL;
 		goto done;

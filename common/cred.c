@@ -329,6 +329,14 @@ hint(char *buf, size_t n, const struct aml_cred *c, const cJSON *j, const struct
 		snprintf(buf, n, "%s", sk);
 }
 
+/* The identity platform refused the credentials (4xx), as opposed to
+ * being unwell or busy (408 and 429 are "try later", not "no"). */
+static int
+refused(long status)
+{
+	return status >= 400 && status < 500 && status != 408 && status != 429;
+}
+
 char *
 aml_token_errline(const struct aml_req *q, const struct aml_resp *r, const struct aml_cred *c,
     const struct aml_cert *cert, const char *what, int *status)
@@ -339,9 +347,12 @@ aml_token_errline(const struct aml_req *q, const struct aml_resp *r, const struc
 
 	hint(h, sizeof h, c, j, r, cert);
 	if (!what)
-		what = r->status >= 400 && r->status < 500 ? "sign-in refused" : "sign-in failed";
-	if (!r->status)
-		s = aml_xasprintf("%s: %s%s", what, line, strstr(line, "TLS") ? "" :
+		what = refused(r->status) ? "sign-in refused" : "sign-in failed";
+	if (!r->status && (q->flags & AML_HTTP_IMDS))
+		s = aml_xasprintf("%s: %s; hint: no instance metadata service answered: "
+		    "is this an Azure VM with a managed identity?", what, line);
+	else if (!r->status)
+		s = aml_xasprintf("%s: %s%s", what, line, strstr(line, "TLS") || strstr(line, "plain http") ? "" :
 		    "; hint: check the network and the proxy variables");
 	else if (h[0])
 		s = aml_xasprintf("%s: %s; hint: %s", what, line, h);
@@ -349,11 +360,12 @@ aml_token_errline(const struct aml_req *q, const struct aml_resp *r, const struc
 		s = aml_xasprintf("%s: %s", what, line);
 	free(line);
 	cJSON_Delete(j);
-	*status = r->status >= 400 && r->status < 500 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
+	*status = refused(r->status) ? AML_EXIT_AUTH : AML_EXIT_FAIL;
 	return s;
 }
 
-/* One line for a failed token request; returns the exit status. */
+/* One line for a failed token request; returns the exit status: 3 when
+ * the identity platform refused, 1 for anything else. */
 static int
 token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_cred *c,
     const struct aml_cert *cert, const char *what)
@@ -522,6 +534,21 @@ refresh_grant(struct aml_cred *c, const char *scope, struct aml_token *t)
 	return rc;
 }
 
+/* AML_IMDS_ENDPOINT: a base URL as for the other endpoints (https, or
+ * http to loopback), or IMDS's own plain http address. */
+static char *
+imds_base(const char *s, const char **why)
+{
+	static const char imds[] = "http://169.254.169.254";
+
+	if (!strncmp(s, imds, sizeof imds - 1) &&
+	    (!s[sizeof imds - 1] || !strcmp(s + sizeof imds - 1, "/"))) {
+		*why = NULL;
+		return aml_xstrdup(imds);
+	}
+	return aml_base_url(s, why);
+}
+
 /* App Service (and Functions, Container Apps) first, when its two
  * variables are there; else IMDS, directly, never through a proxy. */
 static int
@@ -541,7 +568,7 @@ managed_identity(struct aml_cred *c, const char *res, struct aml_token *t)
 		    strchr(ep, '?') ? "&" : "?", eres, cid ? "&client_id=" : "", cid ? cid : "");
 		h0 = aml_xasprintf("X-IDENTITY-HEADER: %s", hv);
 	} else {
-		if (imds && *imds && !(base = aml_base_url(imds, &why))) {
+		if (imds && *imds && !(base = imds_base(imds, &why))) {
 			aml_err("AML_IMDS_ENDPOINT: %s: %s", imds, why);
 			free(eres);
 			free(cid);

@@ -197,10 +197,15 @@ urlparts(const char *url, char **scheme, char **host)
 	return r;
 }
 
-/* Decide before any connection: https anywhere, http only to loopback.
- * Sets *direct when no proxy may be used (loopback, IMDS). */
+/* The instance metadata service: plain http on a link-local address
+ * that the Azure host answers itself; nothing leaves the machine. */
+#define IMDS_HOST "169.254.169.254"
+
+/* Decide before any connection: https anywhere, http only to loopback
+ * (and, for an IMDS request, to IMDS).  Sets *direct when no proxy may
+ * be used (loopback, IMDS). */
 static int
-check_url(const char *url, int *direct, char *why, size_t whylen)
+check_url(const char *url, int flags, int *direct, char *why, size_t whylen)
 {
 	char *scheme, *host;
 	int r = 0;
@@ -212,8 +217,9 @@ check_url(const char *url, int *direct, char *why, size_t whylen)
 		snprintf(why, whylen, "scheme %s is not supported (use https)", scheme);
 		r = -1;
 	} else {
-		*direct = aml_host_is_loopback(host) || !strcmp(host, "169.254.169.254");
-		if (!strcasecmp(scheme, "http") && !aml_host_is_loopback(host)) {
+		*direct = aml_host_is_loopback(host) || !strcmp(host, IMDS_HOST);
+		if (!strcasecmp(scheme, "http") && !aml_host_is_loopback(host) &&
+		    !((flags & AML_HTTP_IMDS) && !strcmp(host, IMDS_HOST))) {
 			snprintf(why, whylen, "plain http is refused for %s, which is not a loopback address (use https)", host);
 			r = -1;
 		}
@@ -616,6 +622,13 @@ method_is(const struct aml_req *q, const char *m)
 	return !strcmp(q->method ? q->method : "GET", m);
 }
 
+/* Whether sending the request twice is harmless. */
+static int
+repeatable(const struct aml_req *q)
+{
+	return method_is(q, "GET") || method_is(q, "HEAD") || (q->flags & AML_HTTP_IDEMPOTENT);
+}
+
 static struct curl_slist *
 add_header(struct curl_slist *l, const char *h)
 {
@@ -700,6 +713,13 @@ setup(CURL *h, const struct aml_req *q, struct xfer *x, struct curl_slist *hl, i
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* libcurl sends a request again, by itself, when a connection it
+	 * reused closes before any answer, taking it for one the server had
+	 * dropped while idle; but the server may have received the request
+	 * and carried it out.  A request that must not be repeated goes on
+	 * a new connection, where libcurl never does that. */
+	if (!repeatable(q))
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 	if (ca_bundle())
 		curl_easy_setopt(h, CURLOPT_CAINFO, ca_bundle());
 	/* "" means no proxy at all; unset, libcurl reads the proxy
@@ -877,20 +897,23 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 	char *path, *line;
 
 	memset(r, 0, sizeof *r);
-	if (check_url(q->url, &direct, why, sizeof why) < 0) {
+	if (check_url(q->url, q->flags, &direct, why, sizeof why) < 0) {
 		snprintf(r->err, sizeof r->err, "%s", why);
 		return -1;
 	}
 	if (q->flags & AML_HTTP_DIRECT)
 		direct = 1;
 	aml_uuid(reqid);
-	idem = method_is(q, "GET") || method_is(q, "HEAD") || (q->flags & AML_HTTP_IDEMPOTENT);
+	idem = repeatable(q);
 	tries = (q->flags & AML_HTTP_NORETRY) ? 0 : (int)envlong("AML_RETRY_MAX", RETRY_MAX_DEFAULT, 0, 100);
 	for (left = tries;; left--) {
 		sent = 0;
 		if (attempt(q, r, reqid, bearer, direct, &sent, &code) == 0) {
 			r->sent = 1;
-			if (!idem || !transient_status(r->status, q->flags) || left <= 0)
+			/* 429 says the request was refused, not carried out:
+			 * any method may be sent again once the server allows. */
+			if ((!idem && r->status != 429) || !transient_status(r->status, q->flags) ||
+			    left <= 0)
 				return 0;
 			ra = aml_http_retry_after(r);
 			if (ra > RETRY_AFTER_MAX)
@@ -900,6 +923,10 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 		} else {
 			r->sent = sent;
 			if (aml_signalled || !transient_code(code) || (!idem && sent) || left <= 0)
+				return -1;
+			/* An IMDS that no connection reaches is not there (not
+			 * an Azure VM): asking again only makes the user wait. */
+			if ((q->flags & AML_HTTP_IMDS) && !sent)
 				return -1;
 			ms = backoff_ms(tries - left);
 			line = NULL;

@@ -243,6 +243,30 @@ async_status(const struct aml_lro *op, const char *url, const struct aml_resp *r
 	return st;
 }
 
+/* An answer without an operation to follow says the request is done:
+ * Resource Manager's says so in JSON.  Anything else (a gateway's HTML
+ * page with 200) is no proof that it was carried out. */
+static int
+done_at_once(const struct aml_lro *op, const struct aml_resp *first)
+{
+	struct aml_jdoc d;
+	struct aml_jerr e;
+	char *path;
+
+	if (!first->len)
+		return 0;
+	if (aml_jparse(&d, first->body, first->len, &e) == 0) {
+		aml_jfree(&d);
+		return 0;
+	}
+	path = aml_url_path(op->url);
+	aml_err("%s %s: HTTP %ld: the answer is not JSON (%s); the request reached the server, "
+	    "so it may have taken effect: check with %s", op->method, path, first->status,
+	    e.msg, op->ws->check);
+	free(path);
+	return AML_EXIT_FAIL;
+}
+
 int
 aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 {
@@ -256,7 +280,7 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 	int st = RUNNING, rc = 0;
 
 	if (!url)
-		return 0;
+		return done_at_once(op, first);
 	if (!aml_arm_origin_ok(url)) {
 		char *path = aml_url_path(op->url);
 

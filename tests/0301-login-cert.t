@@ -101,4 +101,46 @@ run env AZURE_CLIENT_SECRET="$SP_SECRET" aml-login -u "$CID" -C "$AML_EMU_CERT_P
 expect_ok "a certificate flag wins over AZURE_CLIENT_SECRET"
 is "$(jq -r .credential "$TMP/out")" clientCertificate "the flag's credential is used"
 
+# An expired certificate.  openssl ca signs with dates in the past, no
+# faketime needed.
+expired_cert() {	# expired_cert DIR: DIR/both.pem, key and certificate valid in 2020 only
+	mkdir -p "$1"
+	: >"$1/index.txt"
+	echo 01 >"$1/serial"
+	printf '%s\n' '[ca]' 'default_ca = d' '[d]' "database = $1/index.txt" \
+	    "new_certs_dir = $1" "serial = $1/serial" 'policy = p' 'default_md = sha256' \
+	    '[p]' 'commonName = supplied' >"$1/ca.cnf"
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$1/key.pem" -subj /CN=expired \
+	    -out "$1/req.csr" 2>/dev/null &&
+	openssl ca -batch -config "$1/ca.cnf" -selfsign -keyfile "$1/key.pem" -in "$1/req.csr" \
+	    -startdate 20200101000000Z -enddate 20210101000000Z -out "$1/cert.pem" >/dev/null 2>&1 &&
+	cat "$1/key.pem" "$1/cert.pem" >"$1/both.pem"
+}
+expired_cert "$TMP/exp"
+ok $? "an expired certificate made"
+# Registered with the application (as a portal upload would): Entra
+# says AADSTS700027, the key used is expired, and we say when.
+emu certificates -d "$(jq -n --rawfile p "$TMP/exp/cert.pem" '{pem: $p}')" >"$TMP/reg.json"
+is "$(jq -r .notAfter "$TMP/reg.json")" 2021-01-01T00:00:00.000Z "registered with the emulator"
+run aml-login -u "$CID" -C "$TMP/exp/both.pem"
+expect_fail 3 '^aml-login: sign-in refused: POST .*: HTTP 401 invalid_client: AADSTS700027: Client assertion contains an invalid signature\. \[Reason - The key used is expired\..*; hint: the certificate expired on 2021-01-01 00:00:00 UTC: renew it and upload the new one$' \
+    "a registered certificate that expired: AADSTS700027 and the hint with its date"
+# Not registered: the key is not found (AADSTS50012), and the date is
+# still what to fix first.
+expired_cert "$TMP/exp2"
+run aml-login -u "$CID" -C "$TMP/exp2/both.pem"
+expect_fail 3 'AADSTS50012: .*; hint: the certificate expired on 2021-01-01 00:00:00 UTC: renew it and upload the new one$' \
+    "an unregistered certificate that expired: AADSTS50012, the same hint"
+# A second certificate that is still valid signs in once registered.
+run aml-login -u "$CID" -C "$TMP/other.pem"
+expect_fail 3 'AADSTS50012' "another certificate, not registered: refused"
+emu certificates -d "$(jq -n --rawfile p "$TMP/other.crt" '{pem: $p}')" >/dev/null
+run aml-login -u "$CID" -C "$TMP/other.pem"
+expect_ok "registered, it signs in"
+emu reset -X POST
+run aml-login -u "$CID" -C "$TMP/other.pem"
+expect_fail 3 'AADSTS50012' "a reset forgets it"
+run aml-login -u "$CID" -C "$AML_EMU_CERT_PEM"
+expect_ok "and keeps the certificate made at start"
+
 done_testing

@@ -91,4 +91,56 @@ run env AML_IMDS_ENDPOINT=http://169.254.169.254.example.com aml-login --identit
 expect_fail 2 '^aml-login: AML_IMDS_ENDPOINT: .*: plain http is allowed only for loopback' \
     "a remote plain-http IMDS endpoint is refused"
 
+# An IMDS that does not answer, as on a machine that is not an Azure VM:
+# a loopback listener that never accepts, its queue full, so that a
+# connection hangs.  One try within the two-second connect timeout,
+# then one line and exit 1; no retries.
+perl -MSocket -e '
+	socket(my $s, PF_INET, SOCK_STREAM, 0) or die;
+	bind($s, pack_sockaddr_in(0, inet_aton("127.0.0.1"))) or die;
+	listen($s, 0) or die;
+	my ($port) = unpack_sockaddr_in(getsockname($s));
+	my @q;
+	for (1 .. 3) {	# fill the queue; these connects never finish
+		socket(my $c, PF_INET, SOCK_STREAM, 0) or die;
+		fcntl($c, 4, 2048);	# F_SETFL O_NONBLOCK
+		connect($c, pack_sockaddr_in($port, inet_aton("127.0.0.1")));
+		push @q, $c;
+	}
+	$| = 1;
+	print "$port\n";
+	sleep 120;' >"$TMP/bh.port" &
+bh=$!
+n=0
+while [ ! -s "$TMP/bh.port" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+run env AML_IMDS_ENDPOINT="http://127.0.0.1:$(cat "$TMP/bh.port")" aml-login --identity
+expect_fail 1 '^aml-login: managed identity: GET /metadata/identity/oauth2/token: .*(Timeout|timed out).*; hint: no instance metadata service answered: is this an Azure VM with a managed identity\?$' \
+    "an IMDS that does not answer: one line, exit 1, no retry"
+kill "$bh" 2>/dev/null
+# A port nobody listens on: the same, at once.
+port=$(perl -MSocket -e 'socket(my $s, PF_INET, SOCK_STREAM, 0); bind($s, pack_sockaddr_in(0, inet_aton("127.0.0.1"))); print((unpack_sockaddr_in(getsockname($s)))[0])')
+run env AML_IMDS_ENDPOINT="http://127.0.0.1:$port" aml-login --identity
+expect_fail 1 '^aml-login: managed identity: GET /metadata/identity/oauth2/token: .*; hint: no instance metadata service answered' \
+    "an IMDS address where nothing listens: one line, exit 1"
+
+# IMDS itself is plain http at 169.254.169.254, which only IMDS requests
+# may use.  In a network namespace of its own (nothing in it, nothing
+# leaves the machine) the request is made, and cannot connect.
+if unshare -n true 2>/dev/null; then
+	run env -u AML_IMDS_ENDPOINT unshare -n aml-login --identity
+	expect_fail 1 '^aml-login: managed identity: GET /metadata/identity/oauth2/token: .*169\.254\.169\.254' \
+	    "without AML_IMDS_ENDPOINT, IMDS is asked at http://169.254.169.254"
+	unlike "$(cat "$TMP/err")" 'plain http' "plain http is not refused for it"
+	run env AML_IMDS_ENDPOINT=http://169.254.169.254/ unshare -n aml-login --identity
+	expect_fail 1 '^aml-login: managed identity: GET /metadata/identity/oauth2/token: .*169\.254\.169\.254' \
+	    "AML_IMDS_ENDPOINT may name that address"
+else
+	skip "no network namespace (unshare -n)" "IMDS at http://169.254.169.254"
+	skip "no network namespace (unshare -n)" "plain http not refused for it"
+	skip "no network namespace (unshare -n)" "AML_IMDS_ENDPOINT naming it"
+fi
+run env AML_ARM_ENDPOINT=http://169.254.169.254 aml-login
+expect_fail 2 '^aml-login: AML_ARM_ENDPOINT http://169\.254\.169\.254: plain http is allowed only for loopback' \
+    "but Resource Manager there over plain http is refused"
+
 done_testing

@@ -33,6 +33,9 @@ expect_fail 1 '^aml-emulator: .*bad\.state:1:1: ' "a state file that is not JSON
 printf '{"x":1}' >"$TMP/bad.state"
 run aml-emulator --daemon --state "$TMP/bad.state"
 expect_fail 1 'not an aml-emulator state file' "a state file of something else is refused"
+run aml-emulator --daemon --dir /proc/nonexistent/emu
+expect_fail 1 '^aml-emulator: /proc/nonexistent/emu: No such file or directory$' \
+    "a --dir that cannot be made: exit 1 (EXIT STATUS of the man page)"
 
 # --daemon: export lines for eval, each shell-quoted.
 run aml-emulator --daemon --dir "$TMP/emu"

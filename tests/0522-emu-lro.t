@@ -1,7 +1,8 @@
 #!/bin/sh
 # aml-emulator: long-running operations as recorded: operationsStatus,
 # percentComplete, the resource changing only when the operation ends,
-# Failed and Canceled, operationresults.  Time is moved with clockSkew,
+# Failed and Canceled, operationresults; operations announced by
+# Location alone, and polls with Retry-After.  Time is moved with clockSkew,
 # so nothing here waits on the clock.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
@@ -131,6 +132,41 @@ is_status "$status" 500 "operationresults of a failed delete"
 is "$(jb .error.code)" InternalServerError "carries the error"
 arm GET "$WS?$V"
 is_status "$status" 200 "a failed delete leaves the service"
+
+# An operation announced by Location alone (lroLocationOnly), and polls
+# that say Retry-After while it runs (lroRetryAfter).
+emu faults -d '{"method":"PATCH","path":"*","lroLocationOnly":true,"lroRetryAfter":7}' >/dev/null
+arm PATCH "$WS?$V" -H "$J" --data '{"properties":{"packageType":"Graph","title":"By Location"}}'
+is_status "$status" 200 "lroLocationOnly: the PATCH is accepted"
+is "$(hdr Azure-AsyncOperation)" "" "without Azure-AsyncOperation"
+loc=$(hdr Location)
+like "$loc" "^$AML_ARM_ENDPOINT$SUB/providers/Microsoft\.MachineLearning/locations/southcentralus/operationresults/[0-9a-f-]+\?$V\$" \
+    "with Location, the operationresults URL"
+is "$(hdr Retry-After)" "" "the first answer has no Retry-After"
+http GET "$loc" -H "Authorization: Bearer $AT"
+is_status "$status" 202 "polled while it runs: 202"
+is "$(hdr Retry-After)" 7 "with Retry-After: 7"
+is "$(hdr Location)" "$loc" "and Location again"
+opid=${loc##*/operationresults/}
+opid=${opid%%\?*}
+http GET "$AML_ARM_ENDPOINT$SUB/providers/Microsoft.MachineLearning/locations/southcentralus/operationsStatus/$opid?$V" \
+    -H "Authorization: Bearer $AT"
+is "$(jb .status) $(hdr Retry-After)" "Provisioning 7" "its operationsStatus says Retry-After too"
+later 700
+http GET "$loc" -H "Authorization: Bearer $AT"
+is_status "$status" 204 "done: 204"
+is "$(hdr Retry-After)" "" "without Retry-After"
+arm GET "$WS?$V"
+is "$(jb .properties.title)" "By Location" "and the change made"
+emu faults -d '{"method":"DELETE","path":"*","lroRetryAfter":2}' >/dev/null
+arm DELETE "$WSL/canceled?$V"
+is "$(test -n "$(hdr Azure-AsyncOperation)" && test -n "$(hdr Location)" && echo both)" both \
+    "lroRetryAfter alone: both headers as usual"
+http POST "$AML_EMULATOR_URL/_emu/faults" -d '{"lroRetryAfter":-1}'
+is_status "$status" 400 "a negative lroRetryAfter is refused"
+http POST "$AML_EMULATOR_URL/_emu/faults" -d '{"status":500,"lroLocationOnly":true}'
+is_status "$status" 400 "lroLocationOnly does not go with status"
+emu faults -X DELETE
 
 # Unknown operations; the poll needs a token too.
 http GET "$AML_ARM_ENDPOINT$SUB/providers/Microsoft.MachineLearning/locations/southcentralus/operationsStatus/00000000-0000-0000-0000-000000000000?$V" \

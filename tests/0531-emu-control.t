@@ -1,6 +1,7 @@
 #!/bin/sh
 # aml-emulator: the control API: health, the request log, reset,
-# configuration, the signing key.
+# configuration, the signing key, minted tokens, subscriptions,
+# certificates.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
 emu_start --lro-ms 0
@@ -90,6 +91,48 @@ http POST "$AML_EMULATOR_URL/_emu/token" -d '{"claims":"x"}'
 is_status "$status" 400 "token claims must be an object"
 t=$(emu token -d '{"claims":{"oid":"abc"}}' | jq -r .access_token)
 is "$(jwt_part "$t" 2 | jq -r .oid)" abc "a minted token has the claims given"
+# Subscriptions: more of them, enabled or not.
+http POST "$AML_EMULATOR_URL/_emu/subscriptions" -d '{"state":"Sleeping"}'
+is_status "$status" 400 "an unknown subscription state is refused"
+http POST "$AML_EMULATOR_URL/_emu/subscriptions" -d '{"displayName":"Spare","state":"Disabled"}'
+is_status "$status" 201 "a subscription added"
+S2=$(jb .subscriptionId)
+is "$(jb '[.displayName, .state, .tenantId] | join(" ")')" "Spare Disabled $AZURE_TENANT_ID" \
+    "with its name and state, in the tenant"
+http POST "$AML_EMULATOR_URL/_emu/subscriptions" -d "{\"subscriptionId\":\"$S2\",\"state\":\"Enabled\"}"
+is_status "$status" 200 "a subscription changed"
+arm GET "/subscriptions?api-version=2020-01-01"
+is "$(jb '[.value[] | .displayName + " " + .state] | join(",")') $(jb .count.value)" \
+    "Azure ML Emulator Enabled,Spare Enabled 2" "GET /subscriptions lists both, the seeded one first"
+arm GET "/subscriptions/$S2?api-version=2020-01-01"
+is "$status $(jb .displayName)" "200 Spare" "GET /subscriptions/{id}"
+arm GET "/subscriptions/$S2/resourcegroups?api-version=2020-01-01"
+is "$status $(jb '.value | length')" "200 0" "an added subscription has no resource groups"
+arm GET "/subscriptions/$S2/providers/Microsoft.MachineLearning/webServices?$V"
+is "$status $(jb '.value | length')" "200 0" "and no web services"
+arm GET "/subscriptions/$S2/resourceGroups/$AML_DEMO_RG/providers/Microsoft.MachineLearning/webServices/$AML_DEMO_WS?$V"
+is "$status $(jb .error.code)" "404 ResourceGroupNotFound" "the demo group is not in it"
+http POST "$AML_EMULATOR_URL/_emu/subscriptions" -d "{\"subscriptionId\":\"$AZURE_SUBSCRIPTION_ID\",\"state\":\"Disabled\"}"
+arm PATCH "$WS?$V" -H 'Content-Type: application/json' -d '{"properties":{"packageType":"Graph","title":"x"}}'
+is "$status $(jb .error.code)" "409 ReadOnlyDisabledSubscription" "a disabled subscription takes no writes"
+arm GET "$WS?$V"
+is_status "$status" 200 "but it is read"
+emu reset -X POST
+arm GET "/subscriptions?api-version=2020-01-01"
+is "$(jb '[.value[] | .state] | join(",")')" Enabled "a reset: the seeded subscription alone, enabled"
+
+# Certificates for the certificate application.
+http POST "$AML_EMULATOR_URL/_emu/certificates" -d '{"pem":"not a certificate"}'
+is_status "$status" 400 "a certificate that is not PEM is refused"
+like "$(jb .error.message)" 'not a PEM certificate' "saying so"
+http POST "$AML_EMULATOR_URL/_emu/certificates" -d '{}'
+is_status "$status" 400 "a certificate is needed"
+http POST "$AML_EMULATOR_URL/_emu/certificates" --data-binary "$(jq -n --rawfile p "$AML_EMU_CERT_PEM" '{pem: $p}')"
+is_status "$status" 201 "a PEM certificate is registered"
+is "$(jb '[.clientId, .x5t] | join(" ")')" "$AML_EMU_CERT_CLIENT_ID $(openssl x509 -in "$AML_EMU_CERT_PEM" -outform DER | openssl dgst -sha1 -binary | b64url)" \
+    "for the certificate application, with its x5t"
+like "$(jb .notAfter)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$' "and its dates"
+
 http POST "$AML_EMULATOR_URL/_emu/nothing"
 is_status "$status" 404 "an unknown control path"
 

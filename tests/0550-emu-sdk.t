@@ -1,29 +1,56 @@
 #!/bin/sh
-# aml-emulator against Microsoft's official clients: @azure/identity
-# (MSAL) takes a token over https, @azure/arm-webservices runs every
+# aml-emulator against Microsoft's official clients for JavaScript:
+# @azure/identity 4.13.1 (MSAL for Node) takes a token over https with
+# a client secret, and @azure/arm-webservices 1.1.0 runs every
 # webServices operation with its own paging and long-running-operation
-# poller.  Skipped when node or the packages are not installed (tests
-# never download); install them with
-#	npm install -g @azure/arm-webservices@1.1.0 @azure/identity
+# poller.  Those are the clients exercised; the Python (azure-identity,
+# azure-mgmt-machinelearningservices) and .NET SDKs are not, since PyPI
+# and NuGet cannot be reached where this is built.
+#
+# The versions are pinned in tests/sdk/package.json and package-lock.json;
+# .ci/run installs them with `npm ci` in tests/sdk (by hand: the same
+# command).  Tests never download: without node 20 or later or without
+# the packages this SKIPs, with the reason (.ci/run's npm log, when its
+# install failed).
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
 
-NODE_PATH=${AML_NODE_PATH:-$TESTS/node_modules}
+SDK=$TESTS/sdk
+NODE_PATH=${AML_NODE_PATH:-$SDK/node_modules}
 command -v npm >/dev/null 2>&1 && NODE_PATH="$NODE_PATH:$(npm root -g 2>/dev/null)"
 export NODE_PATH
-if ! command -v node >/dev/null 2>&1 ||
-    ! node -e 'require.resolve("@azure/arm-webservices"); require.resolve("@azure/identity")' \
-    >/dev/null 2>&1; then
-	skip "node, @azure/arm-webservices or @azure/identity not installed" \
-	    "the official SDK drives the emulator"
+# version PACKAGE: the version node would load, from its package.json.
+version() {
+	node -e 'const p = require("path"), n = process.argv[1];
+		let d = p.dirname(require.resolve(n));
+		while (!require("fs").existsSync(p.join(d, "package.json")) ||
+		    require(p.join(d, "package.json")).name !== n) d = p.dirname(d);
+		console.log(require(p.join(d, "package.json")).version);' "$1" 2>/dev/null
+}
+why=
+if ! command -v node >/dev/null 2>&1; then
+	why="node is not installed"
+elif [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+	why="node $(node -p process.versions.node) is older than 20, which @azure/identity 4 needs"
+elif ! ARMV=$(version @azure/arm-webservices) || ! IDV=$(version @azure/identity) ||
+    [ -z "$ARMV" ] || [ -z "$IDV" ]; then
+	why="@azure/arm-webservices or @azure/identity not installed (cd tests/sdk && npm ci)"
+	log=$TESTS/tmp/sdk-install.log
+	[ -s "$log" ] && why="$why; .ci/run's npm ci failed: $(grep -v '^[[:space:]]*$' "$log" | tail -1)"
+fi
+if [ -n "$why" ]; then
+	skip "$why" "the official SDK drives the emulator"
 	done_testing
 	exit 0
 fi
+pinned() { jq -r ".dependencies[\"$1\"]" "$SDK/package.json"; }
+[ "$ARMV" = "$(pinned @azure/arm-webservices)" ] && [ "$IDV" = "$(pinned @azure/identity)" ] ||
+	diag "not the pinned versions: @azure/arm-webservices $ARMV, @azure/identity $IDV"
 
 emu_start --tls --lro-ms 30 --page-size 1
 emu services -d '{"count":2}' >/dev/null
 NODE_EXTRA_CA_CERTS=$CURL_CA_BUNDLE node "$TESTS/sdk/arm-webservices.js" >"$TMP/sdk.out" 2>"$TMP/sdk.err"
-is "$?" 0 "the SDK script runs through"
+is "$?" 0 "the SDK script runs through (@azure/arm-webservices $ARMV, @azure/identity $IDV)"
 step() {
 	jq -c "select(.step == \"$1\") | $2" "$TMP/sdk.out"
 }

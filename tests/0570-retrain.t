@@ -2,7 +2,8 @@
 # aml-retrain: a job from request to Finished, and what comes out: the
 # status with Results and JobId, read by aml-patch-ilearner and
 # aml-patch-endpoint; StatusCode as names and as numbers; -o, -n, -j,
-# --check; the key from a file or the environment; the requests sent.
+# --check; the key from a file or the environment; the requests sent;
+# the progress line on a terminal and the polls backing off.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
 . "$TESTS/lib-studio.sh"
@@ -109,6 +110,44 @@ is $? 1 "and the account key of the request too"
 # Interval and timeout arguments.
 srun_bes aml-retrain -i 0.05 -m 90s -u "$U" -k "$K" "$TMP/job.json"
 expect_ok "-i 0.05 -m 90s"
+
+# On a terminal: a progress line, rewritten in place; the polls back off
+# from -i (0.3 s, doubling), as the emulator's log times show.
+if command -v script >/dev/null 2>&1; then
+	emu studio -d '{"jobMs":2000}' >/dev/null
+	emu requests -X DELETE
+	export U K TMP
+	rc=0
+	script -qec 'aml-retrain -i 0.3 -u "$U" -k "$K" "$TMP/job.json" >"$TMP/status.json"' /dev/null \
+	    >"$TMP/tty" </dev/null || rc=$?
+	cat "$TMP/tty" >>"$TMP/outputs"
+	is "$rc" 0 "on a terminal: the job runs to Finished"
+	is "$(jq -r .StatusCode "$TMP/status.json")" Finished "the status on stdout"
+	id=$(jq -r .JobId "$TMP/status.json")
+	like "$(tr '\r' '\n' <"$TMP/tty")" "aml-retrain: job $id (NotStarted|Running) [0-9]+m[0-9]{2}s" \
+	    "the terminal shows the job, its state and the time it has taken"
+	is "$(tr -cd '\r' <"$TMP/tty" | wc -c | tr -d ' ')" "$(($(grep -o 'aml-retrain: job' "$TMP/tty" | wc -l) + 1))" \
+	    "each line rewritten in place (a carriage return before each, and one to clear it)"
+	is "$(tail -c 4 "$TMP/tty" | od -An -c | tr -s ' ')" ' \r 033 [ K' "and cleared at the end"
+	emu requests >"$TMP/log.json"
+	jq -r '.[] | select(.method == "GET" and (.path | test("/jobs/[0-9a-f]+\\?"))) | .time' "$TMP/log.json" |
+	    while read -r t; do
+		date -u -d "$t" +%s%3N
+	    done >"$TMP/polls"
+	n=$(wc -l <"$TMP/polls" | tr -d ' ')
+	ok $((n >= 4 ? 0 : 1)) "at least four polls ($n)"
+	gaps=$(awk 'NR > 1 { printf "%d ", $1 - p } { p = $1 }' "$TMP/polls")
+	# -i 0.3: 300, 600, 1200 ms, each twice the last: far enough apart
+	# that scheduling cannot reorder them.
+	echo "$gaps" | awk '{ for (i = 2; i <= NF; i++) if ($i <= $(i - 1)) exit 1; exit !(NF >= 3 && $1 >= 250) }'
+	ok $? "the pauses between polls grow ($gaps ms)"
+	emu studio -d '{"jobMs":200}' >/dev/null
+	script -qec 'aml-retrain -q -i 0.2 -u "$U" -k "$K" "$TMP/job.json" >"$TMP/status.json"' /dev/null \
+	    >"$TMP/tty" </dev/null
+	is "$(cat "$TMP/tty")" "" "-q: no progress line"
+else
+	for i in 1 2 3 4 5 6 7 8; do skip "no script(1)" "the progress line on a terminal"; done
+fi
 
 no_secrets
 done_testing

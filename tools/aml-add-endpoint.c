@@ -23,7 +23,7 @@ usage(int status)
 
 	fprintf(fp, "usage: aml-add-endpoint [-fpqVv] [-w workspace] [-s service] [-l location]\n"
 	    "                        [-k key-file] [-d description] [-T Low|High] [-c max-calls]\n"
-	    "                        [-K key-out] [-E ca-bundle] name\n");
+	    "                        [-K key-out] [-m seconds] [-E ca-bundle] name\n");
 	if (!status)
 		fprintf(fp,
 		    "  -w, --workspace ID        workspace (default AML_WORKSPACE_ID)\n"
@@ -37,6 +37,7 @@ usage(int status)
 		    "  -p, --prevent-update      keep the endpoint's model on re-publication\n"
 		    "  -K, --save-key FILE       write the endpoint's primary key to FILE (mode 0600)\n"
 		    "  -f, --force               update an existing endpoint; replace FILE\n"
+		    "  -m, --timeout SECONDS     per HTTP request (default 120)\n"
 		    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
 		    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
 		    "  -q, --quiet               no warnings\n"
@@ -59,6 +60,7 @@ main(int argc, char **argv)
 		{ "prevent-update", no_argument, NULL, 'p' },
 		{ "save-key", required_argument, NULL, 'K' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 'm' },
 		{ "ca-bundle", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -77,7 +79,7 @@ main(int argc, char **argv)
 	char *end, *s;
 
 	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "w:s:l:k:d:T:c:pK:fE:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:s:l:k:d:T:c:pK:fm:E:vqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'w': ws = optarg; break;
 		case 's': svc = optarg; break;
@@ -107,6 +109,12 @@ main(int argc, char **argv)
 		case 'p': prevent = 1; break;
 		case 'K': keyout = optarg; break;
 		case 'f': force = 1; break;
+		case 'm':
+			if (aml_http_set_timeout(optarg) < 0) {
+				aml_err("--timeout %s: not a number of seconds", optarg);
+				usage(AML_EXIT_USAGE);
+			}
+			break;
 		case 'E': aml_http_set_ca_bundle(optarg); break;
 		case 'v': aml_verbose = 1; break;
 		case 'q': aml_quiet = 1; break;

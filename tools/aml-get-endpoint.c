@@ -19,8 +19,8 @@ usage(int status)
 	FILE *fp = status ? stderr : stdout;
 
 	fprintf(fp, "usage: aml-get-endpoint [-fPqVv] [-w workspace] [-s service] [-l location]\n"
-	    "                        [-k key-file] [-K key-out] [-E ca-bundle] [name]\n"
-	    "       aml-get-endpoint [-fPqVv] -U endpoint-url [-k key-file] [-K key-out]\n");
+	    "                        [-k key-file] [-K key-out] [-m seconds] [-E ca-bundle] [name]\n"
+	    "       aml-get-endpoint [-fPqVv] -U endpoint-url [-k key-file] [-K key-out] [-m seconds]\n");
 	if (!status)
 		fprintf(fp,
 		    "  -w, --workspace ID        workspace (default AML_WORKSPACE_ID)\n"
@@ -34,6 +34,7 @@ usage(int status)
 		    "  -P, --patch-url           print the endpoint's management URL\n"
 		    "  -K, --save-key FILE       write the endpoint's primary key to FILE (mode 0600)\n"
 		    "  -f, --force               replace FILE if it exists\n"
+		    "  -m, --timeout SECONDS     per HTTP request (default 120)\n"
 		    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
 		    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
 		    "  -q, --quiet               no warnings\n"
@@ -61,6 +62,7 @@ main(int argc, char **argv)
 		{ "patch-url", no_argument, NULL, 'P' },
 		{ "save-key", required_argument, NULL, 'K' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 'm' },
 		{ "ca-bundle", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -78,7 +80,7 @@ main(int argc, char **argv)
 	char *u;
 
 	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "w:s:U:l:k:PK:fE:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:s:U:l:k:PK:fm:E:vqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'w': ws = optarg; break;
 		case 's': svc = optarg; break;
@@ -88,6 +90,12 @@ main(int argc, char **argv)
 		case 'P': patchurl = 1; break;
 		case 'K': keyout = optarg; break;
 		case 'f': force = 1; break;
+		case 'm':
+			if (aml_http_set_timeout(optarg) < 0) {
+				aml_err("--timeout %s: not a number of seconds", optarg);
+				usage(AML_EXIT_USAGE);
+			}
+			break;
 		case 'E': aml_http_set_ca_bundle(optarg); break;
 		case 'v': aml_verbose = 1; break;
 		case 'q': aml_quiet = 1; break;

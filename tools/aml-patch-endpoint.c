@@ -327,6 +327,7 @@ main(int argc, char **argv)
 				aml_err("--timeout %s: a number of seconds from 1 to 86400", optarg);
 				usage(AML_EXIT_USAGE);
 			}
+			aml_http_set_timeout(optarg);	/* no request outlasts it */
 			break;
 		case 'n': noverify = 1; break;
 		case 'E': aml_http_set_ca_bundle(optarg); break;

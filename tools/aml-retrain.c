@@ -25,6 +25,7 @@
 #define MAXMODELS 16
 #define POLL_CAP_MS 30000L
 #define CANCEL_TIMEOUT "15"
+#define POLL_TIMEOUT_MS 120000L	/* a request's own bound (http.c) */
 
 static const char *url, *keyfile, *jobarg, *outpath, *inname;
 static const char *models[MAXMODELS];
@@ -381,12 +382,13 @@ submit(const char *body, size_t len, int *rcp)
 	return id;
 }
 
-/* GET the status: 0 with the body parsed into d and st; else the exit
- * status after the error line.  transient: set when the failure may
- * pass (no answer, 408, 429, 5xx), and then nothing is printed. */
+/* GET the status, in at most total_ms (0: the default): 0 with the body
+ * parsed into d and st; else the exit status after the error line.
+ * transient: set when the failure may pass (no answer, 408, 429, 5xx),
+ * and then nothing is printed. */
 static int
-status(const char *id, struct aml_resp *r, struct aml_jdoc *d, struct aml_bes_status *st,
-    int *transient)
+status(const char *id, long total_ms, struct aml_resp *r, struct aml_jdoc *d,
+    struct aml_bes_status *st, int *transient)
 {
 	struct aml_req q = { 0 };
 	struct aml_jerr e;
@@ -396,6 +398,7 @@ status(const char *id, struct aml_resp *r, struct aml_jdoc *d, struct aml_bes_st
 	*transient = 0;
 	q.url = job_url(id, NULL);
 	q.flags = AML_HTTP_QUIET;
+	q.total_ms = total_ms;
 	rc = aml_studio_http(key, &q, r);
 	if (rc) {
 		char *line = aml_studio_errline(&q, r);
@@ -448,6 +451,7 @@ start(const char *id)
 	struct aml_req q = { 0 };
 	struct aml_resp r, r2;
 	struct aml_jdoc d;
+	struct aml_jerr e;
 	struct aml_bes_status st;
 	int rc, transient;
 
@@ -457,7 +461,7 @@ start(const char *id)
 	rc = aml_studio_http(key, &q, &r);
 	/* A start repeated after a lost answer finds the job running. */
 	if (rc && r.status == 400 && strstr(r.body, "CannotStartJob") &&
-	    status(id, &r2, &d, &st, &transient) == 0) {
+	    status(id, 0, &r2, &d, &st, &transient) == 0) {
 		if (st.code != AML_BES_NOTSTARTED)
 			rc = 0;
 		aml_bes_free(&st);
@@ -469,6 +473,17 @@ start(const char *id)
 
 		aml_err("%s", line);
 		free(line);
+	} else if (r.len && aml_jparse(&d, r.body, r.len, &e) < 0) {
+		/* The service answers a start with nothing (or JSON); a page
+		 * of HTML is a gateway's, and no sign that the job started. */
+		char *path = aml_url_path(q.url);
+
+		aml_err("POST %s: HTTP %ld: the answer is not JSON (%s); job %s may not have started",
+		    path, r.status, e.msg, id);
+		free(path);
+		rc = AML_EXIT_FAIL;
+	} else if (r.len) {
+		aml_jfree(&d);
 	}
 	aml_resp_free(&r);
 	free((char *)q.url);
@@ -553,19 +568,47 @@ print(const struct aml_jdoc *d, const char *id)
 	return rc;
 }
 
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int
 follow(const char *id)
 {
 	struct aml_resp r;
 	struct aml_jdoc d;
 	struct aml_bes_status st;
-	time_t t0 = time(NULL), deadline = t0 + timeout_s;
-	long wait = interval_ms, left;
-	int rc, transient;
+	time_t t0 = time(NULL);
+	long deadline = now_ms() + timeout_s * 1000, wait = interval_ms, left;
+	int rc, transient, unread = 0, polled;
 	char why[512], dur[32];
 
-	for (;;) {
-		rc = status(id, &r, &d, &st, &transient);
+	for (polled = 0;; polled = 1) {
+		/* A status that does not come cannot hold us past --timeout. */
+		if ((left = deadline - now_ms()) <= 0 && polled) {
+			progress_clear();
+			fmt_duration(dur, sizeof dur, timeout_s);
+			/* Say "running" only when the last status said so. */
+			if (unread)
+				snprintf(why, sizeof why, "no status after %s (%s)", dur, lasterr);
+			else
+				snprintf(why, sizeof why, "still running after %s", dur);
+			if (cancel_on_exit) {
+				if (cancel(id) == 0)
+					aml_err("job %s %s; cancelled", id, why);
+			} else {
+				aml_err("job %s %s; it goes on (follow it with aml-retrain --job %s)",
+				    id, why, id);
+			}
+			return AML_EXIT_FAIL;
+		}
+		rc = status(id, left > POLL_TIMEOUT_MS ? 0 : left > 0 ? left : 1,
+		    &r, &d, &st, &transient);
 		if (aml_signalled)
 			interrupted(id);
 		if (rc && !transient) {
@@ -573,6 +616,7 @@ follow(const char *id)
 			aml_resp_free(&r);
 			return rc;
 		}
+		unread = rc != 0;
 		if (rc) {
 			progress_clear();
 			if (!aml_signalled)
@@ -612,19 +656,7 @@ follow(const char *id)
 			aml_jfree(&d);
 		}
 		aml_resp_free(&r);
-		if ((left = (long)(deadline - time(NULL))) <= 0) {
-			progress_clear();
-			fmt_duration(dur, sizeof dur, timeout_s);
-			if (cancel_on_exit) {
-				if (cancel(id) == 0)
-					aml_err("job %s still running after %s; cancelled", id, dur);
-			} else {
-				aml_err("job %s still running after %s; it goes on (follow it with "
-				    "aml-retrain --job %s)", id, dur, id);
-			}
-			return AML_EXIT_FAIL;
-		}
-		if (aml_sleep_ms(wait < left * 1000 ? wait : left * 1000) < 0)
+		if ((left = deadline - now_ms()) > 0 && aml_sleep_ms(wait < left ? wait : left) < 0)
 			interrupted(id);
 		wait = wait * 2 > POLL_CAP_MS ? (interval_ms > POLL_CAP_MS ? interval_ms : POLL_CAP_MS) :
 		    wait * 2;
@@ -706,6 +738,14 @@ main(int argc, char **argv)
 		case 'V': aml_version(); break;
 		default: usage(AML_EXIT_USAGE);
 		}
+	}
+	/* A request never outlasts the timeout either (polls get what is
+	 * left of it). */
+	if (timeout_s < POLL_TIMEOUT_MS / 1000) {
+		char secs[24];
+
+		snprintf(secs, sizeof secs, "%ld", timeout_s);
+		aml_http_set_timeout(secs);
 	}
 	argc -= optind;
 	argv += optind;

@@ -21,8 +21,8 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-score [-cqVv] [-u url] [-k key-file] [-F table|swagger] [-E ca-bundle]\n"
-	    "                 [request.json]\n");
+	fprintf(fp, "usage: aml-score [-cqVv] [-u url] [-k key-file] [-F table|swagger] [-m seconds]\n"
+	    "                 [-E ca-bundle] [request.json]\n");
 	if (!status)
 		fprintf(fp,
 		    "  -u, --url URL           the web service (its ApiLocation; default AML_RRS_URL)\n"
@@ -30,6 +30,7 @@ usage(int status)
 		    "  -F, --format FORMAT     table (ColumnNames and Values) or swagger (row objects);\n"
 		    "                          default: the shape of the request\n"
 		    "  -c, --compact           the answer on one line\n"
+		    "  -m, --timeout SECONDS   per HTTP request (default 120)\n"
 		    "  -E, --ca-bundle FILE    CA certificates for TLS\n"
 		    "  -v, --verbose           HTTP trace on stderr, secrets masked\n"
 		    "  -q, --quiet             no warnings\n"
@@ -71,6 +72,7 @@ main(int argc, char **argv)
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "compact", no_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'm' },
 		{ "ca-bundle", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -90,7 +92,7 @@ main(int argc, char **argv)
 	size_t len;
 
 	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "u:k:F:cE:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:k:F:cm:E:vqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u': url = optarg; break;
 		case 'k': keyfile = optarg; break;
@@ -105,6 +107,12 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'c': compact = 1; break;
+		case 'm':
+			if (aml_http_set_timeout(optarg) < 0) {
+				aml_err("--timeout %s: not a number of seconds", optarg);
+				usage(AML_EXIT_USAGE);
+			}
+			break;
 		case 'E': aml_http_set_ca_bundle(optarg); break;
 		case 'v': aml_verbose = 1; break;
 		case 'q': aml_quiet = 1; break;

@@ -166,10 +166,92 @@ bad_version(struct emu_req *r, int api, const char *v)
 	free(m);
 }
 
+/* ---- subscriptions -------------------------------------------------- */
+
+/* The subscriptions the identities can use, in the order GET
+ * /subscriptions lists them: the seeded one (which holds the demo
+ * resource group), then those the control API added, which hold
+ * nothing.  Under the lock. */
+static cJSON *
+subs(void)
+{
+	cJSON *a = emu_obj(emu_state, "arm"), *l = cJSON_GetObjectItemCaseSensitive(a, "subscriptions"), *s;
+
+	if (!cJSON_IsArray(l)) {	/* a state saved before there were more */
+		cJSON_DeleteItemFromObjectCaseSensitive(a, "subscriptions");
+		l = cJSON_AddArrayToObject(a, "subscriptions");
+		s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "subscriptionId", emu_id("subscriptionId"));
+		cJSON_AddStringToObject(s, "displayName", emu_id("subscriptionName"));
+		cJSON_AddStringToObject(s, "state", "Enabled");
+		cJSON_AddItemToArray(l, s);
+	}
+	return l;
+}
+
+static cJSON *
+sub_find(const char *id)
+{
+	cJSON *s;
+
+	cJSON_ArrayForEach(s, subs())
+		if (strcasecmp(aml_json_str(s, "subscriptionId"), id) == 0)
+			return s;
+	return NULL;
+}
+
+static int
+sub_read_only(const char *state)
+{
+	return !strcasecmp(state, "Disabled") || !strcasecmp(state, "Deleted");
+}
+
+/* The subscription of r->seg[0]: unknown is 404; a disabled one takes
+ * no writes; one the control API added has no resource groups, so what
+ * is under one is 404 and its lists are empty.  0 to go on, else -1 with
+ * the answer written. */
+static int
+sub_check(struct emu_req *r)
+{
+	const char *pat = r->route->pattern;
+	cJSON *s, *j;
+	char *m = NULL, state[32] = "";
+	int found, seeded = strcasecmp(r->seg[0], emu_id("subscriptionId")) == 0;
+
+	emu_lock();
+	if ((found = (s = sub_find(r->seg[0])) != NULL))
+		snprintf(state, sizeof state, "%s", aml_json_str(s, "state"));
+	emu_unlock();
+	if (!found) {
+		m = aml_xasprintf("The subscription '%s' could not be found.", r->seg[0]);
+		arm_error(r, 404, "SubscriptionNotFound", m);
+	} else if (strcmp(r->method, "GET") && sub_read_only(state)) {
+		m = aml_xasprintf("The subscription '%s' is disabled and therefore marked as read "
+		    "only. You cannot perform any write actions on this subscription until it is "
+		    "re-enabled.", r->seg[0]);
+		arm_error(r, 409, "ReadOnlyDisabledSubscription", m);
+	} else if (seeded) {
+		return 0;
+	} else if (r->nseg >= 2 && strcasestr(pat, "/resourceGroups/*")) {
+		m = aml_xasprintf("Resource group '%s' could not be found.", r->seg[1]);
+		arm_error(r, 404, "ResourceGroupNotFound", m);
+	} else if (!strcasecmp(pat, "/subscriptions/*/resourcegroups") ||
+	    !strcasecmp(pat, "/subscriptions/*/providers/Microsoft.MachineLearning/webServices")) {
+		j = cJSON_CreateObject();
+		cJSON_AddArrayToObject(j, "value");
+		emu_answer_json(r, 200, j);
+		cJSON_Delete(j);
+	} else {
+		return 0;
+	}
+	free(m);
+	return -1;
+}
+
 int
 emu_arm_begin(struct emu_req *r, int api, int sub, char **apiver)
 {
-	char *v, *m;
+	char *v;
 	int ok = 0;
 
 	emu_arm_headers(r);
@@ -191,10 +273,7 @@ emu_arm_begin(struct emu_req *r, int api, int sub, char **apiver)
 		free(v);
 		return -1;
 	}
-	if (sub && strcasecmp(r->seg[0], emu_id("subscriptionId"))) {
-		m = aml_xasprintf("The subscription '%s' could not be found.", r->seg[0]);
-		arm_error(r, 404, "SubscriptionNotFound", m);
-		free(m);
+	if (sub && sub_check(r) < 0) {
 		free(v);
 		return -1;
 	}
@@ -846,18 +925,19 @@ merge(cJSON *dst, cJSON *src)
 /* ---- subscriptions, groups, provider -------------------------------- */
 
 static cJSON *
-subscription(void)
+subscription(const cJSON *e)
 {
 	cJSON *s = cJSON_CreateObject(), *p;
-	char *id = aml_xasprintf("/subscriptions/%s", emu_id("subscriptionId"));
+	const char *sid = aml_json_str(e, "subscriptionId");
+	char *id = aml_xasprintf("/subscriptions/%s", sid);
 
 	cJSON_AddStringToObject(s, "id", id);
 	cJSON_AddStringToObject(s, "authorizationSource", "RoleBased");
 	cJSON_AddArrayToObject(s, "managedByTenants");
-	cJSON_AddStringToObject(s, "subscriptionId", emu_id("subscriptionId"));
+	cJSON_AddStringToObject(s, "subscriptionId", sid);
 	cJSON_AddStringToObject(s, "tenantId", emu_id("tenantId"));
-	cJSON_AddStringToObject(s, "displayName", emu_id("subscriptionName"));
-	cJSON_AddStringToObject(s, "state", "Enabled");
+	cJSON_AddStringToObject(s, "displayName", aml_json_str(e, "displayName"));
+	cJSON_AddStringToObject(s, "state", aml_json_str(e, "state"));
 	p = cJSON_AddObjectToObject(s, "subscriptionPolicies");
 	cJSON_AddStringToObject(p, "locationPlacementId", "Public_2014-09-01");
 	cJSON_AddStringToObject(p, "quotaId", "PayAsYouGo_2014-09-01");
@@ -869,16 +949,19 @@ subscription(void)
 static void
 subs_list(struct emu_req *r)
 {
-	cJSON *j, *v, *c;
+	cJSON *j, *v, *c, *e;
 
 	if (emu_arm_begin(r, EMU_API_RESOURCES, 0, NULL) < 0)
 		return;
 	j = cJSON_CreateObject();
 	v = cJSON_AddArrayToObject(j, "value");
-	cJSON_AddItemToArray(v, subscription());
+	emu_lock();
+	cJSON_ArrayForEach(e, subs())
+		cJSON_AddItemToArray(v, subscription(e));
+	emu_unlock();
 	c = cJSON_AddObjectToObject(j, "count");
 	cJSON_AddStringToObject(c, "type", "Total");
-	cJSON_AddNumberToObject(c, "value", 1);
+	cJSON_AddNumberToObject(c, "value", cJSON_GetArraySize(v));
 	emu_answer_json(r, 200, j);
 	cJSON_Delete(j);
 }
@@ -890,7 +973,9 @@ sub_get(struct emu_req *r)
 
 	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0)
 		return;
-	j = subscription();
+	emu_lock();
+	j = subscription(sub_find(r->seg[0]));
+	emu_unlock();
 	emu_answer_json(r, 200, j);
 	cJSON_Delete(j);
 }
@@ -1036,8 +1121,7 @@ provider(struct emu_req *r)
 	if (emu_arm_begin(r, EMU_API_RESOURCES, 1, NULL) < 0)
 		return;
 	j = cJSON_CreateObject();
-	id = aml_xasprintf("/subscriptions/%s/providers/Microsoft.MachineLearning",
-	    emu_id("subscriptionId"));
+	id = aml_xasprintf("/subscriptions/%s/providers/Microsoft.MachineLearning", r->seg[0]);
 	cJSON_AddStringToObject(j, "id", id);
 	free(id);
 	cJSON_AddStringToObject(j, "namespace", "Microsoft.MachineLearning");
@@ -1328,6 +1412,10 @@ start_op(struct emu_req *r, cJSON *svc, const char *kind, const char *apiver,
 	op = emu_lro_start(kind, key, region_name(aml_json_str(svc, "location")), outcome,
 	    f ? f->code : NULL, f ? f->message : NULL);
 	cJSON_AddStringToObject(op, "prevState", ps ? ps : "Succeeded");
+	if (f && f->lro_location_only)
+		cJSON_AddTrueToObject(op, "locationOnly");
+	if (f && f->lro_retry_after >= 0)
+		cJSON_AddNumberToObject(op, "retryAfter", (double)f->lro_retry_after);
 	if (payload)
 		cJSON_AddItemToObject(op, "payload", payload);
 	if (strcmp(kind, "DELETE"))
@@ -1908,7 +1996,61 @@ seed(cJSON *state)
 	cJSON_AddStringToObject(g, "location", "southcentralus");
 	services();
 	emu_obj(arm(), "operations");
+	subs();
 	add_seeded(emu_id("demoService"));
+}
+
+/* POST /_emu/subscriptions: {"subscriptionId", "displayName", "state"},
+ * all optional: changes the subscription of that id (the seeded one
+ * too), or adds one at the end of the list. */
+cJSON *
+emu_arm_subscription(const cJSON *spec, int *created, char **why)
+{
+	static const char *const states[] = { "Enabled", "Warned", "PastDue", "Disabled", "Deleted" };
+	const char *id = aml_json_str(spec, "subscriptionId"), *name = aml_json_str(spec, "displayName");
+	const char *state = aml_json_str(spec, "state");
+	cJSON *e;
+	char guid[37];
+	size_t i;
+
+	for (const cJSON *c = spec->child; c; c = c->next)
+		if ((strcmp(c->string, "subscriptionId") && strcmp(c->string, "displayName") &&
+		    strcmp(c->string, "state")) || !cJSON_IsString(c)) {
+			*why = aml_xasprintf("\"%s\": only subscriptionId, displayName and state, "
+			    "strings", c->string);
+			return NULL;
+		}
+	for (i = 0; state && i < sizeof states / sizeof *states; i++)
+		if (!strcmp(state, states[i]))
+			break;
+	if (state && i == sizeof states / sizeof *states) {
+		*why = aml_xstrdup("\"state\" is Enabled, Warned, PastDue, Disabled or Deleted");
+		return NULL;
+	}
+	if (id && (!*id || strchr(id, '/') || strchr(id, '?'))) {
+		*why = aml_xstrdup("\"subscriptionId\" must be a path segment");
+		return NULL;
+	}
+	if (!(e = id ? sub_find(id) : NULL)) {
+		e = cJSON_CreateObject();
+		if (!id) {
+			emu_guid(guid);
+			id = guid;
+		}
+		cJSON_AddStringToObject(e, "subscriptionId", id);
+		cJSON_AddStringToObject(e, "displayName", name ? name : id);
+		cJSON_AddStringToObject(e, "state", state ? state : "Enabled");
+		cJSON_AddItemToArray(subs(), e);
+		*created = 1;
+	} else {
+		if (name)
+			cJSON_ReplaceItemInObjectCaseSensitive(e, "displayName", cJSON_CreateString(name));
+		if (state)
+			cJSON_ReplaceItemInObjectCaseSensitive(e, "state", cJSON_CreateString(state));
+		*created = 0;
+	}
+	emu_changed();
+	return subscription(e);
 }
 
 static void

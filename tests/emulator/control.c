@@ -2,7 +2,8 @@
 /*
  * control.c: the control API under /_emu/, for tests and demos: health,
  * the request log, faults, device-code decisions, reset, configuration,
- * external (federated) tokens and more web services.  It answers only
+ * external (federated) tokens, more web services, subscriptions and
+ * certificates.  It answers only
  * loopback peers (the server binds nothing else, but a proxy could).
  */
 #include <stdlib.h>
@@ -300,6 +301,63 @@ services(struct emu_req *r)
 	cJSON_Delete(j);
 }
 
+static void
+subscriptions(struct emu_req *r)
+{
+	cJSON *j, *o;
+	char *why = NULL;
+	int created = 0;
+
+	if (!local(r) || !(j = body_json(r)))
+		return;
+	if (!cJSON_IsObject(j)) {
+		emu_answer_error(r, 400, "InvalidRequest", "a subscription is a JSON object");
+		cJSON_Delete(j);
+		return;
+	}
+	emu_lock();
+	o = emu_arm_subscription(j, &created, &why);
+	emu_unlock();
+	cJSON_Delete(j);
+	if (!o) {
+		emu_answer_error(r, 400, "InvalidRequest", why);
+		free(why);
+		return;
+	}
+	emu_answer_json(r, created ? 201 : 200, o);
+	cJSON_Delete(o);
+}
+
+/* One more certificate for the certificate application, as a portal
+ * upload would add it: {"pem": "-----BEGIN CERTIFICATE-----..."}. */
+static void
+certificates(struct emu_req *r)
+{
+	const cJSON *pem;
+	cJSON *j, *o;
+	char *why = NULL;
+
+	if (!local(r) || !(j = body_json(r)))
+		return;
+	pem = cJSON_GetObjectItemCaseSensitive(j, "pem");
+	if (!cJSON_IsString(pem)) {
+		emu_answer_error(r, 400, "InvalidRequest", "\"pem\" must be a string");
+		cJSON_Delete(j);
+		return;
+	}
+	emu_lock();
+	o = emu_entra_add_cert(pem->valuestring, &why);
+	emu_unlock();
+	cJSON_Delete(j);
+	if (!o) {
+		emu_answer_error(r, 400, "InvalidRequest", why);
+		free(why);
+		return;
+	}
+	emu_answer_json(r, 201, o);
+	cJSON_Delete(o);
+}
+
 /* The trained-model events (emu_on_model_change), kept for tests: which
  * service now scores with which model, in order.  Under the state lock. */
 #define KEEP_EVENTS 200
@@ -380,6 +438,8 @@ static const struct emu_route routes[] = {
 	{ "POST", "/_emu/federated-token", federated_token, &emu_fam_plain },
 	{ "POST", "/_emu/services", services, &emu_fam_plain },
 	{ "POST", "/_emu/token", mint, &emu_fam_plain },
+	{ "POST", "/_emu/certificates", certificates, &emu_fam_plain },
+	{ "POST", "/_emu/subscriptions", subscriptions, &emu_fam_plain },
 };
 
 static struct emu_module control = {

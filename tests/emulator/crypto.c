@@ -370,14 +370,15 @@ emu_cert_selfsigned(const char *kpem, const char *cn, int days)
 }
 
 /* A CA (written to dir/ca.pem for CURL_CA_BUNDLE) and a server
- * certificate it signs for 127.0.0.1 and localhost.  EC keys: they are
- * made in microseconds, and TLS does not care. */
+ * certificate it signs for the address served on, 127.0.0.1 and
+ * localhost.  EC keys: they are made in microseconds, and TLS does not
+ * care. */
 int
-emu_tls_make(const char *dir, char **ca_path, char **kpem, char **cpem)
+emu_tls_make(const char *dir, const char *address, char **ca_path, char **kpem, char **cpem)
 {
 	EVP_PKEY *cakey = EVP_EC_gen("P-256"), *key = EVP_EC_gen("P-256");
 	X509 *ca, *x;
-	char *capem;
+	char *capem, *san;
 	int rc;
 
 	if (!cakey || !key)
@@ -390,7 +391,10 @@ emu_tls_make(const char *dir, char **ca_path, char **kpem, char **cpem)
 	add_ext(x, ca, NID_basic_constraints, "critical,CA:FALSE");
 	add_ext(x, ca, NID_key_usage, "critical,digitalSignature,keyEncipherment");
 	add_ext(x, ca, NID_ext_key_usage, "serverAuth");
-	add_ext(x, ca, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
+	san = strcmp(address, "127.0.0.1") ? aml_xasprintf("IP:%s,IP:127.0.0.1,DNS:localhost", address) :
+	    aml_xstrdup("IP:127.0.0.1,DNS:localhost");
+	add_ext(x, ca, NID_subject_alt_name, san);
+	free(san);
 	add_ext(x, ca, NID_authority_key_identifier, "keyid:always");
 	sign_cert(x, cakey);
 	capem = cert_pem(ca);
@@ -437,6 +441,29 @@ emu_cert_thumb(const char *cpem, int sha256, int url)
 	s = aml_xmalloc(2 * n + 1);
 	emu_hex(s, md, n, 1);
 	return s;
+}
+
+static time_t
+asn1_time(const ASN1_TIME *a)
+{
+	struct tm tm;
+
+	if (!a || !ASN1_TIME_to_tm(a, &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+int
+emu_cert_dates(const char *cpem, time_t *not_before, time_t *not_after)
+{
+	X509 *x = read_cert(cpem);
+
+	if (!x)
+		return -1;
+	*not_before = asn1_time(X509_get0_notBefore(x));
+	*not_after = asn1_time(X509_get0_notAfter(x));
+	X509_free(x);
+	return 0;
 }
 
 int

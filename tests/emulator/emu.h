@@ -178,6 +178,8 @@ struct emu_fault {
 	int truncate;
 	int notjson;
 	char *lro;		/* "Failed", "Canceled" or NULL */
+	int lro_location_only;	/* the operation names only Location */
+	long lro_retry_after;	/* -1, or its polls say Retry-After */
 	int expire_token;
 	struct emu_fault *next;
 };
@@ -250,9 +252,11 @@ void emu_lower(char *s);
 /* Keys are PEM text in the identity; EVP_PKEY handles are cached. */
 char *emu_rsa_keygen(void);		/* PKCS#8 PEM */
 char *emu_cert_selfsigned(const char *key_pem, const char *cn, int days);
-int emu_tls_make(const char *dir, char **ca_path, char **key_pem, char **cert_pem);
+int emu_tls_make(const char *dir, const char *address, char **ca_path, char **key_pem,
+    char **cert_pem);
 char *emu_pubkey_pem(const char *key_pem);	/* SPKI */
 char *emu_cert_thumb(const char *cert_pem, int sha256, int url);	/* base64url or hex */
+int emu_cert_dates(const char *cert_pem, time_t *not_before, time_t *not_after);
 int emu_write_pfx(const char *path, const char *key_pem, const char *cert_pem,
     const char *password);
 int emu_write_file(const char *path, const char *data, size_t n, int mode);
@@ -278,6 +282,9 @@ int emu_entra_check_bearer(struct emu_req *r);
 void emu_device_decide(struct emu_req *r, const char *user_code, int approve);
 char *emu_federated_token(const cJSON *opts, char **why);
 char *emu_mint_token(const cJSON *claims, char **why);
+/* Register one more certificate for the certificate application (the
+ * control API); its description (thumbprints, dates), or NULL and why. */
+cJSON *emu_entra_add_cert(const char *cert_pem, char **why);
 
 /* Blob URLs the emulator hands out (the seeded trained model) live
  * under this prefix of the base URL: /blob/{account}/{container}/{name}.
@@ -297,6 +304,8 @@ void emu_arm_rp_error(struct emu_req *r, int status, const char *code,
 extern const char emu_seed_service[];
 /* Create n more web services in the demo resource group (control API). */
 cJSON *emu_arm_add_services(long n);
+/* Add a subscription, or change one (control API); under the lock. */
+cJSON *emu_arm_subscription(const cJSON *spec, int *created, char **why);
 /* The trained-model hook: after an operation that changed a web
  * service's "[trained model]" asset succeeds (PUT, PATCH, or DELETE with
  * uri NULL), every hook is called under the state lock.  svcid is the

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "emu.h"
 
@@ -751,17 +752,104 @@ jti_fresh(struct treq *t, const cJSON *c)
 	return 0;
 }
 
+/* The certificate application's keys: the certificate made at start,
+ * and those registered since through the control API (the state's
+ * entra.certificates, gone at reset). */
+static cJSON *
+certs(void)
+{
+	cJSON *e = emu_obj(emu_state, "entra"), *a = cJSON_GetObjectItemCaseSensitive(e, "certificates");
+
+	if (!cJSON_IsArray(a)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(e, "certificates");
+		a = cJSON_AddArrayToObject(e, "certificates");
+	}
+	return a;
+}
+
+/* The PEM of the key that x5t or x5t#S256 names, or NULL. */
+static const char *
+cert_key(const char *x5t, const char *x5t256)
+{
+	const cJSON *k;
+
+	if ((x5t && strcmp(x5t, emu_id("certX5t")) == 0) ||
+	    (x5t256 && strcmp(x5t256, emu_id("certX5tS256")) == 0))
+		return emu_id("cert");
+	cJSON_ArrayForEach(k, certs())
+		if ((x5t && strcmp(x5t, aml_json_str(k, "x5t")) == 0) ||
+		    (x5t256 && strcmp(x5t256, aml_json_str(k, "x5tS256")) == 0))
+			return aml_json_str(k, "pem");
+	return NULL;
+}
+
+/* A key whose certificate has expired is refused before its signature
+ * is looked at, with the key's dates as Entra shows them (US format,
+ * UTC): AADSTS700027. */
+static int
+cert_expired(struct treq *t, const char *pem, const char *hex)
+{
+	time_t nb, na;
+	char s[32], e[32];
+
+	if (emu_cert_dates(pem, &nb, &na) < 0 || na >= emu_now())
+		return 0;
+	strftime(s, sizeof s, "%m/%d/%Y %H:%M:%S", gmtime(&nb));
+	strftime(e, sizeof e, "%m/%d/%Y %H:%M:%S", gmtime(&na));
+	aad(t->r, 401, "invalid_client", 700027, "Client assertion contains an invalid "
+	    "signature. [Reason - The key used is expired., Thumbprint of key used by client: "
+	    "'%s', Found key 'Start=%s, End=%s', Please visit the Azure Portal, Graph Explorer "
+	    "or directly use MS Graph to see configured keys for app Id '%s'.]", hex ? hex : "",
+	    s, e, t->client);
+	return 1;
+}
+
+cJSON *
+emu_entra_add_cert(const char *pem, char **why)
+{
+	cJSON *k, *d;
+	time_t nb, na;
+	char *x5t, *x5t256, *hex, t[48];
+
+	if (emu_cert_dates(pem, &nb, &na) < 0) {
+		*why = aml_xstrdup("\"pem\" is not a PEM certificate");
+		return NULL;
+	}
+	x5t = emu_cert_thumb(pem, 0, 1);
+	x5t256 = emu_cert_thumb(pem, 1, 1);
+	hex = emu_cert_thumb(pem, 0, 0);
+	k = cJSON_CreateObject();
+	cJSON_AddStringToObject(k, "pem", pem);
+	cJSON_AddStringToObject(k, "x5t", x5t);
+	cJSON_AddStringToObject(k, "x5tS256", x5t256);
+	cJSON_AddItemToArray(certs(), k);
+	emu_changed();
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "clientId", emu_id("certClientId"));
+	cJSON_AddStringToObject(d, "thumbprint", hex);
+	cJSON_AddStringToObject(d, "x5t", x5t);
+	cJSON_AddStringToObject(d, "x5tS256", x5t256);
+	emu_time_rfc3339ms(t, sizeof t, (int64_t)nb * 1000);
+	cJSON_AddStringToObject(d, "notBefore", t);
+	emu_time_rfc3339ms(t, sizeof t, (int64_t)na * 1000);
+	cJSON_AddStringToObject(d, "notAfter", t);
+	free(x5t);
+	free(x5t256);
+	free(hex);
+	return d;
+}
+
 /* A certificate's client assertion, checked in the order of
- * notes/auth.md §6: a JWT; RS256 (or PS256); x5t or x5t#S256 naming the
- * registered certificate (else AADSTS50012); its signature (else
- * AADSTS700027); aud the exact token URL (else 700023); iss = sub =
+ * notes/auth.md §6: a JWT; RS256 (or PS256); x5t or x5t#S256 naming a
+ * registered certificate (else AADSTS50012) that has not expired (else
+ * AADSTS700027); its signature (else AADSTS700027); aud the exact token URL (else 700023); iss = sub =
  * client_id (else 700021); nbf/exp within the leeway (else 700024); jti
  * not replayed. */
 static int
 cert_assertion(struct treq *t)
 {
 	cJSON *h = NULL, *c = NULL;
-	const char *x5t, *x5t256, *iss, *sub;
+	const char *x5t, *x5t256, *iss, *sub, *given, *pem;
 	char *url = NULL, *hex = NULL;
 	int rc = -1, jrc;
 	size_t n;
@@ -774,24 +862,24 @@ cert_assertion(struct treq *t)
 	}
 	x5t = aml_json_str(h, "x5t");
 	x5t256 = aml_json_str(h, "x5t#S256");
-	if (!(x5t && strcmp(x5t, emu_id("certX5t")) == 0) &&
-	    !(x5t256 && strcmp(x5t256, emu_id("certX5tS256")) == 0)) {
-		const char *given = x5t ? x5t : x5t256 ? x5t256 : "";
-
-		if ((raw = emu_unb64(given, strlen(given), 1, &n))) {
-			hex = aml_xmalloc(2 * n + 1);
-			emu_hex(hex, raw, n, 1);
-			free(raw);
-		}
+	given = x5t ? x5t : x5t256 ? x5t256 : "";
+	if ((raw = emu_unb64(given, strlen(given), 1, &n))) {
+		hex = aml_xmalloc(2 * n + 1);
+		emu_hex(hex, raw, n, 1);
+		free(raw);
+	}
+	if (!(pem = cert_key(x5t, x5t256))) {
 		aad(t->r, 401, "invalid_client", 50012, "Client assertion contains an invalid "
 		    "signature. [Reason - The key was not found., Thumbprint of key used by client: "
 		    "'%s', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to "
 		    "see configured keys for app Id '%s'.]", hex ? hex : "", t->client);
 		goto out;
 	}
+	if (cert_expired(t, pem, hex))
+		goto out;
 	cJSON_Delete(h);
 	cJSON_Delete(c);
-	if (emu_jwt_decode(t->assertion, emu_id("cert"), &h, &c) != EMU_JWT_OK) {
+	if (emu_jwt_decode(t->assertion, pem, &h, &c) != EMU_JWT_OK) {
 		aad(t->r, 401, "invalid_client", 700027,
 		    "Client assertion failed signature validation.");
 		goto out;
@@ -1621,7 +1709,7 @@ emu_entra_check_bearer(struct emu_req *r)
 	struct verified v = { 0 };
 	char *tenant = aml_xstrdup(emu_id("tenantId")), a[48], b[48], *m;
 	long now = (long)emu_now();
-	int rc = -1;
+	int rc = -1, faulted;
 
 	if (!auth) {
 		unauthorized(r, "AuthenticationFailed", "Authentication failed. The "
@@ -1637,8 +1725,9 @@ emu_entra_check_bearer(struct emu_req *r)
 	}
 	if (decode_bearer(r, auth + 7, tenant, &v) < 0)
 		goto out;
-	if (expire_fault(r) || now > v.exp + LEEWAY) {
-		dotnet_general(a, sizeof a, (time_t)(v.exp ? v.exp : now));
+	if ((faulted = expire_fault(r)) || now > v.exp + LEEWAY) {
+		/* A faulted token expired a moment ago, as far as it says. */
+		dotnet_general(a, sizeof a, (time_t)(faulted || !v.exp ? now - 1 : v.exp));
 		dotnet_general(b, sizeof b, (time_t)now);
 		m = aml_xasprintf("The access token expiry UTC time '%s' is earlier than current "
 		    "UTC time '%s'.", a, b);
@@ -1865,6 +1954,7 @@ seed(cJSON *state)
 	cJSON_AddObjectToObject(e, "refreshTokens");
 	cJSON_AddObjectToObject(e, "devices");
 	cJSON_AddObjectToObject(e, "jtis");
+	cJSON_AddArrayToObject(e, "certificates");
 }
 
 static const struct emu_route routes[] = {

@@ -56,6 +56,14 @@ generic(const struct emu_fault *f)
 	return f->status || f->delay_ms > 0 || f->drop || f->truncate || f->notjson;
 }
 
+/* What the next long-running operation does: its outcome, how it is
+ * announced, how its polls are answered. */
+static int
+lro_kind(const struct emu_fault *f)
+{
+	return f->lro != NULL || f->lro_location_only || f->lro_retry_after >= 0;
+}
+
 static int
 kind_ok(const struct emu_fault *f, int kind)
 {
@@ -63,7 +71,7 @@ kind_ok(const struct emu_fault *f, int kind)
 	case 0:
 		return generic(f);
 	case EMU_TAKE_LRO:
-		return f->lro != NULL;
+		return lro_kind(f);
 	default:
 		return f->expire_token;
 	}
@@ -154,7 +162,8 @@ getbool(const cJSON *spec, const char *key, int *v, char **why)
 
 static const char *const known[] = {
 	"method", "path", "count", "status", "code", "message", "retryAfter",
-	"delayMs", "drop", "truncate", "notJson", "lro", "expireToken",
+	"delayMs", "drop", "truncate", "notJson", "lro", "lroLocationOnly", "lroRetryAfter",
+	"expireToken",
 };
 
 static int
@@ -181,6 +190,7 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 	}
 	f->count = 1;
 	f->retry_after = -1;
+	f->lro_retry_after = -1;
 	if (getstr(spec, "method", &f->method, why) < 0 ||
 	    getstr(spec, "path", &f->path, why) < 0 ||
 	    getnum(spec, "count", 1, 1000000, &f->count, why) < 0 ||
@@ -193,6 +203,8 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 	    getbool(spec, "truncate", &f->truncate, why) < 0 ||
 	    getbool(spec, "notJson", &f->notjson, why) < 0 ||
 	    getstr(spec, "lro", &f->lro, why) < 0 ||
+	    getbool(spec, "lroLocationOnly", &f->lro_location_only, why) < 0 ||
+	    getnum(spec, "lroRetryAfter", 0, 3600, &f->lro_retry_after, why) < 0 ||
 	    getbool(spec, "expireToken", &f->expire_token, why) < 0) {
 		free(drop);
 		return -1;
@@ -218,12 +230,13 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 		return -1;
 	}
 	kinds = (f->status || f->drop || f->truncate || f->notjson) +
-	    (f->lro != NULL) + f->expire_token;
+	    lro_kind(f) + f->expire_token;
 	if (kinds + (f->delay_ms > 0 && !f->status) != 1 ||
 	    (f->drop && (f->status || f->truncate || f->notjson)) ||
 	    (f->truncate && f->notjson)) {
 		*why = aml_xstrdup("give one of status (with optional delayMs or notJson), "
-		    "delayMs, drop, truncate, notJson, lro, expireToken");
+		    "delayMs, drop, truncate, notJson, lro (or lroLocationOnly, lroRetryAfter), "
+		    "expireToken");
 		return -1;
 	}
 	if (f->retry_after >= 0 && !f->status && !f->notjson) {
@@ -279,6 +292,10 @@ describe(cJSON *a, const struct emu_fault *f)
 		cJSON_AddTrueToObject(o, "notJson");
 	if (f->lro)
 		cJSON_AddStringToObject(o, "lro", f->lro);
+	if (f->lro_location_only)
+		cJSON_AddTrueToObject(o, "lroLocationOnly");
+	if (f->lro_retry_after >= 0)
+		cJSON_AddNumberToObject(o, "lroRetryAfter", (double)f->lro_retry_after);
 	if (f->expire_token)
 		cJSON_AddTrueToObject(o, "expireToken");
 	cJSON_AddItemToArray(a, o);

@@ -148,17 +148,24 @@ emu_lro_busy(const char *key)
 	return 0;
 }
 
+/* The headers of the answer that starts an operation: Azure-
+ * AsyncOperation, and Location for DELETE; only Location when a fault
+ * asked (lroLocationOnly), as other resource providers do. */
 void
 emu_lro_headers(struct emu_req *r, const cJSON *op, const char *apiver, int location)
 {
 	char *u;
 
-	u = aml_xasprintf("%s/subscriptions/%s/providers/Microsoft.MachineLearning/locations/"
-	    "%s/operationsStatus/%s?api-version=%s", emu_base, emu_id("subscriptionId"),
-	    aml_json_str(op, "location"), op->string, apiver);
-	emu_set_header(r, "Azure-AsyncOperation", u);
-	free(u);
-	emu_set_header(r, "Azure-AsyncOperationPercentComplete", "0");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(op, "locationOnly"))) {
+		location = 1;
+	} else {
+		u = aml_xasprintf("%s/subscriptions/%s/providers/Microsoft.MachineLearning/"
+		    "locations/%s/operationsStatus/%s?api-version=%s", emu_base,
+		    emu_id("subscriptionId"), aml_json_str(op, "location"), op->string, apiver);
+		emu_set_header(r, "Azure-AsyncOperation", u);
+		free(u);
+		emu_set_header(r, "Azure-AsyncOperationPercentComplete", "0");
+	}
 	if (location) {
 		u = aml_xasprintf("%s/subscriptions/%s/providers/Microsoft.MachineLearning/"
 		    "locations/%s/operationresults/%s?api-version=%s", emu_base,
@@ -204,6 +211,20 @@ status_body(const cJSON *op)
 	return j;
 }
 
+/* While it runs, the polls of an operation a fault gave lroRetryAfter
+ * say how long to wait. */
+static void
+retry_after(struct emu_req *r, const cJSON *op)
+{
+	const cJSON *ra = cJSON_GetObjectItemCaseSensitive(op, "retryAfter");
+	char buf[24];
+
+	if (cJSON_IsNumber(ra) && strcmp(aml_json_str(op, "status"), "Running") == 0) {
+		snprintf(buf, sizeof buf, "%ld", (long)ra->valuedouble);
+		emu_set_header(r, "Retry-After", buf);
+	}
+}
+
 static cJSON *
 find(struct emu_req *r)
 {
@@ -242,6 +263,7 @@ op_status(struct emu_req *r)
 	} else {
 		j = status_body(op);
 		emu_answer_pretty(r, 200, j);
+		retry_after(r, op);
 		cJSON_Delete(j);
 	}
 	emu_unlock();
@@ -267,6 +289,7 @@ op_result(struct emu_req *r)
 		u = aml_xasprintf("%s%s", emu_base, r->uri);
 		emu_set_header(r, "Location", u);
 		free(u);
+		retry_after(r, op);
 	} else if (strcmp(st, "Succeeded") == 0) {
 		emu_answer(r, 204, NULL, NULL, 0);
 	} else {

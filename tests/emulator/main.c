@@ -160,7 +160,7 @@ write_files(void)
 	if (emu_write_file(p, pub, strlen(pub), 0644) < 0)
 		aml_die("%s:", p);
 	free(p);
-	if (tflag && emu_tls_make(emu_dir, &ca_path, &tls_key, &tls_cert) < 0)
+	if (tflag && emu_tls_make(emu_dir, address, &ca_path, &tls_key, &tls_cert) < 0)
 		aml_die("%s:", ca_path);
 }
 

@@ -1,0 +1,604 @@
+#!/bin/sh
+# Faults: every network program times every fault aml-emulator injects.
+# Each row of the table below is one cell: the program, the request the
+# fault is put on, the fault, and the outcome: "ok" (recovered: exit 0,
+# its output, nothing on stderr), or the exit status and the one line
+# it prints (a regex after "^program: "; then stdout is empty), or
+# "n/a" and why the fault cannot happen to that program.  A fault named
+# with a final * meets every attempt (the retries are used up); without
+# it, only the first.  Every cell also checks that the fault was met,
+# and that no file was half-written: the configuration directory holds
+# what it held, each file whole JSON and mode 0600, and a failed
+# sign-in leaves the stored one as it was; a program that writes a file
+# (aml-retrain -o, the endpoint programs' -K) leaves none after a
+# failure.  The program runs with -q, so that retry warnings are not on
+# stderr.  The Studio rows come last: they share a trained model and an
+# endpoint, made once, and clear only the faults between cells.
+. "$(dirname "$0")/lib.sh"
+emu_start --lro-ms 50
+export AML_POLL_MS=20 AML_RETRY_BASE_MS=10 AML_RETRY_MAX=1
+RG=$AML_DEMO_RG
+WS=$AML_DEMO_WS
+
+run aml-login
+expect_ok "signed in"
+aml-get-ws -g "$RG" -n "$WS" | aml-export-ws >"$TMP/def.json"
+printf '{"properties":{"packageType":"Graph","title":"Faulted"}}' >"$TMP/title.json"
+cp -a "$AML_CONFIG_DIR" "$TMP/cfgsnap"
+cfgfiles=$(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')
+
+# --timeout takes seconds, for the Studio programs too.
+for p in aml-score aml-add-endpoint aml-get-endpoint; do
+	run "$p" -m abc
+	expect_usage "^$p: --timeout abc: not a number of seconds\$" "$p --timeout abc: a usage error"
+done
+run aml-patch-endpoint -m 0 x
+expect_usage '^aml-patch-endpoint: --timeout 0: a number of seconds from 1 to 86400$' "aml-patch-endpoint --timeout 0"
+
+# The programs, each run as it would be in a cron job.  Slow answers
+# (delayMs 1000) are cut by --timeout 0.5, given only for those cells;
+# aml-retrain and aml-patch-endpoint take whole seconds, so theirs are
+# slower (1800 ms against 1 s).  outf: the file the program writes.
+prog() {	# prog NAME SLOW
+	_p=$1 _t=
+	outf=
+	case $_p:$2 in
+	retrain:*|patchep:*) ;;
+	*:1)	_t="-m 0.5" ;;
+	esac
+	case $_p in
+	login)	run aml-login -q $_t ;;
+	list)	run aml-login -q -l $_t ;;
+	token)	run aml-token -q -R https://management.core.windows.net/ $_t ;;
+	get)	run aml-get-ws -q -g "$RG" -n "$WS" $_t ;;
+	keys)	run aml-ws-keys -q -g "$RG" -n "$WS" $_t ;;
+	update)	run aml-update-ws -q -g "$RG" -n "$WS" $_t "$TMP/title.json" ;;
+	new)	run aml-new-ws -q -g "$RG" -n fresh -l southcentralus $_t "$TMP/def.json" ;;
+	rm)	run aml-rm-ws -q -g "$RG" -n "$WS" $_t ;;
+	region)	run aml-add-region -q -g "$RG" -n "$WS" -r westcentralus $_t ;;
+	retrain)
+		outf=$TMP/o/result.json
+		run aml-retrain -q -m 1 -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" \
+		    -o "$outf" "$TMP/job.json" ;;
+	score)	run aml-score -q -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" $_t "$ROWS" ;;
+	addep)
+		outf=$TMP/o/ep.key
+		run aml-add-endpoint -q -f -w "$W" -s "$S" -k "$T" -K "$outf" $_t fresh ;;
+	getep)
+		outf=$TMP/o/ep.key
+		run aml-get-endpoint -q -w "$W" -s "$S" -k "$T" -K "$outf" $_t ep1 ;;
+	patchep)
+		[ "$2" = 1 ] && _t="-m 1"
+		run aml-patch-endpoint -q -w "$W" -s "$S" -k "$T" -b "$TMP/result.json" $_t ep1 ;;
+	*)	echo "Bail out! no program $_p in the table"; exit 1 ;;
+	esac
+}
+
+progname() {
+	case $1 in
+	login|list) echo aml-login ;;
+	token)	echo aml-token ;;
+	get)	echo aml-get-ws ;;
+	keys)	echo aml-ws-keys ;;
+	update)	echo aml-update-ws ;;
+	new)	echo aml-new-ws ;;
+	rm)	echo aml-rm-ws ;;
+	region)	echo aml-add-region ;;
+	retrain) echo aml-retrain ;;
+	score)	echo aml-score ;;
+	addep)	echo aml-add-endpoint ;;
+	getep)	echo aml-get-endpoint ;;
+	patchep) echo aml-patch-endpoint ;;
+	esac
+}
+
+studio() {
+	case $1 in retrain|score|addep|getep|patchep) return 0 ;; esac
+	return 1
+}
+
+# The Studio rows' world, made once: a job request, a trained model
+# (its status in result.json) and an endpoint to point at it.
+ROWS=$TESTS/../examples/data/rows.json
+studio_ready=
+studio_setup() {
+	W=$AML_DEMO_WORKSPACE_ID
+	S=$AML_DEMO_SCORE_SERVICE
+	T=$AML_DEMO_WORKSPACE_TOKEN_FILE
+	emu reset -X POST
+	emu studio -d '{"jobMs":50,"switchMs":100}' >/dev/null
+	jq -n --arg cs "$(cat "$AML_DEMO_STORAGE_CONNECTION_FILE")" '
+	    {Inputs: {input1: {ConnectionString: $cs, RelativeLocation: "data/adult-census-income.csv"}},
+	     Outputs: {output1: {ConnectionString: $cs, RelativeLocation: "models/faulted.ilearner"}},
+	     GlobalParameters: {}}' >"$TMP/job.json"
+	aml-retrain -q -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json" \
+	    >"$TMP/result.json" </dev/null &&
+	    aml-add-endpoint -q -w "$W" -s "$S" -k "$T" ep1 >/dev/null </dev/null ||
+	    { echo "Bail out! no model or endpoint for the Studio rows"; exit 1; }
+	studio_ready=1
+}
+
+# What a cell's stdout holds when the program succeeds.
+output_ok() {	# output_ok NAME
+	case $1 in
+	rm|retrain) [ ! -s "$TMP/out" ] ;;
+	*)	[ "$(head -c 1 "$TMP/out")" = '{' ] && [ "$(tail -c 2 "$TMP/out")" = '}' ] ;;
+	esac
+}
+
+# The requests faults are put on: method and path pattern.
+target() {
+	case $1 in
+	token)	method=POST path='/*/oauth2/v2.0/token' ;;
+	subs)	method=GET path=/subscriptions ;;
+	ws)	method=GET path='/subscriptions/*/webServices/*' ;;
+	keys)	method=GET path='*/listKeys' ;;
+	patch)	method=PATCH path='*/webServices/*' ;;
+	put)	method=PUT path='*/webServices/*' ;;
+	delete)	method=DELETE path='*/webServices/*' ;;
+	regional) method=POST path='*/CreateRegionalBlob' ;;
+	poll)	method=GET path='*/operationsStatus/*' ;;
+	submit)	method=POST path='*/jobs' ;;
+	start)	method=POST path='*/jobs/*/start' ;;
+	status)	method=GET path='*/jobs/*' ;;
+	exec)	method=POST path='*/execute' ;;
+	eput)	method=PUT path='*/endpoints/*' ;;
+	eget)	method=GET path='*/endpoints/*' ;;
+	epatch)	method=PATCH path='*/endpoints/*' ;;
+	-)	method=- path=- ;;
+	*)	echo "Bail out! no target $1"; exit 1 ;;
+	esac
+}
+
+# The faults, as /_emu/faults members.
+fault_json() {
+	case $1 in
+	429)	fj='"status":429,"retryAfter":0' ;;
+	500)	fj='"status":500' ;;
+	503)	fj='"status":503' ;;
+	drop-before) fj='"drop":"before-body"' ;;
+	drop-after) fj='"drop":"after-body"' ;;
+	truncate) fj='"truncate":true' ;;
+	notjson) fj='"notJson":true' ;;
+	slow)	fj='"delayMs":1000'
+		case $name in retrain|patchep) fj='"delayMs":1800' ;; esac ;;
+	expire)	fj='"expireToken":true' ;;
+	lro-failed) fj='"lro":"Failed","code":"InternalServerError","message":"Injected failure."' ;;
+	lro-canceled) fj='"lro":"Canceled"' ;;
+	*)	echo "Bail out! no fault $1"; exit 1 ;;
+	esac
+}
+
+# The table.  {MAY} and {STILL} stand for the endings of a write that
+# may have taken effect and of an operation that may still complete.
+cat >"$TMP/table" <<'EOF'
+login   token  429           ok
+login   token  429*          1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: HTTP 429 temporarily_unavailable: AADSTS50000: 
+login   token  500           ok
+login   token  500*          1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: HTTP 500 
+login   token  503           ok
+login   token  503*          1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: HTTP 503 
+login   token  drop-before   ok
+login   token  drop-before*  1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: Empty reply from server; hint: 
+login   token  drop-after    ok
+login   token  drop-after*   1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: Empty reply from server; hint: 
+login   token  truncate      ok
+login   token  truncate*     1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: transfer closed with [0-9]+ bytes remaining to read; hint: 
+login   token  notjson       1 POST /[^ ]+/oauth2/v2\.0/token: the token response is not JSON$
+login   token  slow          ok
+login   token  slow*         1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: Operation timed out after [0-9]+ milliseconds
+login   subs   503           ok
+login   subs   notjson       1 GET /subscriptions: HTTP 200: response is not JSON: 
+login   subs   expire        3 GET /subscriptions: HTTP 401 ExpiredAuthenticationToken: .* \[request-id [0-9a-f-]+\]$
+login   -      lro-failed    n/a signing in starts no long-running operation
+login   -      bes-failed    n/a no Batch Execution job
+list    subs   429           ok
+list    subs   429*          1 GET /subscriptions: HTTP 429 TooManyRequests: 
+list    subs   expire        ok
+list    subs   expire*       3 GET /subscriptions: HTTP 401 ExpiredAuthenticationToken: 
+token   token  429           ok
+token   token  429*          1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: HTTP 429 
+token   token  500           ok
+token   token  500*          1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: HTTP 500 
+token   token  503           ok
+token   token  503*          1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: HTTP 503 
+token   token  drop-before   ok
+token   token  drop-before*  1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: Empty reply from server; hint: 
+token   token  drop-after    ok
+token   token  drop-after*   1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: Empty reply from server; hint: 
+token   token  truncate      ok
+token   token  truncate*     1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: transfer closed with 
+token   token  notjson       1 POST /[^ ]+/oauth2/v2\.0/token: the token response is not JSON$
+token   token  slow          ok
+token   token  slow*         1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: Operation timed out after 
+token   -      expire        n/a aml-token hands the token out; it sends no request with it
+token   -      lro-failed    n/a no long-running operation
+token   -      bes-failed    n/a no Batch Execution job
+get     ws     429           ok
+get     ws     429*          1 GET /[^ ]+/webServices/aml-demo-ws: HTTP 429 TooManyRequests: Injected fault: HTTP 429\. \[request-id [0-9a-f-]+\]$
+get     ws     500           ok
+get     ws     500*          1 GET /[^ ]+/webServices/aml-demo-ws: HTTP 500 InternalServerError: 
+get     ws     503           ok
+get     ws     503*          1 GET /[^ ]+/webServices/aml-demo-ws: HTTP 503 ServiceUnavailable: 
+get     ws     drop-before   ok
+get     ws     drop-before*  1 GET /[^ ]+/webServices/aml-demo-ws: Empty reply from server$
+get     ws     drop-after    ok
+get     ws     drop-after*   1 GET /[^ ]+/webServices/aml-demo-ws: Empty reply from server$
+get     ws     truncate      ok
+get     ws     truncate*     1 GET /[^ ]+/webServices/aml-demo-ws: transfer closed with [0-9]+ bytes remaining to read$
+get     ws     notjson       1 GET /[^ ]+/webServices/aml-demo-ws: HTTP 200: the answer is not JSON: 
+get     ws     slow          ok
+get     ws     slow*         1 GET /[^ ]+/webServices/aml-demo-ws: Operation timed out after 
+get     ws     expire        ok
+get     ws     expire*       3 GET /[^ ]+/webServices/aml-demo-ws: HTTP 401 ExpiredAuthenticationToken: 
+get     -      lro-failed    n/a a GET starts no long-running operation
+get     -      bes-failed    n/a no Batch Execution job
+keys    keys   429           ok
+keys    keys   429*          1 GET /[^ ]+/listKeys: HTTP 429 TooManyRequests: 
+keys    keys   500           ok
+keys    keys   500*          1 GET /[^ ]+/listKeys: HTTP 500 InternalServerError: 
+keys    keys   503           ok
+keys    keys   503*          1 GET /[^ ]+/listKeys: HTTP 503 ServiceUnavailable: 
+keys    keys   drop-before   ok
+keys    keys   drop-before*  1 GET /[^ ]+/listKeys: Empty reply from server$
+keys    keys   drop-after    ok
+keys    keys   drop-after*   1 GET /[^ ]+/listKeys: Empty reply from server$
+keys    keys   truncate      ok
+keys    keys   truncate*     1 GET /[^ ]+/listKeys: transfer closed with 
+keys    keys   notjson       1 GET /[^ ]+/listKeys: HTTP 200: the answer is not JSON: 
+keys    keys   slow          ok
+keys    keys   slow*         1 GET /[^ ]+/listKeys: Operation timed out after 
+keys    keys   expire        ok
+keys    keys   expire*       3 GET /[^ ]+/listKeys: HTTP 401 ExpiredAuthenticationToken: 
+keys    -      lro-failed    n/a listKeys starts no long-running operation
+keys    -      bes-failed    n/a no Batch Execution job
+update  patch  429           ok
+update  patch  429*          1 PATCH /[^ ]+/webServices/aml-demo-ws: HTTP 429 TooManyRequests: 
+update  patch  500           1 PATCH /[^ ]+/webServices/aml-demo-ws: HTTP 500 InternalServerError: Injected fault: HTTP 500\. \[request-id [0-9a-f-]+\]$
+update  patch  503           1 PATCH /[^ ]+/webServices/aml-demo-ws: HTTP 503 ServiceUnavailable: 
+update  patch  drop-before   1 PATCH /[^ ]+/webServices/aml-demo-ws: Empty reply from server{MAY}
+update  patch  drop-after    1 PATCH /[^ ]+/webServices/aml-demo-ws: Empty reply from server{MAY}
+update  patch  truncate      1 PATCH /[^ ]+/webServices/aml-demo-ws: transfer closed with [0-9]+ bytes remaining to read{MAY}
+update  patch  notjson       1 PATCH /[^ ]+/webServices/aml-demo-ws: HTTP 200: the answer is not JSON \(.*\){MAY}
+update  patch  slow          1 PATCH /[^ ]+/webServices/aml-demo-ws: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAY}
+update  patch  expire        ok
+update  patch  expire*       3 PATCH /[^ ]+/webServices/aml-demo-ws: HTTP 401 ExpiredAuthenticationToken: 
+update  patch  lro-failed    1 PATCH /[^ ]+/webServices/aml-demo-ws: operation Failed: InternalServerError: Injected failure\. \[request-id [0-9a-f-]+\]$
+update  patch  lro-canceled  1 PATCH /[^ ]+/webServices/aml-demo-ws: operation Canceled: OperationCanceled: 
+update  poll   503           ok
+update  poll   503*          1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: HTTP 503 ServiceUnavailable: .*{STILL}
+update  poll   drop-after    ok
+update  poll   truncate      ok
+update  poll   notjson       1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: HTTP 200: the answer is not JSON: 
+update  poll   slow          ok
+update  poll   slow*         1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: Operation timed out after [0-9]+ milliseconds with 0 bytes received{STILL}
+update  poll   expire        ok
+update  -      bes-failed    n/a no Batch Execution job
+new     put    429           ok
+new     put    429*          1 PUT /[^ ]+/webServices/fresh: HTTP 429 TooManyRequests: 
+new     put    500           1 PUT /[^ ]+/webServices/fresh: HTTP 500 InternalServerError: 
+new     put    503           1 PUT /[^ ]+/webServices/fresh: HTTP 503 ServiceUnavailable: 
+new     put    drop-before   1 PUT /[^ ]+/webServices/fresh: Empty reply from server{MAY}
+new     put    drop-after    1 PUT /[^ ]+/webServices/fresh: Empty reply from server{MAY}
+new     put    truncate      1 PUT /[^ ]+/webServices/fresh: transfer closed with [0-9]+ bytes remaining to read{MAY}
+new     put    notjson       1 PUT /[^ ]+/webServices/fresh: HTTP 200: the answer is not JSON \(.*\){MAY}
+new     put    slow          1 PUT /[^ ]+/webServices/fresh: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAY}
+new     put    expire        ok
+new     put    expire*       3 PUT /[^ ]+/webServices/fresh: HTTP 401 ExpiredAuthenticationToken: 
+new     put    lro-failed    1 PUT /[^ ]+/webServices/fresh: operation Failed: InternalServerError: Injected failure\. 
+new     put    lro-canceled  1 PUT /[^ ]+/webServices/fresh: operation Canceled: 
+new     poll   503           ok
+new     poll   503*          1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: HTTP 503 .*{STILL}
+new     poll   drop-before   ok
+new     poll   notjson       1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: HTTP 200: the answer is not JSON: 
+new     poll   expire        ok
+new     -      bes-failed    n/a no Batch Execution job
+rm      delete 429           ok
+rm      delete 429*          1 DELETE /[^ ]+/webServices/aml-demo-ws: HTTP 429 TooManyRequests: 
+rm      delete 500           1 DELETE /[^ ]+/webServices/aml-demo-ws: HTTP 500 InternalServerError: 
+rm      delete 503           1 DELETE /[^ ]+/webServices/aml-demo-ws: HTTP 503 ServiceUnavailable: 
+rm      delete drop-before   1 DELETE /[^ ]+/webServices/aml-demo-ws: Empty reply from server{MAY}
+rm      delete drop-after    1 DELETE /[^ ]+/webServices/aml-demo-ws: Empty reply from server{MAY}
+rm      delete truncate      n/a the 202 that accepts a DELETE has no body to cut (see the poll's)
+rm      delete notjson       1 DELETE /[^ ]+/webServices/aml-demo-ws: HTTP 200: the answer is not JSON \(.*\){MAY}
+rm      delete slow          1 DELETE /[^ ]+/webServices/aml-demo-ws: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAY}
+rm      delete expire        ok
+rm      delete expire*       3 DELETE /[^ ]+/webServices/aml-demo-ws: HTTP 401 ExpiredAuthenticationToken: 
+rm      delete lro-failed    1 DELETE /[^ ]+/webServices/aml-demo-ws: operation Failed: InternalServerError: 
+rm      delete lro-canceled  1 DELETE /[^ ]+/webServices/aml-demo-ws: operation Canceled: 
+rm      poll   500           ok
+rm      poll   truncate      ok
+rm      poll   truncate*     1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: transfer closed with .*{STILL}
+rm      poll   expire        ok
+rm      -      bes-failed    n/a no Batch Execution job
+region  regional 429         ok
+region  regional 429*        1 POST /[^ ]+/CreateRegionalBlob: HTTP 429 TooManyRequests: 
+region  regional 500         1 POST /[^ ]+/CreateRegionalBlob: HTTP 500 InternalServerError: 
+region  regional 503         1 POST /[^ ]+/CreateRegionalBlob: HTTP 503 ServiceUnavailable: 
+region  regional drop-before 1 POST /[^ ]+/CreateRegionalBlob: Empty reply from server{MAY}
+region  regional drop-after  1 POST /[^ ]+/CreateRegionalBlob: Empty reply from server{MAY}
+region  regional truncate    1 POST /[^ ]+/CreateRegionalBlob: transfer closed with [0-9]+ bytes remaining to read{MAY}
+region  regional notjson     1 POST /[^ ]+/CreateRegionalBlob: HTTP 200: the answer is not JSON \(.*\){MAY}
+region  regional slow        1 POST /[^ ]+/CreateRegionalBlob: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAY}
+region  regional expire      ok
+region  regional expire*     3 POST /[^ ]+/CreateRegionalBlob: HTTP 401 ExpiredAuthenticationToken: 
+region  regional lro-failed  1 POST /[^ ]+/CreateRegionalBlob: operation Failed: InternalServerError: 
+region  regional lro-canceled 1 POST /[^ ]+/CreateRegionalBlob: operation Canceled: 
+region  poll   429           ok
+region  poll   drop-before*  1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: Empty reply from server{STILL}
+region  poll   expire        ok
+region  -      bes-failed    n/a no Batch Execution job
+retrain submit 429           ok
+retrain submit 429*          1 POST /[^ ]+/jobs: HTTP 429 
+retrain submit 500           ok
+retrain submit 500*          1 POST /[^ ]+/jobs: HTTP 500 InternalError: Execution encountered an internal error\. \[request-id [0-9a-f-]+\]$
+retrain submit 503           ok
+retrain submit 503*          1 POST /[^ ]+/jobs: HTTP 503 ServiceUnavailable: 
+retrain submit drop-before   ok
+retrain submit drop-before*  1 POST /[^ ]+/jobs: Empty reply from server$
+retrain submit drop-after    ok
+retrain submit drop-after*   1 POST /[^ ]+/jobs: Empty reply from server$
+retrain submit truncate      ok
+retrain submit truncate*     1 POST /[^ ]+/jobs: transfer closed with 
+retrain submit notjson       1 POST jobs: the answer is not a job id \(a JSON string\)$
+retrain submit slow          ok
+retrain submit slow*         1 POST /[^ ]+/jobs: Operation timed out after 
+retrain start  429           ok
+retrain start  503*          1 POST /[^ ]+/jobs/[0-9a-f]+/start: HTTP 503 
+retrain start  drop-after    ok
+retrain start  truncate      n/a the 204 that starts a job has no body to cut
+retrain start  notjson       1 POST /[^ ]+/jobs/[0-9a-f]+/start: HTTP 200: the answer is not JSON \(.*\); job [0-9a-f]+ may not have started$
+retrain start  slow          ok
+retrain status 429           ok
+retrain status 429*          1 job [0-9a-f]+ no status after 1s \(GET /[^ ]+/jobs/[0-9a-f]+: HTTP 429 .*\); it goes on \(follow it with aml-retrain --job [0-9a-f]+\)$
+retrain status 500           ok
+retrain status 503*          1 job [0-9a-f]+ no status after 1s \(GET /[^ ]+: HTTP 503 ServiceUnavailable: .*\); it goes on 
+retrain status drop-before   ok
+retrain status drop-after*   1 job [0-9a-f]+ no status after 1s \(GET /[^ ]+: Empty reply from server\); it goes on 
+retrain status truncate      ok
+retrain status truncate*     1 job [0-9a-f]+ no status after 1s \(GET /[^ ]+: transfer closed with 
+retrain status notjson       1 job [0-9a-f]+: the status is not JSON: 
+retrain status slow          ok
+retrain status slow*         1 job [0-9a-f]+ no status after 1s \(GET /[^ ]+: Operation timed out after [0-9]+ milliseconds
+retrain -      bes-failed    1 job [0-9a-f]+ failed: Injected failure\.$
+retrain -      expire        n/a an API key does not expire
+retrain -      lro-failed    n/a no Resource Manager operation (the job is the bes-failed row)
+score   exec   429           ok
+score   exec   429*          1 POST /[^ ]+/execute: HTTP 429 
+score   exec   500           ok
+score   exec   500*          1 POST /[^ ]+/execute: HTTP 500 InternalError: 
+score   exec   503           ok
+score   exec   503*          1 POST /[^ ]+/execute: HTTP 503 ServiceUnavailable: 
+score   exec   drop-before   ok
+score   exec   drop-before*  1 POST /[^ ]+/execute: Empty reply from server$
+score   exec   drop-after    ok
+score   exec   drop-after*   1 POST /[^ ]+/execute: Empty reply from server$
+score   exec   truncate      ok
+score   exec   truncate*     1 POST /[^ ]+/execute: transfer closed with 
+score   exec   notjson       1 POST execute: the answer is not JSON: 
+score   exec   slow          ok
+score   exec   slow*         1 POST /[^ ]+/execute: Operation timed out after 
+score   -      expire        n/a an API key does not expire
+score   -      lro-failed    n/a scoring is one request
+score   -      bes-failed    n/a no Batch Execution job
+addep   eput   429           ok
+addep   eput   429*          1 PUT /[^ ]+/endpoints/fresh: HTTP 429 
+addep   eput   500           1 PUT /[^ ]+/endpoints/fresh: HTTP 500 InternalServerError: 
+addep   eput   503           1 PUT /[^ ]+/endpoints/fresh: HTTP 503 ServiceUnavailable: 
+addep   eput   drop-before   1 PUT /[^ ]+/endpoints/fresh: Empty reply from server$
+addep   eput   drop-after    1 PUT /[^ ]+/endpoints/fresh: Empty reply from server$
+addep   eput   truncate      1 PUT /[^ ]+/endpoints/fresh: transfer closed with 
+addep   eput   notjson       1 PUT /[^ ]+/endpoints/fresh: the answer is not JSON: 
+addep   eput   slow          1 PUT /[^ ]+/endpoints/fresh: Operation timed out after 
+addep   -      expire        n/a the workspace token does not expire
+addep   -      lro-failed    n/a no long-running operation
+addep   -      bes-failed    n/a no Batch Execution job
+getep   eget   429           ok
+getep   eget   429*          1 GET /[^ ]+/endpoints/ep1: HTTP 429 
+getep   eget   500           ok
+getep   eget   500*          1 GET /[^ ]+/endpoints/ep1: HTTP 500 InternalServerError: 
+getep   eget   503           ok
+getep   eget   503*          1 GET /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnavailable: 
+getep   eget   drop-before   ok
+getep   eget   drop-before*  1 GET /[^ ]+/endpoints/ep1: Empty reply from server$
+getep   eget   drop-after    ok
+getep   eget   drop-after*   1 GET /[^ ]+/endpoints/ep1: Empty reply from server$
+getep   eget   truncate      ok
+getep   eget   truncate*     1 GET /[^ ]+/endpoints/ep1: transfer closed with 
+getep   eget   notjson       1 GET /[^ ]+/endpoints/ep1: the answer is not JSON: 
+getep   eget   slow          ok
+getep   eget   slow*         1 GET /[^ ]+/endpoints/ep1: Operation timed out after 
+getep   -      expire        n/a the workspace token does not expire
+getep   -      lro-failed    n/a no long-running operation
+getep   -      bes-failed    n/a no Batch Execution job
+patchep epatch 429           ok
+patchep epatch 429*          1 PATCH /[^ ]+/endpoints/ep1: HTTP 429 
+patchep epatch 500           1 PATCH /[^ ]+/endpoints/ep1: HTTP 500 InternalServerError: 
+patchep epatch 503           1 PATCH /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnavailable: 
+patchep epatch drop-before   1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server$
+patchep epatch drop-after    1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server$
+patchep epatch truncate      n/a the 204 that takes a PATCH has no body to cut
+patchep epatch notjson       1 PATCH /[^ ]+/endpoints/ep1: the answer is not JSON: 
+patchep epatch slow          1 PATCH /[^ ]+/endpoints/ep1: Operation timed out after 
+patchep eget   503           ok
+patchep eget   503*          1 GET /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnavailable: 
+patchep eget   drop-after    ok
+patchep eget   truncate      ok
+patchep eget   notjson       1 GET /[^ ]+/endpoints/ep1: the answer is not JSON: 
+patchep eget   slow          ok
+patchep -      expire        n/a the workspace token does not expire
+patchep -      lro-failed    n/a the switch-over has no failure to inject (the eget rows wait on it)
+patchep -      bes-failed    n/a the job has ended before (its status is the input)
+EOF
+
+MAY='; the request reached the server, so it may have taken effect: check with aml-get-ws -g [^ ]+ -n [^ ]+$'
+STILL='; the operation may still complete: check with aml-get-ws -g [^ ]+ -n [^ ]+( \[request-id [0-9a-f-]+\])?$'
+
+# The configuration directory after a cell: the same files, whole JSON,
+# mode 0600; after a failed sign-in, exactly the stored one.
+cfg_check() {	# cfg_check NAME OUTCOME
+	[ "$(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')" = "$cfgfiles" ] || { echo "files: $(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')"; return 1; }
+	for _f in "$AML_CONFIG_DIR"/*; do
+		[ "$(stat -c %a "$_f")" = 600 ] || { echo "$_f: mode $(stat -c %a "$_f")"; return 1; }
+	done
+	for _f in profile.json tokens.json; do
+		cmp -s "$AML_CONFIG_DIR/$_f" "$TMP/cfgsnap/$_f" && continue
+		case $1:$2 in
+		login:ok|token:ok|list:*) ;;
+		login:*|token:*) echo "$_f changed"; return 1 ;;
+		esac
+		jq -e . "$AML_CONFIG_DIR/$_f" >/dev/null 2>&1 || { echo "$_f is not JSON"; return 1; }
+	done
+	return 0
+}
+
+# The file a program writes: there, whole, after success; after a
+# failure, nothing at all (no temporary file either).
+out_check() {	# out_check OUTCOME
+	if [ "$1" = ok ] && [ -n "$outf" ]; then
+		[ -s "$outf" ] || { echo "no $outf"; return 1; }
+		case $outf in *.json) jq -e . "$outf" >/dev/null 2>&1 || { echo "$outf is not JSON"; return 1; } ;; esac
+		[ "$(ls -A "$TMP/o" | wc -l)" -eq 1 ] || { echo "more in $TMP/o: $(ls -A "$TMP/o" | tr '\n' ' ')"; return 1; }
+	elif [ "$1" != ok ] && [ -n "$(ls -A "$TMP/o")" ]; then
+		echo "left behind: $(ls -A "$TMP/o" | tr '\n' ' ')"
+		return 1
+	fi
+	return 0
+}
+
+# After a slow answer, the emulator carries out the delayed request once
+# its delay is over (and logs it then): let a write to Resource Manager
+# finish before the next cell.  (A write is never sent twice.)
+drain() {
+	_i=0
+	while [ $_i -lt 100 ] &&
+	    [ "$(emu requests | jq --arg m "$method" '[.[] | select(.method == $m)] | length')" -lt 1 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+
+# cells ROWS: run these rows of the table.  The results go to
+# $TMP/results ("r STATUS DESCRIPTION" and "d DIAGNOSTIC" lines) and the
+# totals to $TMP/totals, for the parent to print in the table's order.
+cells() {
+	ok() { printf 'r %s %s\n' "$1" "$2" >>"$TMP/results"; }
+	diag() { printf '%s\n' "$@" | sed 's/^/d /' >>"$TMP/results"; }
+	: >"$TMP/results"
+	nok=0 nfail=0 nna=0
+	cells_of 3<"$1"
+	echo "$nok $nfail $nna" >"$TMP/totals"
+}
+
+cells_of() {
+while read -r name tgt fault outcome <&3; do
+	case $outcome in
+	n/a*)
+		ok 0 "$name x $fault: n/a # SKIP ${outcome#n/a }"
+		nna=$((nna + 1))
+		continue ;;
+	esac
+	count=1
+	case $fault in *\*) count=100 ;; esac
+	f=${fault%\*}
+	target "$tgt"
+	if studio "$name"; then
+		[ -n "$studio_ready" ] || studio_setup
+		emu faults -X DELETE
+		emu requests -X DELETE
+	else
+		emu reset -X POST
+		rm -rf "$AML_CONFIG_DIR"
+		cp -a "$TMP/cfgsnap" "$AML_CONFIG_DIR"
+	fi
+	rm -rf "$TMP/o"
+	mkdir "$TMP/o"
+	if [ "$f" = bes-failed ]; then
+		emu studio/fail -d '{"details":"Injected failure."}' >/dev/null
+	else
+		fault_json "$f"
+		emu faults -d "{\"method\":\"$method\",\"path\":\"$path\",\"count\":$count,$fj}" >/dev/null
+	fi
+	prog "$name" "$([ "$f" = slow ] && echo 1)" </dev/null
+	if [ "$f" = bes-failed ]; then
+		left=$(emu studio | jq .failJobs)
+	else
+		left=$(emu faults | sed -n 's/^ *"count": *\([0-9]*\).*/\1/p')
+	fi
+	met=$((count - ${left:-0}))
+	case $f:$tgt in slow:patch|slow:put|slow:delete|slow:regional|slow:eput|slow:epatch) drain ;; esac
+	why=
+	[ "$met" -ge 1 ] || why="the fault was not met"
+	[ -z "$why" ] && why=$(cfg_check "$name" "$outcome")
+	[ -z "$why" ] && why=$(out_check "$outcome")
+	desc="$name x $fault on $method $tgt"
+	case $outcome in
+	ok)
+		if [ -z "$why" ] && [ "$rc" -eq 0 ] && [ ! -s "$TMP/err" ] && output_ok "$name"; then
+			ok 0 "$desc: recovered"
+		else
+			ok 1 "$desc: recovered"
+			diag "exit $rc; $why" "$(head -3 "$TMP/err")"
+		fi
+		nok=$((nok + 1)) ;;
+	*)
+		st=${outcome%% *}
+		re=${outcome#* }
+		case $re in
+		*"{MAY}") re="${re%"{MAY}"}$MAY" ;;
+		*"{STILL}") re="${re%"{STILL}"}$STILL" ;;
+		esac
+		if [ -n "$why" ]; then
+			ok 1 "$desc: fails cleanly"
+			diag "$why"
+		else
+			expect_fail "$st" "^$(progname "$name"): $re" "$desc: fails cleanly (exit $st, one line)"
+		fi
+		nfail=$((nfail + 1)) ;;
+	esac
+done
+}
+
+# Two workers, each with its own emulator, run the Resource Manager rows
+# and the Studio rows side by side (a cell mostly waits); their results
+# are then printed in the table's order.
+grep -Ev '^(retrain|score|addep|getep|patchep) ' "$TMP/table" >"$TMP/rows-arm"
+grep -E '^(retrain|score|addep|getep|patchep) ' "$TMP/table" >"$TMP/rows-studio"
+mkdir "$TMP/arm" "$TMP/studio"
+cp -a "$TMP/cfgsnap" "$TMP/arm/cfgsnap"
+cp -a "$TMP/cfgsnap" "$TMP/studio/cfgsnap"
+cp "$TMP/def.json" "$TMP/title.json" "$TMP/arm/"
+(
+	TMP=$TMP/arm
+	AML_CONFIG_DIR=$TMP/config
+	cells "$TMP/../rows-arm"
+) &
+arm=$!
+(
+	TMP=$TMP/studio
+	AML_CONFIG_DIR=$TMP/config
+	cp -a "$TMP/cfgsnap" "$AML_CONFIG_DIR"
+	emu_start --lro-ms 50
+	echo "$_emu_pid" >"$TMP/emu.pid"
+	trap 'emu_stop' EXIT
+	cells "$TMP/../rows-studio"
+) &
+studio=$!
+trap 'kill $(cat "$TMP/studio/emu.pid" 2>/dev/null) 2>/dev/null; _cleanup' EXIT
+wait $arm
+wait $studio
+
+nok=0 nfail=0 nna=0
+for w in arm studio; do
+	[ -s "$TMP/$w/totals" ] || { echo "Bail out! the $w rows did not finish"; exit 1; }
+	while read -r kind st rest; do
+		case $kind in
+		r) ok "$st" "$rest" ;;
+		d) diag "$st${rest:+ $rest}" ;;
+		esac
+	done <"$TMP/$w/results"
+	read -r a b c <"$TMP/$w/totals"
+	nok=$((nok + a)) nfail=$((nfail + b)) nna=$((nna + c))
+done
+diag "fault table: $nok recovered, $nfail failed cleanly, $nna not applicable"
+done_testing

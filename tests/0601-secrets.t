@@ -1,0 +1,336 @@
+#!/bin/sh
+# Secrets: known values are planted for every kind of secret (the client
+# secret, a wrong one, the certificate's private key, the PFX password
+# and a wrong one, access and refresh tokens, the web service's API
+# keys, the storage account key, a connection string's AccountKey (in a
+# BES status, and quoted by a server), a SAS signature; and for the
+# Studio services their API keys, the workspace token, the storage
+# account's key, the SAS of a job's results, an endpoint's key); every
+# program then runs with -v through success and failure paths, and its
+# stdout, its stderr, every file it writes and the configuration
+# directory after it are searched for each value.
+#
+# The only places a secret may be:
+#   the stdout of aml-token (the access token: printing it is its job);
+#   the stdout of aml-ws-keys (the API keys: likewise);
+#   aml-retrain's status, on stdout or in its -o file (the SAS of the
+#   job's results: what the status is for);
+#   the file given to -K of aml-add-endpoint and aml-get-endpoint (the
+#   endpoint's key, as asked);
+#   tokens.json in the configuration directory (the token cache: access
+#   and refresh tokens), and secret.json after aml-login --save-secret
+#   (the client secret, as asked).
+# Nothing else: not a trace, not an error line, not profile.json, not a
+# definition printed after an update.  argv never carries a secret
+# either: it is read from /proc while programs wait on slow answers.
+. "$(dirname "$0")/lib.sh"
+emu_start --lro-ms 50
+export AML_POLL_MS=20 AML_RETRY_BASE_MS=10 AML_RETRY_MAX=1
+RG=$AML_DEMO_RG
+WS=$AML_DEMO_WS
+SEEN=$TMP/seen
+mkdir -p "$SEEN"
+
+# The planted values.
+S_CLIENT=$AZURE_CLIENT_SECRET
+S_WRONG=wr0ng-Cl13nt-s3cr3t-planted
+S_PFXPW=$AML_EMU_CERT_PFX_PASSWORD
+S_WRONGPW=wr0ng-pfx-pa55w0rd-planted
+S_KEYLINE=$(sed -n '/BEGIN .*PRIVATE KEY/,/END .*PRIVATE KEY/p' "$AML_EMU_CERT_PEM" | sed -n 3p)
+S_PRIMARY=pRiMaRy-ap1-k3y-planted-0001
+S_SECONDARY=sEcOnDaRy-ap1-k3y-planted-0002
+S_STORAGE=c3RvcmFnZS1hY2NvdW50LWtleS1wbGFudGVk
+S_ACCKEY=QWNjb3VudEtleS1pbi1jb25uZWN0aW9uLXN0cmluZw
+S_SIG=sIgNaTuRe%2Bplanted%3D
+test "${#S_KEYLINE}" -ge 40
+ok $? "a line of the certificate's private key to look for"
+printf '%s\n' "$S_WRONG" >"$TMP/wrong-secret"
+printf '%s\n' "$S_CLIENT" >"$TMP/secret"
+printf '%s\n' "$S_PFXPW" >"$TMP/pfxpw"
+printf '%s\n' "$S_WRONGPW" >"$TMP/wrong-pfxpw"
+chmod 600 "$TMP/wrong-secret" "$TMP/secret" "$TMP/pfxpw" "$TMP/wrong-pfxpw"
+
+# vstep STATUS NAME CMD...: run with stdout, stderr and the configuration
+# directory kept under $SEEN; the exit status is as expected (so that
+# the path taken is the one meant).  vstep_in FILE ... reads FILE.
+_step=0
+vstep_in() {
+	_in=$1 _want=$2 _name=$3
+	shift 3
+	_step=$((_step + 1))
+	_base=$SEEN/$(printf '%02d' $_step)-$_name
+	rc=0
+	"$@" <"$_in" >"$_base.out" 2>"$_base.err" || rc=$?
+	[ -d "$AML_CONFIG_DIR" ] && cp -a "$AML_CONFIG_DIR" "$_base.cfg"
+	cp "$_base.out" "$TMP/out"
+	cp "$_base.err" "$TMP/err"
+	if [ "$rc" = "$_want" ]; then ok 0 "$_name: exit $_want"; else
+		ok 1 "$_name: exit $_want"; diag "exit $rc" "$(head -3 "$_base.err")"; fi
+}
+vstep() { vstep_in /dev/null "$@"; }
+
+# Service principal with a secret: from the environment, from a file,
+# on stdin; a wrong one; then kept with --save-secret.
+vstep 0 aml-login aml-login -v
+vstep 3 aml-login env AZURE_CLIENT_SECRET= aml-login -v -p -u "$AZURE_CLIENT_ID" -f "$TMP/wrong-secret"
+like "$(cat "$TMP/err")" 'invalid_client' "(a wrong secret is refused)"
+vstep_in "$TMP/secret" 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AZURE_CLIENT_ID" -i
+vstep_in "$TMP/wrong-secret" 3 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AZURE_CLIENT_ID" -i
+vstep 0 aml-login aml-login -v -W
+is "$(jq -r --arg s "$S_CLIENT" '[.. | strings] | map(select(. == $s)) | length' "$AML_CONFIG_DIR/secret.json" 2>/dev/null)" 1 \
+    "(--save-secret keeps the secret in secret.json)"
+vstep 0 aml-token aml-token -v -n 86000
+
+# Certificates: PEM, PKCS#12 with its password, and a wrong password.
+vstep 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PEM"
+vstep 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pfxpw"
+vstep 0 aml-token aml-token -v -n 86000
+vstep 3 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/wrong-pfxpw"
+
+# A user with the device code, for a refresh token.
+emu config -d '{"deviceInterval": 1}' >/dev/null
+_step=$((_step + 1))
+dev=$SEEN/$(printf '%02d' $_step)-aml-login
+env -u AZURE_CLIENT_SECRET aml-login -v -d >"$dev.out" 2>"$dev.err" </dev/null &
+pid=$!
+code=
+for i in $(seq 1 200); do
+	code=$(sed -n 's/.*enter the code \([A-Za-z0-9-]*\).*/\1/p' "$dev.err" | head -1)
+	[ -n "$code" ] && break
+	sleep 0.05
+done
+emu "device/$code/approve" -X POST >/dev/null
+rc=0
+wait $pid || rc=$?
+cp -a "$AML_CONFIG_DIR" "$dev.cfg"
+is "$rc" 0 "aml-login -d: exit 0"
+RT=$(jq -r .refreshToken "$AML_CONFIG_DIR/tokens.json")
+like "$RT" '.{20}' "(a refresh token is cached)"
+vstep 0 aml-token aml-token -v -R https://management.core.windows.net/
+vstep 0 aml-login aml-login -v -l
+vstep 3 aml-token aml-token -v -R https://unknown.example.com/
+
+# Back to the service principal for the web services.
+vstep 0 aml-login aml-login -v
+aml-get-ws -g "$RG" -n "$WS" | aml-export-ws >"$TMP/def.json"
+jq --arg p "$S_PRIMARY" --arg s "$S_SECONDARY" --arg k "$S_STORAGE" '
+    .properties.keys = {primary: $p, secondary: $s} | .properties.storageAccount.key = $k' \
+    "$TMP/def.json" >"$TMP/secrets.json"
+vstep 0 aml-update-ws aml-update-ws -v -g "$RG" -n "$WS" "$TMP/secrets.json"
+vstep 0 aml-ws-keys aml-ws-keys -v -g "$RG" -n "$WS"
+is "$(jq -r '.primary + " " + .secondary' "$TMP/out")" "$S_PRIMARY $S_SECONDARY" "(the planted keys are the service's)"
+vstep 0 aml-new-ws aml-new-ws -v -g "$RG" -n other -l southcentralus "$TMP/secrets.json"
+vstep 1 aml-new-ws aml-new-ws -v -g "$RG" -n other -l southcentralus "$TMP/secrets.json"
+vstep 0 aml-get-ws aml-get-ws -v -g "$RG" -n other
+vstep 0 aml-get-ws aml-get-ws -v -g "$RG"
+vstep 1 aml-get-ws aml-get-ws -v -g "$RG" -n nosuch
+vstep 1 aml-ws-keys aml-ws-keys -v -g "$RG" -n nosuch
+vstep 0 aml-add-region aml-add-region -v -g "$RG" -n other -r westcentralus
+vstep 1 aml-add-region aml-add-region -v -g "$RG" -n other -r atlantis
+# A server that quotes secrets back in its errors, and one that fails.
+msg="Storage failed: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=$S_ACCKEY;EndpointSuffix=x at https://acct.blob.core.windows.net/c/m.ilearner?sv=2019-02-02&sig=$S_SIG&se=2030"
+emu faults -d "{\"method\":\"PATCH\",\"status\":400,\"code\":\"StorageError\",\"message\":\"$msg\"}" >/dev/null
+vstep 1 aml-update-ws aml-update-ws -v -g "$RG" -n "$WS" "$TMP/secrets.json"
+like "$(cat "$TMP/err")" 'AccountKey=\*\*\*' "(the error line is there, masked)"
+emu faults -d '{"method":"PUT","status":503,"count":5}' >/dev/null
+vstep 1 aml-new-ws aml-new-ws -v -f -g "$RG" -n other -l southcentralus "$TMP/secrets.json"
+emu faults -d '{"method":"PATCH","drop":"after-body"}' >/dev/null
+vstep 1 aml-update-ws aml-update-ws -v -g "$RG" -n "$WS" "$TMP/secrets.json"
+emu faults -d '{"method":"GET","path":"*/listKeys","status":401,"count":2}' >/dev/null
+vstep 3 aml-ws-keys aml-ws-keys -v -g "$RG" -n "$WS"
+emu faults -X DELETE
+
+# The filters: a BES status whose result carries a SAS, the definition
+# through export, patch and import, with their files.
+cat >"$TMP/bes.json" <<EOF
+{"StatusCode":"Finished","Results":{"output1":{"ConnectionString":"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=$S_ACCKEY","RelativeLocation":"models/run-7/model.ilearner","BaseLocation":"https://acct.blob.core.windows.net/","SasBlobToken":"?sv=2019-02-02&sr=b&sig=$S_SIG&st=2030-01-01T00%3A00%3A00Z&se=2030-01-02T00%3A00%3A00Z&sp=r"}},"Details":null}
+EOF
+aml-get-ws -g "$RG" -n "$WS" >"$TMP/resource.json"
+vstep_in "$TMP/resource.json" 0 aml-export-ws aml-export-ws -v -o "$SEEN/exported.json"
+vstep 0 aml-patch-ilearner aml-patch-ilearner -v -b "$TMP/bes.json" -o "$SEEN/patched.json" "$SEEN/exported.json"
+like "$(cat "$TMP/err")" 'model\.ilearner' "(aml-patch-ilearner says where the model went)"
+vstep 1 aml-patch-ilearner aml-patch-ilearner -v -b "$TMP/bes.json" -r nosuch "$SEEN/exported.json"
+vstep 0 aml-import-ws aml-import-ws -v "$SEEN/patched.json"
+jq --arg k "$S_STORAGE" '.properties.storageAccount = {name: 5, key: $k} | .properties.keys = {primary: 7}' \
+    "$TMP/secrets.json" >"$TMP/bad.json"
+vstep 1 aml-import-ws aml-import-ws -v "$TMP/bad.json"
+vstep 1 aml-update-ws aml-update-ws -v -g "$RG" -n "$WS" "$TMP/bad.json"
+
+# The Studio services: the API keys of the training and predictive web
+# services, the workspace token, the storage account's key (in the
+# connection string of a job), the SAS of a job's results, an endpoint's
+# key.  aml-retrain's status carries its results' SAS (its purpose);
+# -K writes an endpoint's key to the file named.
+emu studio -d '{"jobMs":50,"switchMs":100}' >/dev/null
+S_TRAINKEY=$(cat "$AML_DEMO_TRAIN_KEY_FILE")
+S_SCOREKEY=$(cat "$AML_DEMO_SCORE_KEY_FILE")
+S_WSTOKEN=$(cat "$AML_DEMO_WORKSPACE_TOKEN_FILE")
+S_STKEY=$(cat "$AML_DEMO_STORAGE_KEY_FILE")
+W=$AML_DEMO_WORKSPACE_ID
+SVC=$AML_DEMO_SCORE_SERVICE
+TOK=$AML_DEMO_WORKSPACE_TOKEN_FILE
+jq -n --arg cs "$(cat "$AML_DEMO_STORAGE_CONNECTION_FILE")" '
+    {Inputs: {input1: {ConnectionString: $cs, RelativeLocation: "data/adult-census-income.csv"}},
+     Outputs: {output1: {ConnectionString: $cs, RelativeLocation: "models/secrets.ilearner"}},
+     GlobalParameters: {}}' >"$TMP/job.json"
+printf 'd3Jvbmcta2V5LXBsYW50ZWQtZm9yLXRoZS10ZXN0cw==\n' >"$TMP/wrong.key"
+vstep 0 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" \
+    -o "$SEEN/retrain-result.json" "$TMP/job.json"
+vstep 0 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+vstep 3 aml-retrain aml-retrain -v -u "$AML_DEMO_TRAIN_URL" -k "$TMP/wrong.key" "$TMP/job.json"
+emu studio/fail -d '{"details":"Failed, AccountKey='"$S_STKEY"'"}' >/dev/null
+vstep 1 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+vstep 0 aml-score aml-score -v -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
+vstep 3 aml-score aml-score -v -u "$AML_DEMO_SCORE_URL" -k "$TMP/wrong.key" "$TESTS/../examples/data/rows.json"
+vstep 0 aml-add-endpoint aml-add-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -K "$SEEN/ep.key" sec
+vstep 1 aml-add-endpoint aml-add-endpoint -v -w "$W" -s "$SVC" -k "$TOK" sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -K "$SEEN/ep2.key" sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -P sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK"
+vstep 1 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" nosuch
+vstep 0 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
+vstep 1 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" nosuch
+vstep 3 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TMP/wrong.key" -b "$SEEN/retrain-result.json" sec
+S_EPKEY=$(cat "$SEEN/ep.key")
+test "${#S_EPKEY}" -ge 20
+ok $? "(-K wrote the endpoint's key)"
+for f in "$SEEN"/*-aml-retrain.out "$SEEN/retrain-result.json"; do
+	jq -r '.Results // {} | .[].SasBlobToken // empty' "$f" 2>/dev/null
+done | tr '?&' '\n\n' | sed -n 's/^sig=//p' | sort -u >"$TMP/sigs"
+test -s "$TMP/sigs"
+ok $? "(the results carry SAS signatures: $(wc -l <"$TMP/sigs" | tr -d ' '))"
+sed -n 's/.*[?&]sig=\([^&]*\).*/\1/p' "$AML_DEMO_SAS_FILE" >>"$TMP/sigs"
+
+# Removal and sign-out; then a program that is not signed in.
+vstep 0 aml-rm-ws aml-rm-ws -v -g "$RG" -n other
+vstep 0 aml-logout aml-logout -v
+vstep 3 aml-get-ws aml-get-ws -v -g "$RG" -n "$WS"
+
+# Every access token any program got: from the caches seen, and what
+# aml-token printed.
+cat "$SEEN"/*.cfg/tokens.json 2>/dev/null | jq -r '.. | .accessToken? // empty' >"$TMP/tokens"
+cat "$SEEN"/*-aml-token.out | jq -r '.accessToken // empty' >>"$TMP/tokens" 2>/dev/null
+sort -u -o "$TMP/tokens" "$TMP/tokens"
+test "$(wc -l <"$TMP/tokens")" -ge 4
+ok $? "tokens to look for ($(wc -l <"$TMP/tokens" | tr -d ' '))"
+cat "$SEEN"/*.cfg/tokens.json 2>/dev/null | jq -r '.refreshToken // empty' | sort -u >"$TMP/rtokens"
+
+# where VALUE: the files of $SEEN that hold VALUE.
+where() {
+	grep -rlF -- "$1" "$SEEN" | sed "s|^$SEEN/||" | sort
+}
+
+# allowed KIND FILE: whether FILE may hold that kind of secret.
+allowed() {
+	case $1:$2 in
+	token:*-aml-token.out|token:*.cfg/tokens.json) return 0 ;;
+	refresh:*.cfg/tokens.json) return 0 ;;
+	client:*.cfg/secret.json) return 0 ;;
+	apikey:*-aml-ws-keys.out) return 0 ;;
+	sas:*-aml-retrain.out|sas:retrain-result.json) return 0 ;;
+	epkey:ep.key|epkey:ep2.key) return 0 ;;
+	esac
+	return 1
+}
+
+nowhere_else() {	# nowhere_else KIND VALUE DESCRIPTION
+	_bad=
+	for _f in $(where "$2"); do
+		allowed "$1" "$_f" || _bad="$_bad $_f"
+	done
+	if [ -z "$_bad" ]; then ok 0 "$3"; else ok 1 "$3"; diag "found in:$_bad"; fi
+}
+
+nowhere_else client "$S_CLIENT" "the client secret: only in secret.json"
+nowhere_else none "$S_WRONG" "a wrong client secret: nowhere"
+nowhere_else none "$S_KEYLINE" "the certificate's private key: nowhere"
+nowhere_else none "$S_PFXPW" "the PFX password: nowhere"
+nowhere_else none "$S_WRONGPW" "a wrong PFX password: nowhere"
+nowhere_else apikey "$S_PRIMARY" "the primary key: only on aml-ws-keys's stdout"
+nowhere_else apikey "$S_SECONDARY" "the secondary key: only on aml-ws-keys's stdout"
+nowhere_else none "$S_STORAGE" "the storage account key: nowhere"
+nowhere_else none "$S_ACCKEY" "a connection string's AccountKey: nowhere"
+nowhere_else none "$S_SIG" "the SAS signature: nowhere"
+nowhere_else none "$S_TRAINKEY" "the training web service's API key: nowhere"
+nowhere_else none "$S_SCOREKEY" "the predictive web service's API key: nowhere"
+nowhere_else none "$S_WSTOKEN" "the workspace token: nowhere"
+nowhere_else none "$S_STKEY" "the storage account's key: nowhere"
+nowhere_else epkey "$S_EPKEY" "an endpoint's key: only in the file -K named"
+bad=
+while read -r sig; do
+	for f in $(where "$sig"); do
+		allowed sas "$f" || bad="$bad $f"
+	done
+done <"$TMP/sigs"
+is "$bad" "" "SAS signatures: only in aml-retrain's status"
+bad=
+while read -r t; do
+	for f in $(where "${t##*.}"); do
+		allowed token "$f" || bad="$bad $f"
+	done
+done <"$TMP/tokens"
+if [ -z "$bad" ]; then ok 0 "access tokens: only from aml-token and in tokens.json"; else
+	ok 1 "access tokens: only from aml-token and in tokens.json"; diag "found in:$(printf '%s\n' $bad | sort -u | tr '\n' ' ')"; fi
+bad=
+while read -r t; do
+	for f in $(where "$t"); do
+		allowed refresh "$f" || bad="$bad $f"
+	done
+done <"$TMP/rtokens"
+test -s "$TMP/rtokens" && test -z "$bad"
+ok $? "refresh tokens: only in tokens.json"
+[ -z "$bad" ] || diag "found in:$bad"
+# Anything shaped like a JWT (tokens, client assertions) outside them.
+bad=$(grep -rlE 'eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}' "$SEEN" | sed "s|^$SEEN/||" |
+    grep -v -e '-aml-token\.out$' -e '\.cfg/tokens\.json$' | tr '\n' ' ')
+is "$bad" "" "nothing shaped like a JWT anywhere else"
+test "$(cat "$SEEN"/*.err | grep -c '\*\*\*')" -ge 20
+ok $? "the traces have masked values ($(cat "$SEEN"/*.err | grep -c '\*\*\*') lines)"
+jq -e '.properties.assets.asset3.locationInfo.uri | test("^https://acct\\.blob\\.core\\.windows\\.net/models/run-7/model\\.ilearner$")' \
+    "$SEEN/patched.json" >/dev/null
+ok $? "the patched definition points at the model, without the SAS"
+
+# argv: read while each program waits on its first answer, delayed.
+aml-login >/dev/null
+emu faults -X DELETE
+: >"$TMP/argv"
+argv_of() {	# argv_of CMD...: run it; sample its command line meanwhile
+	emu faults -d '{"path":"*","delayMs":400}' >/dev/null
+	"$@" >/dev/null 2>&1 </dev/null &
+	_pid=$!
+	while kill -0 $_pid 2>/dev/null; do
+		tr '\0' ' ' <"/proc/$_pid/cmdline" >>"$TMP/argv" 2>/dev/null && echo >>"$TMP/argv"
+		sleep 0.02
+	done
+	wait $_pid
+}
+argv_of env -u AZURE_CLIENT_SECRET aml-login -p -u "$AZURE_CLIENT_ID" -f "$TMP/secret"
+argv_of env -u AZURE_CLIENT_SECRET aml-login -p -u "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pfxpw"
+argv_of aml-login
+argv_of aml-token -R https://management.core.windows.net/
+argv_of aml-get-ws -g "$RG" -n "$WS"
+argv_of aml-ws-keys -g "$RG" -n "$WS"
+argv_of aml-update-ws -g "$RG" -n "$WS" "$TMP/secrets.json"
+argv_of aml-retrain -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+argv_of aml-score -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
+argv_of aml-get-endpoint -w "$W" -s "$SVC" -k "$TOK" sec
+argv_of aml-patch-endpoint -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
+argv_of aml-add-endpoint -f -w "$W" -s "$SVC" -k "$TOK" sec
+argv_of aml-new-ws -f -g "$RG" -n other -l southcentralus "$TMP/secrets.json"
+argv_of aml-add-region -g "$RG" -n other -r westcentralus
+argv_of aml-rm-ws -g "$RG" -n other
+emu faults -X DELETE
+for p in aml-login aml-token aml-get-ws aml-ws-keys aml-update-ws aml-retrain aml-score \
+    aml-get-endpoint aml-patch-endpoint aml-add-endpoint aml-new-ws aml-add-region aml-rm-ws; do
+	grep -q "^$p " "$TMP/argv"
+	ok $? "$p's command line was read while it waited"
+done
+bad=
+for s in "$S_CLIENT" "$S_PFXPW" "$S_PRIMARY" "$S_STORAGE" "$S_ACCKEY" "$S_TRAINKEY" \
+    "$S_SCOREKEY" "$S_WSTOKEN" "$S_STKEY" "$S_EPKEY"; do
+	grep -qF -- "$s" "$TMP/argv" && bad="$bad $s"
+done
+grep -qE 'eyJ[A-Za-z0-9_-]{10,}' "$TMP/argv" && bad="$bad a-token"
+is "$bad" "" "no secret in any program's argv"
+
+done_testing

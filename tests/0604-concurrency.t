@@ -1,0 +1,131 @@
+#!/bin/sh
+# Concurrency: 20 pipelines (get | export | patch-ilearner | import |
+# update) update 20 services at once, and 10 update one service at once,
+# while tokens are renewed by every program (they last two minutes, less
+# than the five-minute margin) and aml-token reads the cache.  Every
+# program either succeeds or fails cleanly (exit 1, one line); the 20
+# all succeed; the token cache stays whole JSON of mode 0600; the shared
+# service ends up equal to exactly one of the definitions sent to it,
+# one whose update succeeded.
+. "$(dirname "$0")/lib.sh"
+emu_start --lro-ms 50
+export AML_POLL_MS=20 AML_RETRY_BASE_MS=10
+RG=$AML_DEMO_RG
+WS=$AML_DEMO_WS
+
+emu services -d '{"count":19}' >/dev/null
+emu config -d '{"tokenLifetime":120}' >/dev/null
+run aml-login
+expect_ok "signed in, with a token of two minutes"
+services="$WS $(seq -f "$WS-%03g" 1 19)"
+is "$(echo $services | wc -w | tr -d ' ')" 20 "20 services"
+
+# pipeline DIR SERVICE URI: the five programs, each one's exit status
+# and stderr kept apart, what is sent to aml-update-ws in DIR/sent.
+pipeline() {
+	_d=$1
+	mkdir -p "$_d"
+	{ aml-get-ws -g "$RG" -n "$2"; echo $? >"$_d/rc1"; } 2>"$_d/err1" |
+	    { aml-export-ws; echo $? >"$_d/rc2"; } 2>"$_d/err2" |
+	    { aml-patch-ilearner -q -u "$3"; echo $? >"$_d/rc3"; } 2>"$_d/err3" |
+	    { aml-import-ws; echo $? >"$_d/rc4"; } 2>"$_d/err4" |
+	    tee "$_d/sent" |
+	    { aml-update-ws -q -g "$RG" -n "$2"; echo $? >"$_d/rc5"; } >"$_d/out" 2>"$_d/err5"
+}
+
+# clean DIR: every program of the pipeline succeeded with nothing on
+# stderr, or failed with exit 1 and one line (and then stdout is empty).
+clean() {
+	for _i in 1 2 3 4 5; do
+		_rc=$(cat "$1/rc$_i" 2>/dev/null)
+		_l=$(wc -l <"$1/err$_i")
+		case $_rc:$_l in
+		0:0|1:1) ;;
+		*) echo "program $_i: exit $_rc, $_l lines: $(head -2 "$1/err$_i")"; return 1 ;;
+		esac
+	done
+	[ "$(cat "$1/rc5")" = 0 ] || [ ! -s "$1/out" ] || { echo "output after a failure"; return 1; }
+}
+
+# 20 services, 20 pipelines, and aml-token ten times, all at once.
+pids=
+i=0
+for s in $services; do
+	i=$((i + 1))
+	pipeline "$TMP/many/$i" "$s" "https://retrained.blob.core.windows.net/models/many/$s.ilearner" &
+	pids="$pids $!"
+done
+for i in $(seq 1 10); do
+	aml-token -r >"$TMP/tok$i" 2>"$TMP/tokerr$i" &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+
+bad=
+good=0
+i=0
+for s in $services; do
+	i=$((i + 1))
+	why=$(clean "$TMP/many/$i") || bad="$bad [$s: $why]"
+	[ "$(cat "$TMP/many/$i/rc5")" = 0 ] && good=$((good + 1))
+done
+is "$bad" "" "20 pipelines on 20 services: every program succeeds or fails cleanly"
+is "$good" 20 "and every update succeeds"
+ok=0
+for s in $services; do
+	u=$(aml-get-ws -g "$RG" -n "$s" | jq -r '.properties.assets.asset3.locationInfo.uri')
+	[ "$u" = "https://retrained.blob.core.windows.net/models/many/$s.ilearner" ] && ok=$((ok + 1))
+done
+is "$ok" 20 "each service has its own new model"
+bad=
+for i in $(seq 1 10); do
+	case $(cat "$TMP/tok$i") in eyJ*) ;; *) bad="$bad $i" ;; esac
+	[ -s "$TMP/tokerr$i" ] && bad="$bad $i:stderr"
+done
+is "$bad" "" "aml-token, read ten times meanwhile, printed a token each time"
+jq -e '.accessTokens | length >= 1' "$AML_CONFIG_DIR/tokens.json" >/dev/null
+ok $? "the token cache is whole JSON"
+is "$(stat -c %a "$AML_CONFIG_DIR/tokens.json") $(stat -c %a "$AML_CONFIG_DIR/profile.json")" "600 600" "of mode 0600"
+is "$(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')" "lock profile.json tokens.json " "and nothing else is left there"
+n=$(emu requests | jq '[.[] | select(.path | test("/oauth2/v2.0/token"))] | length')
+test "$n" -ge 2
+ok $? "tokens were renewed meanwhile ($n token requests)"
+
+# Ten pipelines on one service.
+emu requests -X DELETE
+pids=
+for i in $(seq 1 10); do
+	pipeline "$TMP/one/$i" "$WS" "https://retrained.blob.core.windows.net/models/one/$i.ilearner" &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+bad=
+won=
+for i in $(seq 1 10); do
+	why=$(clean "$TMP/one/$i") || bad="$bad [$i: $why]"
+	if [ "$(cat "$TMP/one/$i/rc5")" = 0 ]; then
+		won="$won $i"
+	else
+		grep -Eq "^aml-update-ws: PATCH /[^ ]+: HTTP 409 Conflict: .*\\(AnotherOperationInProgress\\)" "$TMP/one/$i/err5" ||
+		    bad="$bad [$i: $(cat "$TMP/one/$i/err5")]"
+	fi
+done
+is "$bad" "" "10 pipelines on one service: each succeeds, or fails cleanly (409 while another runs)"
+test -n "$won"
+ok $? "at least one update succeeds (${won# })"
+aml-get-ws -g "$RG" -n "$WS" | aml-export-ws | jq -S . >"$TMP/final.json"
+same=
+for i in $(seq 1 10); do
+	jq -S . "$TMP/one/$i/sent" | cmp -s - "$TMP/final.json" && same="$same $i"
+done
+is "$(echo $same | wc -w | tr -d ' ')" 1 "the service equals exactly one of the definitions sent"
+case " $won " in
+*" ${same# } "*) ok 0 "one whose update succeeded" ;;
+*) ok 1 "one whose update succeeded"; diag "equal to:$same; succeeded:$won" ;;
+esac
+patches=$(emu requests | jq '[.[] | select(.method == "PATCH" and .status == 200)] | length')
+is "$patches" "$(echo $won | wc -w | tr -d ' ')" "the service took one PATCH per success"
+jq -e . "$AML_CONFIG_DIR/tokens.json" >/dev/null && [ "$(stat -c %a "$AML_CONFIG_DIR/tokens.json")" = 600 ]
+ok $? "the token cache is still whole JSON of mode 0600"
+
+done_testing
