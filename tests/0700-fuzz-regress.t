@@ -148,6 +148,8 @@ like "$(cat "$TMP/out")" 'status.* must be an integer from ' "faults: a status o
 run emu federated-token -d '{"lifetime": 1e300}'
 like "$(cat "$TMP/out")" 'lifetime.* must be a number of seconds, at most ten years either way' \
     "federated-token: a lifetime of 1e300 is refused"
+run emu studio -d '{"jobMs": 1e300}'
+like "$(cat "$TMP/out")" 'jobMs.* must be an integer from 0 to ' "studio: jobMs 1e300 is refused"
 run emu health
 expect_ok "the emulator is still there"
 
