@@ -14,15 +14,19 @@ PROVE ?= prove
 BUILD_DEBS = build-essential pkg-config libcjson-dev libcurl4-openssl-dev \
 	libjwt-dev libssl-dev libmicrohttpd-dev
 CHECK_DEBS = perl curl jq openssl mandoc valgrind procps
+# make fuzz: clang, its libFuzzer runtime, llvm-symbolizer for the traces.
+FUZZ_DEBS = clang libclang-rt-dev llvm
 # pkg-config module -> Debian package, for the message when one is missing.
 PCMODS = libcjson:libcjson-dev libcurl:libcurl4-openssl-dev \
 	libjwt:libjwt-dev openssl:libssl-dev libmicrohttpd:libmicrohttpd-dev
 
 CFLAGS ?= -O2 -g
+# float-cast-overflow (a double out of an integer's range, 1e300 from
+# JSON) is not part of gcc's "undefined"; it is asked for by name.
 ifeq ($(SANITIZE),1)
-FLAVOUR_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=undefined
-FLAVOUR_LDFLAGS = -fsanitize=address,undefined
+FLAVOUR_CFLAGS = -O1 -g -fsanitize=address,undefined,float-cast-overflow \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined,float-cast-overflow
+FLAVOUR_LDFLAGS = -fsanitize=address,undefined,float-cast-overflow
 endif
 WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter
@@ -52,7 +56,7 @@ PROGS = $(TOOLS) $(if $(EMU_SRC),aml-emulator)
 # libaml is split in two archives: what every program may use, and what
 # only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
 BASE_SRC = err.c xalloc.c io.c wbuf.c json.c jsonw.c jsoncj.c \
-	filter.c uri.c bes.c defn.c
+	filter.c uri.c bes.c defn.c patch.c
 COMMON_SRC = $(notdir $(wildcard common/*.c))
 NET_SRC = $(filter-out $(BASE_SRC),$(COMMON_SRC))
 BASE_OBJ = $(addprefix obj/common/,$(BASE_SRC:.c=.o))
@@ -129,7 +133,7 @@ check-deps-check: deps-check
 	fi
 
 deps:
-	@pkgs='$(BUILD_DEBS) $(CHECK_DEBS)'; \
+	@pkgs='$(BUILD_DEBS) $(CHECK_DEBS) $(FUZZ_DEBS)'; \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "apt-get install -y $$pkgs" >&2; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkgs || \
@@ -158,7 +162,86 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
 
-clean:
-	rm -rf bin obj tests/tmp
+# ---- fuzzing (fuzz/README.md) ----------------------------------------
+# libFuzzer targets, one per fuzz/*.c, built by clang with ASan and UBSan
+# from their own objects in fuzz/obj (never obj/ or bin/).  The targets
+# named emu* link the emulator without its libmicrohttpd side.
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = $(WARN) -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \
+	-fsanitize=fuzzer-no-link -D_GNU_SOURCE -DAML_VERSION=\"$(VERSION)\" \
+	-Icommon -Itests/emulator -Ifuzz $(PC_BASE) $(PC_NET) $(PC_EMU)
+FUZZ_TARGETS = $(sort $(notdir $(basename $(wildcard fuzz/*.c))))
+FUZZ_LIB_OBJ = $(addprefix fuzz/obj/common/,$(COMMON_SRC:.c=.o))
+FUZZ_EMU_OBJ = $(patsubst tests/emulator/%.c,fuzz/obj/emu/%.o,\
+	$(filter-out tests/emulator/main.c tests/emulator/server.c,$(EMU_SRC)))
+# Each run: -timeout catches hangs, stderr of the code under test is
+# closed (libFuzzer keeps its own), crashes land in fuzz/crashes/.
+FUZZ_FLAGS = -timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 -print_final_stats=1
 
-.PHONY: all check demo install uninstall clean deps deps-check check-deps-check
+fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
+
+fuzz/obj/common/%.o: common/%.c $(HDR) | fuzz-deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+fuzz/obj/emu/%.o: tests/emulator/%.c $(HDR) $(EMU_HDR) | fuzz-deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+fuzz/obj/%.o: fuzz/%.c fuzz/fuzz.h $(HDR) $(EMU_HDR) | fuzz-deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+fuzz/obj/libaml.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(addprefix fuzz/bin/,$(filter emu%,$(FUZZ_TARGETS))): $(FUZZ_EMU_OBJ)
+fuzz/bin/%: fuzz/obj/%.o fuzz/obj/libaml.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -Wl,--as-needed -o $@ $< \
+	    $(if $(filter emu%,$*),$(FUZZ_EMU_OBJ)) fuzz/obj/libaml.a \
+	    $(LIBS_EMU) $(LIBS_NET) $(LIBS_BASE)
+
+# The corpora: fuzz/seeds/<target>/ plus what fuzz/corpus.sh makes of
+# tests/data, in fuzz/corpus-<target>/ (not committed).
+fuzz-corpus:
+	@sh fuzz/corpus.sh $(FUZZ_TARGETS)
+
+# Every target for FUZZ_SECONDS, starting from its corpus, its seeds and
+# the inputs that once crashed it (tests/data/fuzz/<target>/); a crash
+# fails the run and leaves its input in fuzz/crashes/<target>-crash-*;
+# logs in fuzz/logs/.
+fuzz-run: fuzz fuzz-corpus
+	@mkdir -p fuzz/crashes fuzz/logs; failed=; \
+	for t in $(FUZZ_TARGETS); do \
+		dict=; [ -f fuzz/$$t.dict ] && dict=-dict=fuzz/$$t.dict; \
+		dirs="fuzz/corpus-$$t fuzz/seeds/$$t"; \
+		[ -d tests/data/fuzz/$$t ] && dirs="$$dirs tests/data/fuzz/$$t"; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		if fuzz/bin/$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) $$dict \
+		    -artifact_prefix=fuzz/crashes/$$t- $$dirs >fuzz/logs/$$t.log 2>&1; then \
+			sh fuzz/summary.sh $$t fuzz/logs/$$t.log; \
+		else \
+			failed="$$failed $$t"; tail -n 60 fuzz/logs/$$t.log; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "fuzz: crashes in:$$failed; inputs in fuzz/crashes/" >&2; exit 1; \
+	fi
+
+# clang and the libFuzzer runtime, else make deps.
+fuzz-deps-check:
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	    $(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - >/dev/null 2>&1 || { \
+		echo "make: missing fuzzing dependencies: $(FUZZ_DEBS)" >&2; \
+		$(MAKE) --no-print-directory deps || exit 1; \
+	}
+
+clean:
+	rm -rf bin obj tests/tmp fuzz/obj fuzz/bin
+
+.PHONY: all check demo install uninstall clean deps deps-check check-deps-check \
+	fuzz fuzz-corpus fuzz-run fuzz-deps-check

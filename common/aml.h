@@ -136,7 +136,10 @@ int aml_fshut(FILE *fp, const char *name);	/* 0, or 1 after an error message */
 /* json.c: a strict RFC 8259 parser that records the document as a tape
  * of tokens pointing into the input, so that numbers, string escapes and
  * key order are exactly as they were read.  Duplicate keys, nesting
- * deeper than AML_JMAXDEPTH, invalid UTF-8 and NUL bytes are errors. */
+ * deeper than AML_JMAXDEPTH, invalid UTF-8 and NUL bytes are errors.
+ * The byte after the input, buf[len], must be a NUL: the parser stops
+ * at it rather than checking the length at every byte (aml_slurp,
+ * aml_wbuf_take and the HTTP layer leave one; a raw wbuf does not). */
 #define AML_JMAXDEPTH 512
 
 enum aml_jtype {
@@ -224,7 +227,15 @@ void aml_jw_key(struct aml_jw *jw, const char *s);
 void aml_jw_raw(struct aml_jw *jw, const char *json, size_t n);
 void aml_jw_str(struct aml_jw *jw, const char *s);
 void aml_jw_tok(struct aml_jw *jw, const struct aml_jdoc *d, uint32_t i);
-void aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n);
+void aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n);	/* not UTF-8: U+FFFD */
+/* A copy of s (n bytes) in which every byte that does not start a
+ * well-formed UTF-8 sequence is U+FFFD, as aml_jw_escape writes it: for
+ * text that becomes a key, where two such keys must not collide unseen. */
+char *aml_utf8_clean(const char *s, size_t n);
+/* A name from the data (a key, an output) for a one-line message: as it
+ * is when it is printable ASCII without spaces or quotes, else
+ * JSON-quoted; malloc'd. */
+char *aml_jw_name(const char *s);
 /* A whole tape document or cJSON tree, plus a newline, onto w. */
 void aml_jw_doc(struct aml_wbuf *w, const struct aml_jdoc *d, uint32_t i, int flags);
 void aml_json_write(struct aml_wbuf *w, const cJSON *j, int flags);
@@ -288,6 +299,11 @@ const char *aml_bes_codename(int code);
 const struct aml_bes_output *aml_bes_pick(const struct aml_bes_status *st,
     const char *name, char *why, size_t whysize);
 char *aml_bes_join(const char *base, const char *rel);	/* exactly one '/' between */
+/* The trained model a finished job made: Base + Relative of the output
+ * aml_bes_pick chooses (and its SAS with keepsas), malloc'd; *output
+ * names that output (in st).  NULL with the reason in why. */
+char *aml_bes_model_uri(const struct aml_bes_status *st, const char *result, int keepsas,
+    const char **output, char *why, size_t whysize);
 
 /* defn.c: the web service definition (webServices, api-version
  * 2017-01-01).  Schema property names are matched ignoring case, as
@@ -318,6 +334,24 @@ size_t aml_defn_check(const struct aml_jdoc *d, int flags, aml_defn_report *cb, 
  * values (parameter values, exampleRequest) verbatim.  The document must
  * have passed aml_defn_check, with AML_DEFN_SHAPE at least. */
 void aml_defn_emit(struct aml_jw *jw, const struct aml_jdoc *d);
+
+/* patch.c: what aml-patch-ilearner does to a definition: choose the
+ * asset (want: its key, else its name; NULL: the one Resource named
+ * "... [trained model]"), find properties.assets.<key>.locationInfo.uri,
+ * and write the document with that string replaced and every other byte
+ * as it was.  Nothing is printed; the document must have passed
+ * aml_defn_check with AML_DEFN_SHAPE at least. */
+struct aml_patch {
+	uint32_t key;		/* the asset's key token */
+	uint32_t uri;		/* its locationInfo.uri string token */
+	char *warning;		/* malloc'd or NULL: the asset is not a Resource */
+};
+/* 0, or -1 with the reason (one line, malloc'd) in *why. */
+int aml_patch_locate(const struct aml_jdoc *d, const char *want, struct aml_patch *p, char **why);
+void aml_patch_splice(struct aml_wbuf *w, const struct aml_jdoc *d, const struct aml_patch *p,
+    const char *uri);
+char *aml_patch_describe(const struct aml_jdoc *d, uint32_t key);	/* asset3 "Name" */
+void aml_patch_free(struct aml_patch *p);
 
 /* jsoncj.c: the strict parser onto cJSON trees, for the small documents
  * of the network programs.  A number keeps the text it was read with in
@@ -521,6 +555,19 @@ char *aml_scope(const char *resource);	/* "<resource>/.default" */
 const char *aml_device_client_id(void);	/* the default public client */
 cJSON *aml_jwt_claims(const char *jwt);	/* payload, unverified; NULL if not a JWT */
 char *aml_read_secret_file(const char *path, const char *what);	/* first line */
+/* A token endpoint's answer (Entra ID v1 or v2, IMDS, App Service):
+ * expires_in, else expires_on (a number, a numeric string or an HTTP
+ * date), refresh_in, the user and tenant of an id_token.  mi: managed
+ * identity rules.  0, or -1 with *why (t is then empty). */
+int aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_token *t,
+    const char **why);
+/* The one line for a failed token request (no response, or a refusal
+ * with its AADSTS code, first line of the description, correlation id
+ * and a hint), malloc'd; *status: 3 for a refusal (4xx but 408 and
+ * 429), else 1.  what prefixes it (NULL: "sign-in refused" or "sign-in
+ * failed"). */
+char *aml_token_errline(const struct aml_req *q, const struct aml_resp *r,
+    const struct aml_cred *c, const struct aml_cert *cert, const char *what, int *status);
 
 /*
  * auth.c: the signed-in account and its token cache, for every network

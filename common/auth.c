@@ -374,11 +374,13 @@ entry_token(const cJSON *e, struct aml_token *t)
 	double v;
 
 	memset(t, 0, sizeof *t);
-	if (!s || aml_json_num(e, "expires_on", &v) < 0)
+	/* A time past 9999 is a damaged cache, and converting it would be
+	 * undefined: the entry is not used. */
+	if (!s || aml_json_num(e, "expires_on", &v) < 0 || !(v > 0 && v <= 253402300799.0))
 		return -1;
 	t->access = aml_xstrdup(s);
 	t->expires_on = (time_t)v;
-	if (aml_json_num(e, "refresh_on", &v) == 0)
+	if (aml_json_num(e, "refresh_on", &v) == 0 && v > 0 && v <= 253402300799.0)
 		t->refresh_on = (time_t)v;
 	return 0;
 }

@@ -63,7 +63,7 @@ output(const struct aml_jdoc *d, uint32_t k, struct aml_bes_output *o,
 	static const char *const keys[] = {
 		"BaseLocation", "RelativeLocation", "SasBlobToken", "ConnectionString"
 	};
-	char **f[4];
+	char **f[4], *n;
 	uint32_t v = k + 1;
 	int i;
 
@@ -71,15 +71,20 @@ output(const struct aml_jdoc *d, uint32_t k, struct aml_bes_output *o,
 	o->name = aml_jstrdup(d, k);
 	if (AML_JTYPE(d, v) == AML_JNULL)
 		return 0;
+	/* Names are data: one that is not plain is quoted in a message. */
 	if (AML_JTYPE(d, v) != AML_JOBJECT) {
+		n = aml_jw_name(o->name);
 		snprintf(why, whysize, "Results.%s: expected an object, got %s",
-		    o->name, aml_jtypename(AML_JTYPE(d, v)));
+		    n, aml_jtypename(AML_JTYPE(d, v)));
+		free(n);
 		return -1;
 	}
 	f[0] = &o->base, f[1] = &o->rel, f[2] = &o->sas, f[3] = &o->conn;
 	for (i = 0; i < 4; i++) {
 		if (strmember(d, v, keys[i], f[i]) < 0) {
-			snprintf(why, whysize, "Results.%s.%s: expected a string", o->name, keys[i]);
+			n = aml_jw_name(o->name);
+			snprintf(why, whysize, "Results.%s.%s: expected a string", n, keys[i]);
+			free(n);
 			return -1;
 		}
 	}
@@ -176,15 +181,21 @@ aml_bes_pick(const struct aml_bes_status *st, const char *name, char *why, size_
 {
 	const struct aml_bes_output *o = NULL;
 	struct aml_wbuf w;
-	char *list;
+	char *list, *s;
 	size_t i, n = 0;
 
 	if (name) {
 		for (i = 0; i < st->nout; i++)
 			if (!strcmp(st->out[i].name, name))
 				o = &st->out[i];
-		if (!o)
-			snprintf(why, whysize, "no output named \"%s\" in Results", name);
+		if (!o) {
+			/* --result is quoted as JSON: it stays on one line. */
+			aml_wbuf_init(&w, -1);
+			aml_jw_escape(&w, name, strlen(name));
+			s = aml_wbuf_take(&w);
+			snprintf(why, whysize, "no output named %s in Results", s);
+			free(s);
+		}
 		return o;
 	}
 	for (i = 0; i < st->nout; i++)
@@ -194,8 +205,11 @@ aml_bes_pick(const struct aml_bes_status *st, const char *name, char *why, size_
 		return o;
 	aml_wbuf_init(&w, -1);
 	for (i = 0; i < st->nout; i++)
-		if (n == 0 || ilearner(&st->out[i]))
-			aml_wprintf(&w, "%s%s", w.len ? ", " : "", st->out[i].name);
+		if (n == 0 || ilearner(&st->out[i])) {
+			s = aml_jw_name(st->out[i].name);
+			aml_wprintf(&w, "%s%s", w.len ? ", " : "", s);
+			free(s);
+		}
 	list = aml_wbuf_take(&w);
 	if (n == 0)
 		snprintf(why, whysize, "no output in Results ends in .ilearner (outputs: %s)",
@@ -217,4 +231,37 @@ aml_bes_join(const char *base, const char *rel)
 	while (*rel == '/')
 		rel++;
 	return aml_xasprintf("%.*s/%s", (int)nb, base, rel);
+}
+
+/* Base + Relative of the output chosen, with the SAS when asked. */
+char *
+aml_bes_model_uri(const struct aml_bes_status *st, const char *result, int keepsas,
+    const char **output, char *why, size_t whysize)
+{
+	const struct aml_bes_output *o;
+	char *uri, *t, *n;
+
+	*output = NULL;
+	if (st->code != AML_BES_FINISHED) {
+		snprintf(why, whysize, "the job is %s, not Finished; there is no model to use",
+		    aml_bes_codename(st->code));
+		return NULL;
+	}
+	if (!(o = aml_bes_pick(st, result, why, whysize)))
+		return NULL;
+	*output = o->name;
+	if (!o->base || !*o->base || !o->rel || !*o->rel) {
+		n = aml_jw_name(o->name);
+		snprintf(why, whysize, "Results.%s: no %s", n,
+		    !o->base || !*o->base ? "BaseLocation" : "RelativeLocation");
+		free(n);
+		return NULL;
+	}
+	uri = aml_bes_join(o->base, o->rel);
+	if (keepsas && o->sas && *o->sas) {
+		t = aml_xasprintf("%s%s%s", uri, *o->sas == '?' ? "" : "?", o->sas);
+		free(uri);
+		uri = t;
+	}
+	return uri;
 }

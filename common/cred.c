@@ -16,6 +16,9 @@
 #include "aml.h"
 
 #define SKEW_WARN 300	/* seconds between our clock and the server's */
+/* Times and durations from a server: beyond 9999-12-31 they are garbage,
+ * and converting a double out of time_t's range is undefined. */
+#define MAX_SECONDS 253402300799.0
 #define DEVICE_CLIENT_ID "04b07795-8ddb-461a-bbee-02f9e1bf7b46"	/* Azure CLI's public client */
 
 static const char *asked;	/* the resource asked for, for the hints */
@@ -123,6 +126,7 @@ aml_jwt_claims(const char *jwt)
 			out[o++] = (unsigned char)(v >> bits);
 		}
 	}
+	out[o] = '\0';
 	j = aml_json_parse((char *)out, o, &je);
 	free(out);
 	return cJSON_IsObject(j) ? j : (cJSON_Delete(j), NULL);
@@ -145,16 +149,22 @@ num_or_date(const cJSON *o, const char *key, double *v)
 	return -1;
 }
 
-/* expires_at = now + expires_in when given, else expires_on; refresh
- * early at refresh_in, or halfway for managed identity tokens of two
- * hours or more (as MSAL does). */
 static int
 parse_token(const struct aml_resp *r, int mi, struct aml_token *t, const char **why)
 {
+	return aml_token_parse(r->body, r->len, mi, time(NULL), t, why);
+}
+
+/* expires_at = now + expires_in when given, else expires_on; refresh
+ * early at refresh_in, or halfway for managed identity tokens of two
+ * hours or more (as MSAL does). */
+int
+aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_token *t,
+    const char **why)
+{
 	struct aml_jerr je;
-	cJSON *j = aml_json_parse(r->body, r->len, &je);
+	cJSON *j = aml_json_parse(body, len, &je);
 	const char *s;
-	time_t now = time(NULL);
 	double in, on, rin;
 	cJSON *claims;
 
@@ -165,13 +175,15 @@ parse_token(const struct aml_resp *r, int mi, struct aml_token *t, const char **
 		return -1;
 	}
 	t->access = aml_xstrdup(s);
-	if (aml_json_num(j, "expires_in", &in) == 0 && in > 0)
+	/* Whole seconds: a fraction below 1 would make a token that has
+	 * expired already (at the epoch, or now). */
+	if (aml_json_num(j, "expires_in", &in) == 0 && in >= 1 && in <= MAX_SECONDS)
 		t->expires_on = now + (time_t)in;
-	else if (num_or_date(j, "expires_on", &on) == 0 && on > 0)
+	else if (num_or_date(j, "expires_on", &on) == 0 && on >= 1 && on <= MAX_SECONDS)
 		t->expires_on = (time_t)on;
 	else
 		t->expires_on = now + 3600;
-	if (aml_json_num(j, "refresh_in", &rin) == 0 && rin > 0)
+	if (aml_json_num(j, "refresh_in", &rin) == 0 && rin >= 1 && rin <= MAX_SECONDS)
 		t->refresh_on = now + (time_t)rin;
 	else if (mi && t->expires_on - now >= 7200)
 		t->refresh_on = now + (t->expires_on - now) / 2;
@@ -227,7 +239,8 @@ aadsts(const cJSON *j)
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "error_codes"), *c;
 	const char *d;
 
-	if (cJSON_IsArray(a) && (c = cJSON_GetArrayItem(a, 0)) && cJSON_IsNumber(c))
+	if (cJSON_IsArray(a) && (c = cJSON_GetArrayItem(a, 0)) && cJSON_IsNumber(c) &&
+	    c->valuedouble > 0 && c->valuedouble < 1e9)
 		return (long)c->valuedouble;
 	if ((d = aml_json_str(j, "error_description")) && !strncmp(d, "AADSTS", 6))
 		return strtol(d + 6, NULL, 10);
@@ -324,32 +337,45 @@ refused(long status)
 	return status >= 400 && status < 500 && status != 408 && status != 429;
 }
 
+char *
+aml_token_errline(const struct aml_req *q, const struct aml_resp *r, const struct aml_cred *c,
+    const struct aml_cert *cert, const char *what, int *status)
+{
+	struct aml_jerr je;
+	cJSON *j = r->status && r->len ? aml_json_parse(r->body, r->len, &je) : NULL;
+	char *line = aml_http_errline(q, r), h[400], *s;
+
+	hint(h, sizeof h, c, j, r, cert);
+	if (!what)
+		what = refused(r->status) ? "sign-in refused" : "sign-in failed";
+	if (!r->status && (q->flags & AML_HTTP_IMDS))
+		s = aml_xasprintf("%s: %s; hint: no instance metadata service answered: "
+		    "is this an Azure VM with a managed identity?", what, line);
+	else if (!r->status)
+		s = aml_xasprintf("%s: %s%s", what, line, strstr(line, "TLS") || strstr(line, "plain http") ? "" :
+		    "; hint: check the network and the proxy variables");
+	else if (h[0])
+		s = aml_xasprintf("%s: %s; hint: %s", what, line, h);
+	else
+		s = aml_xasprintf("%s: %s", what, line);
+	free(line);
+	cJSON_Delete(j);
+	*status = refused(r->status) ? AML_EXIT_AUTH : AML_EXIT_FAIL;
+	return s;
+}
+
 /* One line for a failed token request; returns the exit status: 3 when
  * the identity platform refused, 1 for anything else. */
 static int
 token_error(const struct aml_req *q, const struct aml_resp *r, const struct aml_cred *c,
     const struct aml_cert *cert, const char *what)
 {
-	struct aml_jerr je;
-	cJSON *j = r->status && r->len ? aml_json_parse(r->body, r->len, &je) : NULL;
-	char *line = aml_http_errline(q, r), h[400];
+	int status;
+	char *line = aml_token_errline(q, r, c, cert, what, &status);
 
-	hint(h, sizeof h, c, j, r, cert);
-	if (!what)
-		what = refused(r->status) ? "sign-in refused" : "sign-in failed";
-	if (!r->status && (q->flags & AML_HTTP_IMDS))
-		aml_err("%s: %s; hint: no instance metadata service answered: "
-		    "is this an Azure VM with a managed identity?", what, line);
-	else if (!r->status)
-		aml_err("%s: %s%s", what, line, strstr(line, "TLS") || strstr(line, "plain http") ? "" :
-		    "; hint: check the network and the proxy variables");
-	else if (h[0])
-		aml_err("%s: %s; hint: %s", what, line, h);
-	else
-		aml_err("%s: %s", what, line);
+	aml_err("%s", line);
 	free(line);
-	cJSON_Delete(j);
-	return refused(r->status) ? AML_EXIT_AUTH : AML_EXIT_FAIL;
+	return status;
 }
 
 static char *
@@ -646,8 +672,8 @@ device_start(struct aml_cred *c, const char *scope, struct device *d)
 		goto out;
 	}
 	d->code = aml_xstrdup(dc);
-	d->interval = aml_json_num(j, "interval", &v) == 0 && v >= 1 ? (long)v : 5;
-	d->expires_in = aml_json_num(j, "expires_in", &v) == 0 && v >= 1 ? (long)v : 900;
+	d->interval = aml_json_num(j, "interval", &v) == 0 && v >= 1 && v <= 3600 ? (long)v : 5;
+	d->expires_in = aml_json_num(j, "expires_in", &v) == 0 && v >= 1 && v <= 86400 ? (long)v : 900;
 	/* The only thing a user must see, and they read it on stderr. */
 	if ((msg = aml_json_str(j, "message")) && *msg) {
 		fprintf(stderr, "%s\n", msg);

@@ -420,13 +420,27 @@ keyhash(struct parser *ps, uint32_t k)
 	return h;
 }
 
+/* The key JSON-escaped, as it would be written (a key can hold a
+ * newline, and the message is one line), and cut after 64 bytes. */
 static int
 dupkey(struct parser *ps, uint32_t k)
 {
-	char name[64];
+	struct aml_wbuf w;
+	char name[80], *q;
+	size_t full = aml_jstr(ps->d, k, name, sizeof name), n = full > 64 ? 64 : full;
+	int r;
 
-	aml_jstr(ps->d, k, name, sizeof name);
-	return fail(ps, ps->d->buf + ps->d->tok[k].off, "duplicate key \"%s\"", name);
+	/* Not in the middle of a character. */
+	while (n < full && n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+		n--;
+	aml_wbuf_init(&w, -1);
+	aml_jw_escape(&w, name, n);
+	if (n < full)
+		aml_wputs(&w, "...");
+	q = aml_wbuf_take(&w);
+	r = fail(ps, ps->d->buf + ps->d->tok[k].off, "duplicate key %s", q);
+	free(q);
+	return r;
 }
 
 /* Small objects compare every pair; big ones (package.nodes can hold
@@ -435,10 +449,11 @@ static int
 checkdups(struct parser *ps, size_t base)
 {
 	size_t n = ps->nkeys - base, i, j, mask;
-	uint32_t *k = ps->keys + base, h;
+	uint32_t *k, h;
 
 	if (n < 2)
 		return 0;
+	k = ps->keys + base;	/* not before: keys is NULL until a key is pushed */
 	if (n <= 8) {
 		for (i = 1; i < n; i++)
 			for (j = 0; j < i; j++)
@@ -754,6 +769,11 @@ aml_jinc_end(struct aml_jinc *s, const char *buf, size_t len)
 		goto out;
 	if (len >= UINT32_MAX) {
 		snprintf(ps->e->msg, sizeof ps->e->msg, "input larger than 4 GiB");
+		goto out;
+	}
+	/* Without the terminator the scan would run on past the input. */
+	if (buf[len] != '\0') {
+		snprintf(ps->e->msg, sizeof ps->e->msg, "input not NUL-terminated");
 		goto out;
 	}
 	if (!ps->started && start(ps, buf, len) < 0)

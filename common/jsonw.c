@@ -178,45 +178,118 @@ aml_jw_str(struct aml_jw *jw, const char *s)
 	aml_jw_escape(jw->w, s, strlen(s));
 }
 
-/* The first byte at or after p, before end, that must be escaped. */
+/* The first byte at or after p, before end, that is not plain ASCII to
+ * copy as it is: '"', '\\', a control character or a byte >= 0x80. */
 static const char *
 plain(const char *p, const char *end)
 {
 #ifdef __SSE2__
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1f);
+	const __m128i space = _mm_set1_epi8(0x20);
 	__m128i v, m;
 	unsigned bits;
 
 	while (end - p >= 16) {
 		v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		/* Unsigned v <= 0x1f: max(v, 0x1f) == 0x1f. */
-		m = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl),
+		/* Signed v < 0x20: the controls and every byte >= 0x80. */
+		m = _mm_or_si128(_mm_cmplt_epi8(v, space),
 		    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
 		if ((bits = (unsigned)_mm_movemask_epi8(m)))
 			return p + __builtin_ctz(bits);
 		p += 16;
 	}
 #endif
-	while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
+	while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 &&
+	    *p != '"' && *p != '\\')
 		p++;
 	return p;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or 0. */
+static size_t
+utf8len(const unsigned char *p, const unsigned char *end)
+{
+	size_t n, i;
+	unsigned long c;
+
+	if (*p < 0xc2 || *p > 0xf4)
+		return 0;
+	n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+	if ((size_t)(end - p) < n)
+		return 0;
+	c = *p & (0x3f >> (n - 1));
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+char *
+aml_jw_name(const char *s)
+{
+	struct aml_wbuf w;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p > ' ' && *p < 0x7f && *p != '"'; p++)
+		;
+	if (!*p && *s)
+		return aml_xstrdup(s);
+	aml_wbuf_init(&w, -1);
+	aml_jw_escape(&w, s, strlen(s));
+	return aml_wbuf_take(&w);
+}
+
+char *
+aml_utf8_clean(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	struct aml_wbuf w;
+	size_t k;
+
+	aml_wbuf_init(&w, -1);
+	while (p < end) {
+		if (*p < 0x80)
+			aml_wputc(&w, (char)*p++);
+		else if ((k = utf8len(p, end)))
+			aml_wput(&w, p, k), p += k;
+		else
+			aml_wputs(&w, "\xef\xbf\xbd"), p++;
+	}
+	return aml_wbuf_take(&w);
+}
+
+/* Strings from the tape are valid UTF-8 already; those from elsewhere (a
+ * server's header, a path, argv) may not be, and a byte that does not
+ * start a well-formed sequence is written as U+FFFD, so that the output
+ * is always JSON. */
 void
 aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *p = s, *end = s + n, *run;
 	char e[6];
+	size_t k;
 
 	aml_wputc(w, '"');
 	while (p < end) {
 		run = p;
-		p = plain(p, end);
+		while ((p = plain(p, end)) < end && (unsigned char)*p >= 0x80 &&
+		    (k = utf8len((const unsigned char *)p, (const unsigned char *)end)))
+			p += k;
 		aml_wput(w, run, (size_t)(p - run));
 		if (p == end)
 			break;
+		if ((unsigned char)*p >= 0x80) {
+			aml_wputs(w, "\\ufffd");
+			p++;
+			continue;
+		}
 		e[0] = '\\';
 		switch (*p) {
 		case '"': e[1] = '"'; break;

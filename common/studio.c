@@ -491,8 +491,20 @@ aml_classic_call(const struct aml_classic *c, const char *method, int depth, con
 	q.url = aml_classic_url(c, depth);
 	q.body = body;
 	q.len = body ? strlen(body) : 0;
-	q.flags = flags;
+	q.flags = flags | AML_HTTP_QUIET;
 	rc = aml_studio_http(c->key, &q, r);
+	if (rc && !(flags & AML_HTTP_QUIET) && (r->status || r->err[0])) {
+		char *line = aml_studio_errline(&q, r);
+
+		/* A change that got no answer after it was sent may have been
+		 * made: say so, as the Resource Manager programs do. */
+		if (!r->status && r->sent && method && strcmp(method, "GET") && !aml_signalled)
+			aml_err("%s; the request reached the server, so it may have taken "
+			    "effect: check with aml-get-endpoint", line);
+		else
+			aml_err("%s", line);
+		free(line);
+	}
 	if (rc == 0 && r->len && !(*out = aml_json_parse(r->body, r->len, &e))) {
 		if (!(flags & AML_HTTP_QUIET)) {
 			char *path = aml_url_path(q.url);

@@ -93,6 +93,10 @@ jq '.Results.output1.RelativeLocation = "models/patched.csv"' "$TMP/r.json" >"$T
 srun aml-patch-endpoint -k "$T" -r output1 -b "$TMP/csv.json" retrained
 expect_fail 1 "^aml-patch-endpoint: RelativeLocation models/patched\\.csv: a trained model ends in \\.ilearner\$" \
     "not .ilearner"
+jq '.Results.output1.RelativeLocation = "models/x\tb.csv?sig=PLANTEDSIG"' "$TMP/r.json" >"$TMP/odd.json"
+srun aml-patch-endpoint -k "$T" -r output1 -b "$TMP/odd.json" retrained
+expect_fail 1 '^aml-patch-endpoint: RelativeLocation "models/x\\tb\.csv\?<redacted>": a trained model ends in \.ilearner$' \
+    "a location with a control character and a query: quoted, the query redacted"
 jq '.Results.output1.SasBlobToken = null' "$TMP/r.json" >"$TMP/nosas.json"
 srun aml-patch-endpoint -k "$T" -b "$TMP/nosas.json" retrained
 expect_fail 1 "^aml-patch-endpoint: no SAS token: the service reads the model's blob with it\$" "no SAS"

@@ -385,8 +385,8 @@ addep   eput   429           ok
 addep   eput   429*          1 PUT /[^ ]+/endpoints/fresh: HTTP 429 
 addep   eput   500           1 PUT /[^ ]+/endpoints/fresh: HTTP 500 InternalServerError: 
 addep   eput   503           1 PUT /[^ ]+/endpoints/fresh: HTTP 503 ServiceUnavailable: 
-addep   eput   drop-before   1 PUT /[^ ]+/endpoints/fresh: Empty reply from server$
-addep   eput   drop-after    1 PUT /[^ ]+/endpoints/fresh: Empty reply from server$
+addep   eput   drop-before   1 PUT /[^ ]+/endpoints/fresh: Empty reply from server{MAYEP}
+addep   eput   drop-after    1 PUT /[^ ]+/endpoints/fresh: Empty reply from server{MAYEP}
 addep   eput   truncate      1 PUT /[^ ]+/endpoints/fresh: transfer closed with 
 addep   eput   notjson       1 PUT /[^ ]+/endpoints/fresh: the answer is not JSON: 
 addep   eput   slow          1 PUT /[^ ]+/endpoints/fresh: Operation timed out after 
@@ -415,8 +415,8 @@ patchep epatch 429           ok
 patchep epatch 429*          1 PATCH /[^ ]+/endpoints/ep1: HTTP 429 
 patchep epatch 500           1 PATCH /[^ ]+/endpoints/ep1: HTTP 500 InternalServerError: 
 patchep epatch 503           1 PATCH /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnavailable: 
-patchep epatch drop-before   1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server$
-patchep epatch drop-after    1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server$
+patchep epatch drop-before   1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server{MAYEP}
+patchep epatch drop-after    1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server{MAYEP}
 patchep epatch truncate      n/a the 204 that takes a PATCH has no body to cut
 patchep epatch notjson       1 PATCH /[^ ]+/endpoints/ep1: the answer is not JSON: 
 patchep epatch slow          1 PATCH /[^ ]+/endpoints/ep1: Operation timed out after 
@@ -432,6 +432,7 @@ patchep -      bes-failed    n/a the job has ended before (its status is the inp
 EOF
 
 MAY='; the request reached the server, so it may have taken effect: check with aml-get-ws -g [^ ]+ -n [^ ]+$'
+MAYEP='; the request reached the server, so it may have taken effect: check with aml-get-endpoint$'
 STILL='; the operation may still complete: check with aml-get-ws -g [^ ]+ -n [^ ]+( \[request-id [0-9a-f-]+\])?$'
 
 # The configuration directory after a cell: the same files, whole JSON,
@@ -546,6 +547,7 @@ while read -r name tgt fault outcome <&3; do
 		re=${outcome#* }
 		case $re in
 		*"{MAY}") re="${re%"{MAY}"}$MAY" ;;
+		*"{MAYEP}") re="${re%"{MAYEP}"}$MAYEP" ;;
 		*"{STILL}") re="${re%"{STILL}"}$STILL" ;;
 		esac
 		if [ -n "$why" ]; then

@@ -64,7 +64,8 @@ body_of(const char *path, size_t *len, int preview)
 	struct aml_jw jw;
 	struct aml_jerr e;
 	cJSON *j;
-	char *buf, *body;
+	char *buf, *body, *s;
+	size_t n;
 
 	buf = aml_jload(path, &d, NULL);
 	if (aml_defn_check(&d, preview ? AML_DEFN_PREVIEW : 0, problem, NULL) > 0)
@@ -74,11 +75,14 @@ body_of(const char *path, size_t *len, int preview)
 	aml_defn_emit(&jw, &d);
 	aml_jfree(&d);
 	aml_freesecret(buf);
-	/* Small enough for a tree; numbers keep their text in it. */
-	if (!(j = aml_json_parse(w.buf, w.len, &e)))
+	/* Small enough for a tree; numbers keep their text in it.  The
+	 * parser stops at the NUL that aml_wbuf_take adds. */
+	n = w.len;
+	s = aml_wbuf_take(&w);
+	if (!(j = aml_json_parse(s, n, &e)))
 		aml_die("%s: %s", inname, e.msg);
-	aml_wipe(w.buf, w.len);
-	aml_wbuf_free(&w);
+	aml_wipe(s, n);
+	free(s);
 	if (cJSON_GetObjectItemCaseSensitive(j, "location"))
 		cJSON_ReplaceItemInObjectCaseSensitive(j, "location", cJSON_CreateString(location));
 	else

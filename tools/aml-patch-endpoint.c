@@ -26,6 +26,20 @@ static long wait_s = 120;
 static int noverify;
 static char *base, *rel, *sas, *jobid;
 
+/* Locations come from a file: shown with any query (a SAS) redacted, and
+ * quoted when they hold anything that would break the one-line message.
+ * quoted_msg keeps what is about to be printed reachable until exit. */
+static char *quoted_msg;
+
+static char *
+quoted(const char *uri)
+{
+	char *r = aml_uri_redact(uri), *q = aml_jw_name(r);
+
+	free(r);
+	return q;
+}
+
 static void
 usage(int status)
 {
@@ -81,9 +95,11 @@ from_bes(const char *path)
 		    aml_bes_codename(st.code));
 	if (!(o = aml_bes_pick(&st, result, why, sizeof why)))
 		aml_diex(AML_EXIT_FAIL, "%s: %s", name, why);
-	if (!o->base || !o->rel)
+	if (!o->base || !o->rel) {
+		quoted_msg = aml_jw_name(o->name);
 		aml_diex(AML_EXIT_FAIL, "%s: Results.%s: no BaseLocation or RelativeLocation", name,
-		    o->name);
+		    quoted_msg);
+	}
 	base = aml_xstrdup(o->base);
 	rel = aml_xstrdup(o->rel);
 	sas = o->sas ? aml_xstrdup(o->sas) : NULL;
@@ -104,9 +120,10 @@ check_location(void)
 	size_t n = strlen(rel);
 
 	if (aml_uri_check(base, &why) < 0)
-		aml_diex(AML_EXIT_FAIL, "BaseLocation %s: %s", base, why);
+		aml_diex(AML_EXIT_FAIL, "BaseLocation %s: %s", quoted_msg = quoted(base), why);
 	if (n < 10 || strcasecmp(rel + n - 9, ".ilearner"))
-		aml_diex(AML_EXIT_FAIL, "RelativeLocation %s: a trained model ends in .ilearner", rel);
+		aml_diex(AML_EXIT_FAIL, "RelativeLocation %s: a trained model ends in .ilearner",
+		    quoted_msg = quoted(rel));
 	if (!sas || !*sas)
 		aml_diex(AML_EXIT_FAIL, "no SAS token: the service reads the model's blob with it");
 	if (aml_sas_expiry(sas, &se) < 0)

@@ -800,6 +800,8 @@ definition(struct emu_req *r, const struct aml_jdoc *d, int flags)
 	struct aml_wbuf w;
 	struct aml_jw jw;
 	struct aml_jerr e;
+	size_t len;
+	char *s;
 	cJSON *j;
 
 	if (aml_defn_check(d, flags, defn_report, &pb) > 0 || pb.details) {
@@ -809,10 +811,19 @@ definition(struct emu_req *r, const struct aml_jdoc *d, int flags)
 	aml_wbuf_init(&w, -1);
 	aml_jw_init(&jw, &w, 0);
 	aml_defn_emit(&jw, d);
-	j = aml_json_parse(w.buf, w.len, &e);
-	aml_wbuf_free(&w);
-	if (!j)
-		aml_die("canonical definition: %s", e.msg);
+	len = w.len;
+	s = aml_wbuf_take(&w);	/* the parser stops at its NUL */
+	j = aml_json_parse(s, len, &e);
+	free(s);
+	/* The canonical form parses (the defn fuzz target sees to it), but a
+	 * string holding \u0000, valid JSON, cannot become a cJSON string:
+	 * the request is refused rather than the emulator stopped. */
+	if (!j) {
+		s = aml_xasprintf("The request content was invalid and could not be "
+		    "deserialized: '%s.'.", e.msg);
+		arm_error(r, 400, "InvalidRequestContent", s);
+		free(s);
+	}
 	return j;
 }
 

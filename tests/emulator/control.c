@@ -207,9 +207,11 @@ config_post(struct emu_req *r)
 		for (i = 0; i < sizeof knobs / sizeof *knobs; i++)
 			if (strcmp(c->string, knobs[i].name) == 0)
 				break;
+		/* The range first: converting a double out of long's range
+		 * (1e300) to test it for an integer is undefined. */
 		if (i == sizeof knobs / sizeof *knobs || !cJSON_IsNumber(c) ||
-		    c->valuedouble != (double)(long)c->valuedouble ||
-		    c->valuedouble < knobs[i].lo || c->valuedouble > knobs[i].hi) {
+		    !(c->valuedouble >= knobs[i].lo && c->valuedouble <= knobs[i].hi) ||
+		    c->valuedouble != (double)(long)c->valuedouble) {
 			m = i == sizeof knobs / sizeof *knobs ?
 			    aml_xasprintf("unknown setting \"%s\"", c->string) :
 			    aml_xasprintf("\"%s\" must be an integer from %ld to %ld",
@@ -283,7 +285,7 @@ services(struct emu_req *r)
 	if (!local(r) || !(j = body_json(r)))
 		return;
 	n = cJSON_GetObjectItemCaseSensitive(j, "count");
-	if (!cJSON_IsNumber(n) || n->valuedouble < 1 || n->valuedouble > 10000 ||
+	if (!cJSON_IsNumber(n) || !(n->valuedouble >= 1 && n->valuedouble <= 10000) ||
 	    n->valuedouble != (double)(long)n->valuedouble) {
 		emu_answer_error(r, 400, "InvalidRequest",
 		    "\"count\" must be an integer from 1 to 10000");

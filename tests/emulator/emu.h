@@ -2,8 +2,11 @@
 /*
  * emu.h: what the files of aml-emulator share.
  *
- *   main.c     options, keys and files, --daemon, the export lines
- *   server.c   libmicrohttpd (thread pool), bodies, routing, answers, faults
+ *   main.c     options, files, the socket, --daemon, the export lines
+ *   identity.c the identity (tenant, applications, keys), the configuration
+ *   server.c   libmicrohttpd (thread pool): requests in, answers out
+ *   route.c    routing, request facts, answers, faults, dispatch (no HTTP
+ *              library: the fuzz target drives it with bytes)
  *   reqlog.c   the request log behind /_emu/requests, secrets masked
  *   fault.c    fault injection rules (/_emu/faults)
  *   store.c    the state: one cJSON tree, one mutex, --state load/save
@@ -30,7 +33,7 @@
 
 struct emu_req;
 
-/* ---- modules and routes (server.c) ---------------------------------- */
+/* ---- modules and routes (route.c) ----------------------------------- */
 
 /* Errors have one shape per family of paths: ARM's {"error":{...}},
  * Entra's {"error":"...","error_description":"AADSTS..."}, and so on.
@@ -88,11 +91,14 @@ void emu_routes_fini(void);
 int emu_server_start(int fd, const char *tls_key, const char *tls_cert);
 void emu_server_stop(void);
 
-/* ---- one request and its answer (server.c) -------------------------- */
+/* ---- one request and its answer (route.c) --------------------------- */
 
 #define EMU_MAXSEG 8
 struct emu_req {
-	void *conn;		/* struct MHD_Connection * */
+	void *conn;		/* struct MHD_Connection *, or NULL */
+	char **reqhdr;		/* request headers: name, value, ... as received */
+	size_t nreqhdr;
+	int loopback;		/* the peer is on loopback */
 	char *uri;		/* as received: path and query, still encoded */
 	char *path;		/* the path part of uri, still encoded */
 	const char *query;	/* after '?' in uri, or "" */
@@ -114,12 +120,20 @@ struct emu_req {
 	size_t nhdr;
 	int nolog;		/* /_emu/ itself is not logged */
 	struct emu_fault *fault;	/* the fault that matched, if any */
-	/* internal to server.c */
+	/* internal to server.c and route.c */
 	int stage;
 	size_t bodycap;
 	int toolarge;
 	int64_t t0;
 };
+
+/* A request: new from its URI as received, headers added in order, a
+ * body (malloc'd, NUL-terminated) set; dispatched to its route, which
+ * writes the answer into it; freed once the answer is sent. */
+struct emu_req *emu_req_new(const char *uri, const char *method);
+void emu_req_header(struct emu_req *r, const char *name, const char *value);
+void emu_dispatch(struct emu_req *r);
+void emu_req_free(struct emu_req *r);
 
 /* Request facts.  Header lookup is case-insensitive; query and form
  * values are percent-decoded ('+' is a space, as ASP.NET has it) and
@@ -211,6 +225,9 @@ struct emu_config {
 	int tls;
 };
 extern struct emu_config emu_cfg, emu_config_initial;
+/* identity.c: a new identity (tenant, subscription, applications,
+ * keys) as the state's "identity" member, in a new emu_state. */
+void emu_identity_make(void);
 extern char *emu_base;		/* "http://127.0.0.1:PORT" */
 extern char *emu_dir;		/* where key and certificate files live */
 

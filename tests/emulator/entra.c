@@ -673,13 +673,17 @@ secret_eq(const char *a, const char *b)
 	return d == 0;
 }
 
+/* A time claim; one past any plausible time (1e300) is held at +-1e15
+ * s, since converting it as it is would be undefined. */
 static long
 claim_num(const cJSON *c, const char *k, int *present)
 {
 	double v;
 
-	*present = aml_json_num(c, k, &v) == 0;
-	return *present ? (long)v : 0;
+	*present = aml_json_num(c, k, &v) == 0 && v == v;
+	if (!*present)
+		return 0;
+	return v > 1e15 ? (long)1e15 : v < -1e15 ? (long)-1e15 : (long)v;
 }
 
 static int
@@ -1538,8 +1542,9 @@ emu_federated_token(const cJSON *opts, char **why)
 	char jti[37], *tok;
 
 	if (cJSON_GetObjectItemCaseSensitive(opts, "lifetime") &&
-	    aml_json_num(opts, "lifetime", &life) < 0) {
-		*why = aml_xstrdup("\"lifetime\" must be a number of seconds");
+	    (aml_json_num(opts, "lifetime", &life) < 0 ||
+	    !(life >= -10 * 365 * 86400.0 && life <= 10 * 365 * 86400.0))) {
+		*why = aml_xstrdup("\"lifetime\" must be a number of seconds, at most ten years either way");
 		cJSON_Delete(c);
 		return NULL;
 	}

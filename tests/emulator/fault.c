@@ -120,8 +120,9 @@ getnum(const cJSON *spec, const char *key, long lo, long hi, long *v, char **why
 
 	if (!j)
 		return 0;
-	if (!cJSON_IsNumber(j) || j->valuedouble != (double)(long)j->valuedouble ||
-	    j->valuedouble < lo || j->valuedouble > hi) {
+	/* The range first: (long)1e300 is undefined. */
+	if (!cJSON_IsNumber(j) || !(j->valuedouble >= lo && j->valuedouble <= hi) ||
+	    j->valuedouble != (double)(long)j->valuedouble) {
 		*why = aml_xasprintf("\"%s\" must be an integer from %ld to %ld", key, lo, hi);
 		return -1;
 	}

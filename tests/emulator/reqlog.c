@@ -9,8 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <microhttpd.h>
-
 #include "emu.h"
 
 #define LOG_CAP 20000
@@ -86,11 +84,15 @@ emu_log_mask_uri(const char *uri)
 	return aml_wbuf_take(&w);
 }
 
-static enum MHD_Result
-add_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* Names and values as they will be written (not UTF-8: U+FFFD), so that
+ * two names that differ only in bytes that are not UTF-8 are one key. */
+static void
+add_header(cJSON *h, const char *rawkey, const char *value)
 {
-	cJSON *h = cls, *old;
-	const char *v = secret_name(key) ? "***" : value ? value : "";
+	cJSON *old;
+	char *key = aml_utf8_clean(rawkey, strlen(rawkey));
+	char *cv = value ? aml_utf8_clean(value, strlen(value)) : NULL;
+	const char *v = secret_name(key) ? "***" : cv ? cv : "";
 	char *joined;
 
 	if ((old = cJSON_GetObjectItem(h, key))) {
@@ -100,7 +102,9 @@ add_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 	} else {
 		cJSON_AddStringToObject(h, key, v);
 	}
-	return MHD_YES;
+	free(key);
+	if (cv)
+		aml_freesecret(cv);	/* it may be the value of a secret header */
 }
 
 static cJSON *
@@ -112,11 +116,14 @@ form_fields(const char *body)
 	while (*s) {
 		const char *amp = strchr(s, '&'), *eq;
 		size_t len = amp ? (size_t)(amp - s) : strlen(s);
-		char *key, *val;
+		char *key, *val, *clean;
 
 		eq = memchr(s, '=', len);
 		key = emu_pctdecode(s, eq ? (size_t)(eq - s) : len, 1);
 		val = eq ? emu_pctdecode(eq + 1, len - (size_t)(eq + 1 - s), 1) : aml_xstrdup("");
+		clean = aml_utf8_clean(key, strlen(key));
+		free(key);
+		key = clean;
 		if (*key && !cJSON_GetObjectItemCaseSensitive(f, key))
 			cJSON_AddStringToObject(f, key, secret_name(key) ? "***" : val);
 		aml_freesecret(val);
@@ -140,7 +147,8 @@ emu_log_add(struct emu_req *r, int status, const char *time)
 	cJSON_AddStringToObject(e, "path", path);
 	cJSON_AddNumberToObject(e, "status", status);
 	h = cJSON_AddObjectToObject(e, "headers");
-	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, add_header, h);
+	for (size_t i = 0; i < r->nreqhdr; i += 2)
+		add_header(h, r->reqhdr[i], r->reqhdr[i + 1]);
 	if ((auth = emu_header(r, "Authorization"))) {
 		size_t n = strcspn(auth, " ");
 

@@ -997,8 +997,10 @@ cfg_post(struct emu_req *r)
 		}
 		for (i = 0; i < NKNOBS && strcmp(c->string, knobs[i].name); i++)
 			;
-		if (i == NKNOBS || !cJSON_IsNumber(c) || c->valuedouble != (double)(long)c->valuedouble ||
-		    c->valuedouble < knobs[i].lo || c->valuedouble > knobs[i].hi)
+		/* The range first: (long)1e300 is undefined. */
+		if (i == NKNOBS || !cJSON_IsNumber(c) ||
+		    !(c->valuedouble >= knobs[i].lo && c->valuedouble <= knobs[i].hi) ||
+		    c->valuedouble != (double)(long)c->valuedouble)
 			goto bad;
 	}
 	emu_lock();
