@@ -37,7 +37,8 @@ PC_BASE = $(shell $(PKG_CONFIG) --cflags libcjson)
 PC_NET = $(shell $(PKG_CONFIG) --cflags libcurl libjwt openssl)
 PC_EMU = $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
 LIBS_BASE = $(shell $(PKG_CONFIG) --libs libcjson) -lm
-LIBS_NET = $(shell $(PKG_CONFIG) --libs libcurl libjwt openssl)
+# libjwt is the emulator's only: the programs sign with OpenSSL (cert.c).
+LIBS_NET = $(shell $(PKG_CONFIG) --libs libcurl openssl)
 LIBS_EMU = $(shell $(PKG_CONFIG) --libs libmicrohttpd libjwt openssl) -lpthread
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(FLAVOUR_CFLAGS) -D_GNU_SOURCE \

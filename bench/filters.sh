@@ -1,64 +1,67 @@
 #!/bin/sh
 # bench/filters.sh: the three JSON filters on a synthetic definition of
-# $MB megabytes (default 50): each filter's throughput and peak memory,
-# then export | patch | import against jq doing the same edit.
-# Needs hyperfine, jq and GNU time (/usr/bin/time); run `make` first.
+# $MB megabytes (default 50, bench/gendef.awk): each filter's time and
+# peak memory, then export | patch | import against jq doing the same
+# edit, on the definition as written (indented) and compact (one line,
+# as Resource Manager sends it), and against the floor: three programs
+# that only hold the whole input in memory and pass it on (bench/hold.c),
+# as each filter must before it writes a byte.  Needs hyperfine, jq, GNU
+# time and cc.
 #
 #	sh bench/filters.sh [runs]
-set -eu
-cd "$(dirname "$0")/.."
+#	MB=100 sh bench/filters.sh 5
+. "$(dirname "$0")/lib.sh"
 MB=${MB:-50}
 RUNS=${1:-10}
-BIN=$(pwd)/bin
-W=$(mktemp -d "${TMPDIR:-/tmp}/aml-bench.XXXXXX")
-trap 'rm -rf "$W"' EXIT INT TERM
+need hyperfine jq /usr/bin/time cc
+cc -O2 -o "$W/hold" bench/hold.c
 NEW=https://benchstorage.blob.core.windows.net/models/retrained.ilearner
 JQEDIT='del(.id, .name, .type)
 	| .properties |= ({packageType} + del(.createdOn, .modifiedOn, .provisioningState, .swaggerLocation))
 	| .properties.assets.asset3.locationInfo.uri = $u'
 
-for c in hyperfine jq /usr/bin/time; do
-	command -v "$c" >/dev/null || { echo "bench: $c is needed" >&2; exit 1; }
-done
-
 awk -v MB="$MB" -f bench/gendef.awk >"$W/def.json"
-"$BIN/aml-export-ws" "$W/def.json" >"$W/exported.json"
-"$BIN/aml-patch-ilearner" -q -u "$NEW" "$W/exported.json" >"$W/patched.json"
-"$BIN/aml-import-ws" "$W/patched.json" >"$W/imported.json"
+jq -c . "$W/def.json" >"$W/compact.json"
+aml-export-ws "$W/def.json" >"$W/exported.json"
+aml-patch-ilearner -q -u "$NEW" "$W/exported.json" >"$W/patched.json"
+aml-import-ws "$W/patched.json" >"$W/imported.json"
 jq --arg u "$NEW" "$JQEDIT" "$W/def.json" >"$W/jq.json"
 cmp -s "$W/imported.json" "$W/jq.json" || { echo "bench: the pipeline and jq disagree" >&2; exit 1; }
+aml-export-ws "$W/compact.json" | aml-patch-ilearner -q -u "$NEW" | aml-import-ws |
+    cmp -s - "$W/jq.json" || { echo "bench: the pipeline disagrees on compact input" >&2; exit 1; }
 bytes=$(wc -c <"$W/def.json" | tr -d ' ')
+cbytes=$(wc -c <"$W/compact.json" | tr -d ' ')
 
-# mean NAME COMMAND: hyperfine's mean time in seconds.
-mean() {
-	hyperfine -N --style none --output=null --warmup 1 --runs "$RUNS" \
-	    --export-json "$W/$1.hf" "$2" >/dev/null
-	jq '.results[0].mean' "$W/$1.hf"
-}
 # rss COMMAND...: peak resident set in KB.
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
-printf 'input: %s bytes (%s MB), %s\n\n' "$bytes" "$MB" "$(uname -srm)"
-printf '| step | time (s) | MB/s | peak RSS (MB) | RSS / input |\n|---|---|---|---|---|\n'
-row() {	# row NAME INPUT-FILE COMMAND...
+echo "== the filters on $bytes bytes ($MB MB, indented; $cbytes compact), $RUNS runs each"
+printf '| step | time (ms) | MB/s | peak RSS (MB) | RSS / input |\n|---|---|---|---|---|\n'
+row() {	# NAME FILE ARGS...: the filter on FILE
 	_name=$1 _in=$2; shift 2
-	_t=$(mean "$_name" "$*")
-	_k=$(rss "$@")
-	awk -v n="$_name" -v t="$_t" -v k="$_k" -v b="$bytes" 'BEGIN {
-		printf "| %s | %.3f | %.0f | %.1f | %.2fx |\n", n, t, b / t / 1048576, k / 1024, k * 1024 / b }'
+	hf "$_name" -N --warmup 1 --runs "$RUNS" "$* $_in"
+	_k=$(rss "$@" "$_in")
+	_b=$(wc -c <"$_in" | tr -d ' ')
+	jq -r --arg n "$_name" --argjson k "$_k" --argjson b "$_b" '.results[0] |
+	    "| \($n) | \(.mean * 1000 * 10 | round / 10) ± \(.stddev * 1000 * 10 | round / 10) | \($b / .mean / 1048576 | round) | \($k / 1024 | round) | \($k * 1024 / $b * 100 | round / 100)x |"' "$W/$_name.json"
 }
-row aml-export-ws "$W/def.json" "$BIN/aml-export-ws" "$W/def.json"
-row aml-patch-ilearner "$W/exported.json" "$BIN/aml-patch-ilearner" -q -u "$NEW" "$W/exported.json"
-row aml-import-ws "$W/patched.json" "$BIN/aml-import-ws" "$W/patched.json"
+row aml-export-ws "$W/def.json" aml-export-ws
+row aml-patch-ilearner "$W/exported.json" aml-patch-ilearner -q -u "$NEW"
+row aml-import-ws "$W/patched.json" aml-import-ws
+row "aml-export-ws (compact)" "$W/compact.json" aml-export-ws
 
-pipe="$BIN/aml-export-ws $W/def.json | $BIN/aml-patch-ilearner -q -u $NEW | $BIN/aml-import-ws >/dev/null"
-tp=$(hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$W/pipe.hf" "$pipe" >/dev/null && jq '.results[0].mean' "$W/pipe.hf")
-tj=$(hyperfine --style none --warmup 1 --runs "$(( RUNS < 3 ? RUNS : 3 ))" --export-json "$W/jq.hf" \
-    "jq --arg u $NEW '$JQEDIT' $W/def.json >/dev/null" >/dev/null && jq '.results[0].mean' "$W/jq.hf")
+pipe() { echo "aml-export-ws $1 | aml-patch-ilearner -q -u $NEW | aml-import-ws >/dev/null"; }
+jqcmd() { echo "jq --arg u $NEW '$JQEDIT' $1 >/dev/null"; }
+hf pipe --warmup 1 --runs "$RUNS" "$(pipe "$W/def.json")" "$(pipe "$W/compact.json")" \
+    "$W/hold <$W/def.json | $W/hold | $W/hold >/dev/null"
+hf jq --warmup 1 --runs "$(( RUNS < 3 ? RUNS : 3 ))" "$(jqcmd "$W/def.json")" "$(jqcmd "$W/compact.json")"
 kj=$(rss jq --arg u "$NEW" "$JQEDIT" "$W/def.json")
-awk -v tp="$tp" -v tj="$tj" -v kj="$kj" -v b="$bytes" 'BEGIN {
-	printf "\n| pipeline | time (s) | MB/s |\n|---|---|---|\n"
-	printf "| export \\| patch \\| import | %.3f | %.0f |\n", tp, b / tp / 1048576
-	printf "| jq, the same edit | %.3f | %.0f |\n", tj, b / tj / 1048576
-	printf "\nthe three filters together are %.1fx faster than jq (jq peak RSS %.1f MB, %.2fx the input)\n",
-	    tj / tp, kj / 1024, kj * 1024 / b }'
+jq -rs --argjson b "$bytes" --argjson c "$cbytes" --argjson kj "$kj" '
+	.[0].results as $p | .[1].results as $j |
+	def ms(r): "\(r.mean * 1000 | round) ± \(r.stddev * 1000 | round)";
+	"\n| pipeline | time (ms) | MB/s | jq (ms) | jq / pipeline |\n|---|---|---|---|---|",
+	"| export \\| patch \\| import, indented | \(ms($p[0])) | \($b / $p[0].mean / 1048576 | round) | \(ms($j[0])) | \($j[0].mean / $p[0].mean * 10 | round / 10)x |",
+	"| export \\| patch \\| import, compact | \(ms($p[1])) | \($c / $p[1].mean / 1048576 | round) | \(ms($j[1])) | \($j[1].mean / $p[1].mean * 10 | round / 10)x |",
+	"| floor: hold \\| hold \\| hold, indented | \(ms($p[2])) | \($b / $p[2].mean / 1048576 | round) | \(ms($j[0])) | \($j[0].mean / $p[2].mean * 10 | round / 10)x |",
+	"\njq peak RSS \($kj / 1024 | round) MB (\($kj * 1024 / $b * 100 | round / 100)x the input)"' \
+    "$W/pipe.json" "$W/jq.json"

@@ -62,6 +62,9 @@ struct aml_wbuf {
 void aml_wbuf_init(struct aml_wbuf *w, int fd);
 void aml_wbuf_free(struct aml_wbuf *w);
 void aml_wput_slow(struct aml_wbuf *w, const void *p, size_t n);
+/* Room for n bytes at buf + len (flushing, or growing a string): 0, or
+ * -1 when n is more than the buffer holds (write those with aml_wput). */
+int aml_wroom(struct aml_wbuf *w, size_t n);
 int aml_wflush(struct aml_wbuf *w);
 void aml_wprintf(struct aml_wbuf *w, const char *fmt, ...) AML_PRINTF(2, 3);
 char *aml_wbuf_take(struct aml_wbuf *w);	/* memory mode: the NUL-terminated string */
@@ -98,6 +101,18 @@ size_t aml_input_limit(void);
 /* Read all of path ("-" or NULL: stdin) into *buf (NUL-terminated, not
  * counted in *len).  On error: -1 with errno set (EFBIG: over limit). */
 int aml_slurp(const char *path, size_t limit, char **buf, size_t *len);
+/* The same, calling fn after every read with what has been read so far
+ * (buf[len] is writable; buf may move between calls). */
+typedef void aml_slurp_fn(void *arg, char *buf, size_t len);
+int aml_slurp_cb(const char *path, size_t limit, char **buf, size_t *len,
+    aml_slurp_fn *fn, void *arg);
+/* A regular file of 1 MiB or more (path, or standard input at its start)
+ * mapped read-only, NUL-terminated, where aml_slurp would read it: 0; 1 when it is not one (read it instead); -1 and errno
+ * (EFBIG: over limit).  Release it with aml_unmap, which frees anything
+ * else.  If the file is cut short meanwhile, the program exits with
+ * "prog: path: changed while it was being read". */
+int aml_map(const char *path, size_t limit, char **buf, size_t *len);
+void aml_unmap(char *buf);
 /* Read path or stdin, dying with "prog: name: why" (exit 1) on failure. */
 char *aml_slurp_or_die(const char *path, size_t *len);
 const char *aml_inname(const char *path);	/* "<stdin>" for NULL or "-" */
@@ -157,6 +172,19 @@ struct aml_jerr {
 
 int aml_jparse(struct aml_jdoc *d, const char *buf, size_t len, struct aml_jerr *e);
 void aml_jfree(struct aml_jdoc *d);
+/* The same parser fed while the input is still arriving: each call
+ * parses what has been read up to its last newline (a raw newline only
+ * ever stands between tokens), so that little is left when the input
+ * ends; compact one-line input is parsed at the end.  The results and
+ * errors are exactly aml_jparse's.  sizehint: the expected length, or 0. */
+struct aml_jinc;
+struct aml_jinc *aml_jinc_new(struct aml_jdoc *d, struct aml_jerr *e, size_t sizehint);
+/* buf: the len bytes read so far (it may have moved since the last
+ * call); buf[len] must be writable.  -1 once an error is found. */
+int aml_jinc_feed(struct aml_jinc *s, char *buf, size_t len);
+/* The whole input (buf[len] == '\0'): aml_jparse's result; frees s. */
+int aml_jinc_end(struct aml_jinc *s, const char *buf, size_t len);
+void aml_jinc_abort(struct aml_jinc *s);	/* frees s and the tape */
 void aml_jpos(const char *buf, size_t off, unsigned long *line, unsigned long *col);
 /* Values of an object's members are found by key; 0 means absent (token
  * 0 is the root, which is never a member). */
@@ -219,13 +247,18 @@ char *aml_json_print(const cJSON *j, int flags);	/* malloc'd, no newline */
  * under the umask, written atomically, refused when it exists unless
  * force); open it only once the input has been checked. */
 char *aml_jload(const char *path, struct aml_jdoc *d, size_t *len);
+/* The same for a filter that never writes to the input: a large file is
+ * mapped read-only, not copied (aml_map).  Release it with aml_unmap. */
+char *aml_jview(const char *path, struct aml_jdoc *d, size_t *len);
 struct aml_out {
 	const char *path;	/* NULL: stdout */
 	struct aml_afile af;
 	struct aml_wbuf w;	/* write the document here */
 };
 void aml_out_open(struct aml_out *o, const char *path, int force);	/* dies on failure */
-int aml_out_close(struct aml_out *o);	/* flush, commit: 0, or 1 after an error message */
+/* Flush, commit: 0, or 1 after an error message.  Standard output is
+ * closed then (a reader sees the end at once) and /dev/null put there. */
+int aml_out_close(struct aml_out *o);
 
 /* uri.c: URIs in definitions and messages.  A blob URI can carry a SAS
  * (a bearer credential) in its query: print URIs via aml_uri_redact. */

@@ -3,9 +3,10 @@
  * cert.c: a service principal's certificate, and the client assertion
  * it signs.  The certificate comes as a PEM file holding the certificate
  * and its private key (the key possibly encrypted) or as a PKCS#12 file
- * with a password; OpenSSL decrypts it here, because libjwt hands PEM to
- * OpenSSL, which would prompt on the terminal for a pass phrase.  The
- * assertion is RS256 (libjwt 1.10 has no PS256) with x5t, the SHA-1
+ * with a password; OpenSSL decrypts it here, and it would otherwise
+ * prompt on the terminal for a pass phrase.  The assertion is RS256,
+ * signed with OpenSSL (libjwt is not linked: loading it and its JSON
+ * library cost every network program time at start), with x5t, the SHA-1
  * thumbprint Entra ID matches against the registered certificate, and
  * x5t#S256 besides; x5c carries the chain when asked for (subject name
  * and issuer authentication).
@@ -15,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jwt.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -237,8 +237,8 @@ aml_cert_load(const char *path, const char *password, struct aml_cert *c, const 
 		r = -1;
 		goto out;
 	}
-	/* libjwt wants the key as unencrypted PEM; secure memory is
-	 * cleansed when freed. */
+	/* Kept as unencrypted PEM for signing; secure memory is cleansed
+	 * when freed. */
 	if (!(mem = BIO_new(BIO_s_secmem())))
 		aml_die("out of memory");
 	if (!PEM_write_bio_PrivateKey(mem, key, NULL, NULL, 0, NULL, NULL))
@@ -279,32 +279,91 @@ aml_cert_free(struct aml_cert *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* A JSON string for the header or payload; the values are ids, URLs and
+ * thumbprints, but escape them all the same. */
+static void
+jstr(struct aml_wbuf *w, const char *key, const char *val)
+{
+	aml_jw_escape(w, key, strlen(key));
+	aml_wputc(w, ':');
+	aml_jw_escape(w, val, strlen(val));
+}
+
+/* base64url(header) "." base64url(payload) "." base64url(RS256 signature):
+ * RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 3.3), signed by OpenSSL, which
+ * the network programs load anyway for TLS. */
+static char *
+jws_rs256(const struct aml_cert *c, const char *hdr, const char *payload)
+{
+	char *h = aml_b64(hdr, strlen(hdr), 1), *p = aml_b64(payload, strlen(payload), 1);
+	char *input = aml_xasprintf("%s.%s", h, p), *sig64, *out;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_PKEY *key = NULL;
+	unsigned char *sig;
+	size_t siglen = 0;
+	BIO *mem;
+
+	free(h);
+	free(p);
+	if (!md || !(mem = BIO_new_mem_buf(c->keypem, (int)c->keylen)))
+		aml_die("out of memory");
+	key = PEM_read_bio_PrivateKey(mem, NULL, passcb, NULL);	/* never a prompt */
+	BIO_free(mem);
+	if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA ||
+	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_DigestSign(md, NULL, &siglen, (const unsigned char *)input, strlen(input)) != 1)
+		aml_die("client assertion: signing failed: %s", key ? sslerr() : "bad key");
+	sig = aml_xmalloc(siglen);
+	if (EVP_DigestSign(md, sig, &siglen, (const unsigned char *)input, strlen(input)) != 1)
+		aml_die("client assertion: signing failed: %s", sslerr());
+	sig64 = aml_b64(sig, siglen, 1);
+	out = aml_xasprintf("%s.%s", input, sig64);
+	free(sig64);
+	free(sig);
+	free(input);
+	EVP_PKEY_free(key);
+	EVP_MD_CTX_free(md);
+	return out;
+}
+
 char *
 aml_cert_assertion(const struct aml_cert *c, const char *client_id, const char *aud, int chain)
 {
-	char jti[37], *hdr, *out;
-	time_t now = time(NULL);
-	jwt_t *j;
+	char jti[37], *hdr, *payload, *out;
+	long now = (long)time(NULL);
+	struct aml_wbuf w;
 
-	if (jwt_new(&j))
-		aml_die("out of memory");
 	aml_uuid(jti);
-	if (jwt_set_alg(j, JWT_ALG_RS256, (const unsigned char *)c->keypem, (int)c->keylen) ||
-	    jwt_add_header(j, "x5t", c->x5t) || jwt_add_header(j, "x5t#S256", c->x5t256) ||
-	    jwt_add_grant(j, "aud", aud) || jwt_add_grant(j, "iss", client_id) ||
-	    jwt_add_grant(j, "sub", client_id) || jwt_add_grant(j, "jti", jti) ||
-	    jwt_add_grant_int(j, "nbf", (long)now) || jwt_add_grant_int(j, "iat", (long)now) ||
-	    jwt_add_grant_int(j, "exp", (long)now + ASSERTION_LIFETIME))
-		aml_die("client assertion: cannot build the JWT");
-	if (chain) {
-		hdr = aml_xasprintf("{\"x5c\":%s}", c->x5c);
-		if (jwt_add_headers_json(j, hdr))
-			aml_die("client assertion: cannot add x5c");
-		free(hdr);
-	}
-	errno = 0;
-	if (!(out = jwt_encode_str(j)))
-		aml_die("client assertion: signing failed: %s", errno ? strerror(errno) : "bad key");
-	jwt_free(j);
+	/* Members in the order libjwt wrote them (sorted), for the same
+	 * assertion as before. */
+	aml_wbuf_init(&w, -1);
+	aml_wputc(&w, '{');
+	jstr(&w, "alg", "RS256");
+	aml_wputc(&w, ',');
+	jstr(&w, "typ", "JWT");
+	if (chain)
+		aml_wprintf(&w, ",\"x5c\":%s", c->x5c);
+	aml_wputc(&w, ',');
+	jstr(&w, "x5t", c->x5t);
+	aml_wputc(&w, ',');
+	jstr(&w, "x5t#S256", c->x5t256);
+	aml_wputc(&w, '}');
+	hdr = aml_wbuf_take(&w);
+
+	aml_wbuf_init(&w, -1);
+	aml_wputc(&w, '{');
+	jstr(&w, "aud", aud);
+	aml_wprintf(&w, ",\"exp\":%ld,\"iat\":%ld,", now + ASSERTION_LIFETIME, now);
+	jstr(&w, "iss", client_id);
+	aml_wputc(&w, ',');
+	jstr(&w, "jti", jti);
+	aml_wprintf(&w, ",\"nbf\":%ld,", now);
+	jstr(&w, "sub", client_id);
+	aml_wputc(&w, '}');
+	payload = aml_wbuf_take(&w);
+
+	out = jws_rs256(c, hdr, payload);
+	free(hdr);
+	free(payload);
 	return out;
 }

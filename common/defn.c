@@ -243,6 +243,19 @@ static const struct prop p_param[] = {
 };
 TYPE(t_param, p_param);
 
+/* Whether s (n bytes, no NUL) is name exactly: a loop, since names are
+ * a few bytes and most differ in the first. */
+static inline int
+spelled(const char *s, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != name[i])
+			return 0;
+	return name[n] == '\0';
+}
+
 /* The schema name a key stands for, ignoring case; NULL if none. */
 static const struct prop *
 lookup(const struct aml_jdoc *d, uint32_t k, const struct type *t)
@@ -259,6 +272,10 @@ lookup(const struct aml_jdoc *d, uint32_t k, const struct type *t)
 				return &t->p[i];
 		return NULL;
 	}
+	/* Keys are nearly always spelled as the schema spells them. */
+	for (i = 0; i < t->n; i++)
+		if (spelled(s, n, t->p[i].name))
+			return &t->p[i];
 	/* A cheap look at the first letter spares most strncasecmp calls. */
 	for (i = 0; i < t->n; i++)
 		if ((s[0] | 0x20) == (t->p[i].name[0] | 0x20) &&
@@ -693,9 +710,18 @@ check_obj(struct ctx *c, uint32_t o, const struct type *t)
 /* ------------------------------------------------------------------ */
 /* Cross-references: a set of the keys of one object */
 
+/* The keys' bytes are copied together into pool: references are looked
+ * up in random order, and each read of a key where it stands in a large
+ * definition would be a cache miss. */
+struct kslot {
+	uint32_t at;		/* 1 + the key's offset in pool; 0 is empty */
+	uint32_t n;		/* its length, unescaped */
+	uint32_t h;		/* its hash */
+};
 struct kset {
-	uint32_t *slot;		/* key tokens; 0 is empty (token 0 is never a key) */
+	struct kslot *slot;
 	size_t mask;
+	char *pool;
 	int unknown;		/* the object is there but not an object: its
 				 * type error says it all, no references fail */
 };
@@ -733,46 +759,57 @@ static void
 kset_build(struct ctx *c, struct kset *ks, uint32_t obj)
 {
 	const struct aml_jdoc *d = c->d;
-	size_t n = 0, cap = 16, j;
+	size_t n = 0, cap = 16, j, len, used = 0, bytes_all = 0;
 	const char *s;
+	uint32_t h;
 
 	ks->slot = NULL;
+	ks->pool = NULL;
 	ks->mask = 0;
 	ks->unknown = obj && AML_JTYPE(d, obj) != AML_JOBJECT;
 	if (!obj || ks->unknown)
 		return;
-	AML_JOBJ_EACH(d, obj, k)
+	AML_JOBJ_EACH(d, obj, k) {
 		n++;
+		bytes_all += d->tok[k].len;	/* unescaping never grows a key */
+	}
 	while (cap < n * 2)
 		cap *= 2;
 	ks->slot = aml_xcalloc(cap, sizeof *ks->slot);
+	ks->pool = aml_xmalloc(bytes_all + 1);
 	ks->mask = cap - 1;
 	/* Keys are unique (the parser saw to it), so nothing is compared here. */
 	AML_JOBJ_EACH(d, obj, k) {
 		if (AML_JTYPE(d, k + 1) == AML_JNULL)
 			continue;
-		/* bytes() sets s: it must run before s is read, and the
-		 * order of a call's arguments is unspecified. */
-		n = bytes(c, k, &s, 0);
-		for (j = hash(s, n) & ks->mask; ks->slot[j]; j = (j + 1) & ks->mask)
+		len = bytes(c, k, &s, 0);
+		h = hash(s, len);
+		for (j = h & ks->mask; ks->slot[j].at; j = (j + 1) & ks->mask)
 			;
-		ks->slot[j] = k;
+		memcpy(ks->pool + used, s, len);
+		ks->slot[j].at = (uint32_t)used + 1;
+		ks->slot[j].n = (uint32_t)len;
+		ks->slot[j].h = h;
+		used += len;
 	}
 }
 
 static int
 kset_has(struct ctx *c, const struct kset *ks, uint32_t str)
 {
-	const char *s, *t;
+	const struct kslot *e;
+	const char *s;
 	size_t n, j;
+	uint32_t h;
 
 	if (ks->unknown)
 		return 1;
 	if (!ks->slot)
 		return 0;
 	n = bytes(c, str, &s, 0);
-	for (j = hash(s, n) & ks->mask; ks->slot[j]; j = (j + 1) & ks->mask)
-		if (bytes(c, ks->slot[j], &t, 1) == n && !memcmp(s, t, n))
+	h = hash(s, n);
+	for (j = h & ks->mask; (e = &ks->slot[j])->at; j = (j + 1) & ks->mask)
+		if (e->h == h && e->n == n && !memcmp(s, ks->pool + e->at - 1, n))
 			return 1;
 	return 0;
 }
@@ -781,6 +818,7 @@ static void
 kset_free(struct kset *ks)
 {
 	free(ks->slot);
+	free(ks->pool);
 }
 
 /* A member by its schema name, ignoring case; 0 when absent or null. */
@@ -1089,7 +1127,11 @@ emit_obj(struct aml_jw *jw, const struct aml_jdoc *d, uint32_t o, const struct t
 		}
 		if ((p->flags & P_RO) || p == PACKAGETYPE)
 			continue;
-		aml_jw_key(jw, p->name);
+		if (!(d->tok[k].flags & AML_JF_ESC) &&
+		    spelled(d->buf + d->tok[k].off + 1, d->tok[k].len - 2, p->name))
+			aml_jw_rawkey(jw, d->buf + d->tok[k].off, d->tok[k].len);
+		else
+			aml_jw_key(jw, p->name);
 		emit_val(jw, d, v, p);
 	}
 	aml_jw_close(jw, '}');

@@ -27,19 +27,65 @@ bigpipe(int fd)
 		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 }
 
+/* The parser takes each piece as it is read; a parse error is kept
+ * until the input has been read whole, so that a read error or an
+ * oversized input is still what gets reported, as before. */
+static void
+feed(void *arg, char *buf, size_t len)
+{
+	aml_jinc_feed(arg, buf, len);
+}
+
 char *
 aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
 {
+	struct aml_jinc *inc;
 	struct aml_jerr e;
-	size_t len;
+	struct stat st;
+	size_t len, limit = aml_input_limit();
 	char *buf;
 
-	if (!path || !strcmp(path, "-"))
+	if (!path || !strcmp(path, "-")) {
 		bigpipe(0);
-	buf = aml_slurp_or_die(path, &len);
-
-	if (aml_jparse(d, buf, len, &e) < 0) {
+		len = fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+	} else {
+		len = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+	}
+	inc = aml_jinc_new(d, &e, len);
+	if (aml_slurp_cb(path, limit, &buf, &len, feed, inc) < 0) {
+		aml_jinc_abort(inc);
+		if (errno == EFBIG)
+			aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
+			    aml_inname(path), limit);
+		aml_die("%s:", aml_inname(path));
+	}
+	if (aml_jinc_end(inc, buf, len) < 0) {
 		free(buf);
+		if (e.line)
+			aml_die("%s:%lu:%lu: %s", aml_inname(path), e.line, e.col, e.msg);
+		aml_die("%s: %s", aml_inname(path), e.msg);
+	}
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
+char *
+aml_jview(const char *path, struct aml_jdoc *d, size_t *lenp)
+{
+	struct aml_jerr e;
+	size_t len, limit;
+	char *buf;
+	int r;
+
+	limit = aml_input_limit();
+	if ((r = aml_map(path, limit, &buf, &len)) > 0)
+		return aml_jload(path, d, lenp);
+	if (r < 0)
+		aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
+		    aml_inname(path), limit);
+	if (aml_jparse(d, buf, len, &e) < 0) {
+		aml_unmap(buf);
 		if (e.line)
 			aml_die("%s:%lu:%lu: %s", aml_inname(path), e.line, e.col, e.msg);
 		aml_die("%s: %s", aml_inname(path), e.msg);
@@ -70,6 +116,26 @@ aml_out_open(struct aml_out *o, const char *path, int force)
 	aml_wbuf_init(&o->w, o->af.fd);
 }
 
+/* The next program in a pipeline sees the end of its input when the
+ * last writer closes the pipe.  An exiting process closes its files only
+ * after it has handed back its memory, which for a filter of a 50 MB
+ * definition takes milliseconds: close stdout now (and check it, as a
+ * file on NFS reports a failed write only then), and leave /dev/null in
+ * its place for anything printed after. */
+static int
+handover(void)
+{
+	int r = close(1), saved = errno, fd;
+
+	/* The lowest free descriptor: 1, unless 0 is closed too. */
+	if ((fd = open("/dev/null", O_WRONLY)) >= 0 && fd != 1) {
+		dup2(fd, 1);
+		close(fd);
+	}
+	errno = saved;
+	return r < 0 && saved != EINTR ? -1 : 0;
+}
+
 int
 aml_out_close(struct aml_out *o)
 {
@@ -88,6 +154,10 @@ aml_out_close(struct aml_out *o)
 			aml_err("%s: file exists (use -f to replace it)", name);
 		else
 			aml_err("write %s:", name);
+		return AML_EXIT_FAIL;
+	}
+	if (!o->path && handover() < 0) {
+		aml_err("write %s:", name);
 		return AML_EXIT_FAIL;
 	}
 	return AML_EXIT_OK;

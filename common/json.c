@@ -14,6 +14,10 @@
 
 #include "aml.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* 1: a byte that ends a fast string scan ('"', '\\', controls, non-ASCII). */
 static const unsigned char strstop[256] = {
 	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
@@ -26,19 +30,38 @@ static const unsigned char strstop[256] = {
 	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
 };
 
+/* Where a parse that ran out of input resumes.  Each is a point where
+ * the parser has just skipped whitespace: it only ever stops there. */
+enum {
+	S_VALUE,	/* a value is expected */
+	S_OBJFIRST,	/* after '{': a key or '}' */
+	S_ARRFIRST,	/* after '[': a value or ']' */
+	S_KEY,		/* after ',' in an object */
+	S_COLON,	/* after a key */
+	S_AFTER,	/* after a value: ',' or a closing bracket */
+	S_TRAILING	/* after the document: only whitespace may follow */
+};
+
 struct parser {
 	struct aml_jdoc *d;
 	struct aml_jerr *e;
-	const char *p, *end;
+	const char *p, *end;			/* *end is always '\0' */
 	uint32_t stack[AML_JMAXDEPTH + 1];	/* open containers */
 	uint32_t kbase[AML_JMAXDEPTH + 1];	/* first key of each open object */
 	int depth;
 	uint32_t *keys;				/* keys of open objects */
 	size_t nkeys, kcap;
-	uint32_t *hash;				/* duplicate detection */
+	struct { uint32_t tok, h; } *hash;	/* duplicate detection */
 	size_t hcap;
 	char *s1, *s2;				/* unescaped keys */
 	size_t s1cap, s2cap;
+	/* Parsing as input arrives (aml_jinc_*). */
+	int state;		/* S_*: where to go on */
+	int final;		/* end is the end of the input, not of a chunk */
+	int started;		/* the byte order mark has been dealt with */
+	int failed;		/* e holds the error */
+	size_t pos;		/* offset of p: the buffer may move between chunks */
+	size_t seen;		/* bytes searched for a newline so far */
 };
 
 static int
@@ -86,18 +109,24 @@ aml_jpos(const char *buf, size_t off, unsigned long *line, unsigned long *col)
 			(*col)++;
 }
 
-static uint32_t
+/* Out of line: it runs a few dozen times for millions of tokens. */
+static void
+growtape(struct aml_jdoc *d)
+{
+	if (d->cap >= UINT32_MAX / 2)
+		aml_die("out of memory");
+	d->cap = d->cap + d->cap / 2 + 64;
+	d->tok = aml_xreallocarray(d->tok, d->cap, sizeof *d->tok);
+}
+
+static inline uint32_t
 newtok(struct parser *ps, enum aml_jtype type, const char *at)
 {
 	struct aml_jdoc *d = ps->d;
 	struct aml_jtok *t;
 
-	if (d->ntok == d->cap) {
-		if (d->cap >= UINT32_MAX / 2)
-			aml_die("out of memory");
-		d->cap = d->cap + d->cap / 2 + 64;
-		d->tok = aml_xreallocarray(d->tok, d->cap, sizeof *d->tok);
-	}
+	if (d->ntok == d->cap)
+		growtape(d);
 	t = &d->tok[d->ntok];
 	t->off = (uint32_t)(at - d->buf);
 	t->len = 0;
@@ -105,6 +134,54 @@ newtok(struct parser *ps, enum aml_jtype type, const char *at)
 	t->type = (uint8_t)type;
 	t->flags = 0;
 	return d->ntok++;
+}
+
+/* The first byte at or after p that ends a fast string scan.  The vector
+ * loop reads 16 bytes at a time only while all of them are at or before
+ * the '\0' at lim[-1]; the byte loop stops at that '\0'. */
+static inline const unsigned char *
+strscan(const unsigned char *p, const unsigned char *lim)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x20);
+	__m128i v, m;
+	unsigned bits;
+
+	while (lim - p >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Signed: bytes below 0x20 and from 0x80 up, in one compare. */
+		m = _mm_or_si128(_mm_cmplt_epi8(v, ctl),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+		if ((bits = (unsigned)_mm_movemask_epi8(m)))
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#endif
+	while (!strstop[*p])
+		p++;
+	return p;
+}
+
+/* Past a run of spaces (indentation), with the same bounds. */
+static inline const char *
+spaces(const char *p, const char *lim)
+{
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+	unsigned bits;
+
+	while (lim - p >= 16) {
+		bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p), sp)) ^ 0xffffu;
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#endif
+	while (*p == ' ')
+		p++;
+	return p;
 }
 
 /* Length of a valid UTF-8 sequence at p, or 0: no overlong forms, no
@@ -162,8 +239,7 @@ string(struct parser *ps, int key)
 	int n;
 
 	for (;;) {
-		while (!strstop[*p])
-			p++;
+		p = strscan(p, end + 1);
 		if (*p == '"')
 			break;
 		if (*p == '\\') {
@@ -274,14 +350,26 @@ literal(struct parser *ps)
 	return unexpected(ps, p, "a JSON value");
 }
 
-static void
+/* 1: ' ', '\t', '\r'; 2: '\n'.  Half the calls find no whitespace at
+ * all, and say so after one load. */
+static const unsigned char wsclass[256] = {
+	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 2
+};
+
+/* Pretty input is mostly a newline and a run of spaces between tokens. */
+static inline void
 skipws(struct parser *ps)
 {
-	const char *p = ps->p;
+	const unsigned char *p = (const unsigned char *)ps->p;
+	unsigned c;
 
-	while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
-		p++;
-	ps->p = p;
+	while ((c = wsclass[*p])) {
+		if (c == 2)
+			p = (const unsigned char *)spaces((const char *)p + 1, ps->end + 1);
+		else
+			p++;
+	}
+	ps->p = (const char *)p;
 }
 
 /* Unescape the string token at i into *buf (grown as needed). */
@@ -361,7 +449,7 @@ static int
 checkdups(struct parser *ps, size_t base)
 {
 	size_t n = ps->nkeys - base, i, j, mask;
-	uint32_t *k;
+	uint32_t *k, h;
 
 	if (n < 2)
 		return 0;
@@ -382,11 +470,15 @@ checkdups(struct parser *ps, size_t base)
 	}
 	memset(ps->hash, 0, ps->hcap * sizeof *ps->hash);
 	mask = ps->hcap - 1;
+	/* Keys are compared only when their hashes match: in a large
+	 * object each key read is a cache miss. */
 	for (i = 0; i < n; i++) {
-		for (j = keyhash(ps, k[i]) & mask; ps->hash[j]; j = (j + 1) & mask)
-			if (keyeq(ps, ps->hash[j], k[i]))
+		h = keyhash(ps, k[i]);
+		for (j = h & mask; ps->hash[j].tok; j = (j + 1) & mask)
+			if (ps->hash[j].h == h && keyeq(ps, ps->hash[j].tok, k[i]))
 				return dupkey(ps, k[i]);
-		ps->hash[j] = k[i];
+		ps->hash[j].tok = k[i];
+		ps->hash[j].h = h;
 	}
 	return 0;
 }
@@ -399,23 +491,6 @@ pushkey(struct parser *ps, uint32_t k)
 		ps->keys = aml_xreallocarray(ps->keys, ps->kcap, sizeof *ps->keys);
 	}
 	ps->keys[ps->nkeys++] = k;
-}
-
-/* A key, the ':' after it, and the whitespace before the value. */
-static int
-member(struct parser *ps)
-{
-	skipws(ps);
-	if (*ps->p != '"' || ps->p >= ps->end)
-		return unexpected(ps, ps->p, "a string key");
-	if (string(ps, 1) < 0)
-		return -1;
-	pushkey(ps, ps->d->ntok - 1);
-	skipws(ps);
-	if (*ps->p != ':' || ps->p >= ps->end)
-		return unexpected(ps, ps->p, "':' after the key");
-	ps->p++;
-	return 0;
 }
 
 static int
@@ -447,130 +522,275 @@ close_container(struct parser *ps)
 	return 0;
 }
 
+/* Nothing more can be looked at before the next chunk arrives. */
+#define WAIT(s) do { ps->state = (s); return 1; } while (0)
+#define MORE() (ps->p >= ps->end && !ps->final)
+
+/*
+ * The grammar as a state machine whose states are labels, so that the
+ * hot path is straight jumps and a parse can stop where the input ends
+ * (in whitespace only: a raw newline, which is where a chunk ends, can
+ * only stand between tokens) and resume at the same label.  Returns 0
+ * at the end of the input, 1 when it needs more, -1 on an error.
+ */
 static int
 parse(struct parser *ps)
 {
 	uint32_t top;
 	char c;
 
-	for (;;) {
-		/* A value is expected here. */
-		skipws(ps);
-		if (ps->p >= ps->end)
-			return unexpected(ps, ps->p, "a JSON value");
-		switch (*ps->p) {
-		case '{':
-			if (open_container(ps, AML_JOBJECT) < 0)
-				return -1;
-			skipws(ps);
-			if (*ps->p == '}' && ps->p < ps->end) {
-				if (close_container(ps) < 0)
-					return -1;
-				break;
-			}
-			if (member(ps) < 0)
-				return -1;
-			continue;
-		case '[':
-			if (open_container(ps, AML_JARRAY) < 0)
-				return -1;
-			skipws(ps);
-			if (*ps->p == ']' && ps->p < ps->end) {
-				if (close_container(ps) < 0)
-					return -1;
-				break;
-			}
-			continue;
-		case '"':
-			if (string(ps, 0) < 0)
-				return -1;
-			break;
-		case '-': case '0': case '1': case '2': case '3': case '4':
-		case '5': case '6': case '7': case '8': case '9':
-			if (number(ps) < 0)
-				return -1;
-			break;
-		default:
-			if (literal(ps) < 0)
-				return -1;
-			break;
-		}
-		/* After a value: close containers, or go on to the next one. */
-		for (;;) {
-			if (ps->depth == 0)
-				return 0;
-			skipws(ps);
-			top = ps->stack[ps->depth - 1];
-			c = ps->p < ps->end ? *ps->p : '\0';
-			if (c == ',') {
-				ps->p++;
-				if (ps->d->tok[top].type == AML_JOBJECT && member(ps) < 0)
-					return -1;
-				break;
-			}
-			if (ps->d->tok[top].type == AML_JOBJECT ? c == '}' : c == ']') {
-				if (close_container(ps) < 0)
-					return -1;
-				continue;
-			}
-			return unexpected(ps, ps->p, ps->d->tok[top].type == AML_JOBJECT ?
-			    "',' or '}'" : "',' or ']'");
-		}
+	switch (ps->state) {
+	case S_VALUE: goto value;
+	case S_OBJFIRST: goto objfirst;
+	case S_ARRFIRST: goto arrfirst;
+	case S_KEY: goto key;
+	case S_COLON: goto colon;
+	case S_AFTER: goto after;
+	default: goto trailing;
 	}
+value:
+	skipws(ps);
+	if (ps->p >= ps->end) {
+		if (!ps->final)
+			WAIT(S_VALUE);
+		return unexpected(ps, ps->p, "a JSON value");
+	}
+	switch (*ps->p) {
+	case '{':
+		if (open_container(ps, AML_JOBJECT) < 0)
+			return -1;
+		goto objfirst;
+	case '[':
+		if (open_container(ps, AML_JARRAY) < 0)
+			return -1;
+		goto arrfirst;
+	case '"':
+		if (string(ps, 0) < 0)
+			return -1;
+		break;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		if (number(ps) < 0)
+			return -1;
+		break;
+	default:
+		if (literal(ps) < 0)
+			return -1;
+		break;
+	}
+after:
+	/* After a value: close containers, or go on to the next one. */
+	for (;;) {
+		if (ps->depth == 0)
+			goto trailing;
+		skipws(ps);
+		if (MORE())
+			WAIT(S_AFTER);
+		top = ps->stack[ps->depth - 1];
+		c = ps->p < ps->end ? *ps->p : '\0';
+		if (c == ',') {
+			ps->p++;
+			if (ps->d->tok[top].type == AML_JOBJECT)
+				goto key;
+			goto value;
+		}
+		if (ps->d->tok[top].type == AML_JOBJECT ? c == '}' : c == ']') {
+			if (close_container(ps) < 0)
+				return -1;
+			continue;
+		}
+		return unexpected(ps, ps->p, ps->d->tok[top].type == AML_JOBJECT ?
+		    "',' or '}'" : "',' or ']'");
+	}
+objfirst:
+	skipws(ps);
+	if (MORE())
+		WAIT(S_OBJFIRST);
+	if (*ps->p == '}' && ps->p < ps->end) {
+		if (close_container(ps) < 0)
+			return -1;
+		goto after;
+	}
+	goto key;
+arrfirst:
+	skipws(ps);
+	if (MORE())
+		WAIT(S_ARRFIRST);
+	if (*ps->p == ']' && ps->p < ps->end) {
+		if (close_container(ps) < 0)
+			return -1;
+		goto after;
+	}
+	goto value;
+key:
+	skipws(ps);
+	if (MORE())
+		WAIT(S_KEY);
+	if (*ps->p != '"' || ps->p >= ps->end)
+		return unexpected(ps, ps->p, "a string key");
+	if (string(ps, 1) < 0)
+		return -1;
+	pushkey(ps, ps->d->ntok - 1);
+colon:
+	skipws(ps);
+	if (MORE())
+		WAIT(S_COLON);
+	if (*ps->p != ':' || ps->p >= ps->end)
+		return unexpected(ps, ps->p, "':' after the key");
+	ps->p++;
+	goto value;
+trailing:
+	skipws(ps);
+	if (ps->p < ps->end)
+		return *ps->p ? fail(ps, ps->p, "unexpected data after the JSON value") :
+		    fail(ps, ps->p, "NUL byte in input");
+	if (!ps->final)
+		WAIT(S_TRAILING);
+	return 0;
 }
 
-int
-aml_jparse(struct aml_jdoc *d, const char *buf, size_t len, struct aml_jerr *e)
+struct aml_jinc *
+aml_jinc_new(struct aml_jdoc *d, struct aml_jerr *e, size_t sizehint)
 {
 	struct parser *ps;
-	int r;
 
 	memset(d, 0, sizeof *d);
 	memset(e, 0, sizeof *e);
-	d->buf = buf;
-	d->len = len;
-	if (len >= UINT32_MAX) {
-		snprintf(e->msg, sizeof e->msg, "input larger than 4 GiB");
-		return -1;
-	}
-	/* Without the terminator the scan would run on past the input. */
-	if (buf[len] != '\0') {
-		snprintf(e->msg, sizeof e->msg, "input not NUL-terminated");
-		return -1;
-	}
 	ps = aml_xcalloc(1, sizeof *ps);
 	ps->d = d;
 	ps->e = e;
-	ps->p = buf;
-	ps->end = buf + len;
+	ps->state = S_VALUE;
+	/* Definitions have a token for every 12 to 20 bytes. */
+	if (sizehint >= UINT32_MAX)
+		sizehint = 0;
+	d->cap = (uint32_t)(sizehint / 12 + 16);
+	d->tok = aml_xreallocarray(NULL, d->cap, sizeof *d->tok);
+	return (struct aml_jinc *)ps;
+}
+
+/* What aml_jparse checks before the first token; 0 or -1. */
+static int
+start(struct parser *ps, const char *buf, size_t len)
+{
+	ps->started = 1;
+	ps->pos = 0;
 	if (len >= 2 && (((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe) ||
 	    ((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff))) {
-		r = fail(ps, buf, "input is UTF-16; convert it with iconv -f UTF-16 -t UTF-8");
-		goto out;
+		ps->p = buf;
+		return fail(ps, buf, "input is UTF-16; convert it with iconv -f UTF-16 -t UTF-8");
 	}
 	/* Windows tools write a UTF-8 byte order mark; it is not JSON. */
 	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
-		ps->p += 3;
-	d->cap = (uint32_t)(len / 12 + 16);
-	d->tok = aml_xreallocarray(NULL, d->cap, sizeof *d->tok);
-	if ((r = parse(ps)) == 0) {
-		skipws(ps);
-		if (ps->p < ps->end)
-			r = *ps->p ? fail(ps, ps->p, "unexpected data after the JSON value") :
-			    fail(ps, ps->p, "NUL byte in input");
+		ps->pos = 3;
+	return 0;
+}
+
+/* Parse buf[pos .. len), which ends in the '\0' at buf[len]. */
+static int
+run(struct parser *ps, const char *buf, size_t len)
+{
+	int r;
+
+	ps->d->buf = buf;
+	ps->p = buf + ps->pos;
+	ps->end = buf + len;
+	r = parse(ps);
+	ps->pos = (size_t)(ps->p - buf);
+	if (r < 0)
+		ps->failed = 1;
+	return r;
+}
+
+int
+aml_jinc_feed(struct aml_jinc *s, char *buf, size_t len)
+{
+	struct parser *ps = (struct parser *)s;
+	const char *nl;
+	size_t safe;
+	char save;
+
+	if (ps->failed)
+		return -1;
+	/* Only up to the last newline: a token never spans one. */
+	if (len <= ps->seen || !(nl = memrchr(buf + ps->seen, '\n', len - ps->seen))) {
+		ps->seen = len;
+		return 0;
 	}
-out:
+	ps->seen = len;
+	safe = (size_t)(nl - buf) + 1;
+	if (!ps->started) {
+		if (len < 3)
+			return 0;
+		ps->d->buf = buf;
+		if (start(ps, buf, len) < 0) {
+			ps->failed = 1;
+			return -1;
+		}
+	}
+	if (safe <= ps->pos)
+		return 0;
+	/* Every scan ends at a '\0': lend it the byte after the newline. */
+	save = buf[safe];
+	buf[safe] = '\0';
+	run(ps, buf, safe);
+	buf[safe] = save;
+	return ps->failed ? -1 : 0;
+}
+
+static void
+release(struct parser *ps)
+{
 	free(ps->keys);
 	free(ps->hash);
 	free(ps->s1);
 	free(ps->s2);
 	free(ps);
-	if (r < 0) {
-		free(d->tok);
-		d->tok = NULL;
-		d->ntok = d->cap = 0;
+}
+
+void
+aml_jinc_abort(struct aml_jinc *s)
+{
+	struct parser *ps = (struct parser *)s;
+
+	aml_jfree(ps->d);
+	release(ps);
+}
+
+int
+aml_jinc_end(struct aml_jinc *s, const char *buf, size_t len)
+{
+	struct parser *ps = (struct parser *)s;
+	struct aml_jdoc *d = ps->d;
+	int r = -1;
+
+	d->buf = buf;
+	d->len = len;
+	if (ps->failed)
+		goto out;
+	if (len >= UINT32_MAX) {
+		snprintf(ps->e->msg, sizeof ps->e->msg, "input larger than 4 GiB");
+		goto out;
 	}
+	/* Without the terminator the scan would run on past the input. */
+	if (buf[len] != '\0') {
+		snprintf(ps->e->msg, sizeof ps->e->msg, "input not NUL-terminated");
+		goto out;
+	}
+	if (!ps->started && start(ps, buf, len) < 0)
+		goto out;
+	ps->final = 1;
+	r = run(ps, buf, len);
+out:
+	release(ps);
+	if (r < 0)
+		aml_jfree(d);
 	return r;
+}
+
+int
+aml_jparse(struct aml_jdoc *d, const char *buf, size_t len, struct aml_jerr *e)
+{
+	return aml_jinc_end(aml_jinc_new(d, e, len), buf, len);
 }
 
 void

@@ -10,36 +10,91 @@
 
 #include "aml.h"
 
-static const char spaces[] = "                                                                ";
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
+/* The separator before an item in pretty output: ",\n" (or "\n" from the
+ * second byte) and the indentation, taken in one piece for depths up to
+ * NLSP_DEPTH. */
+#define NLSP_DEPTH 64
+static const char nlsp[2 + 2 * NLSP_DEPTH + 1] = ",\n"
+    "                                                                "
+    "                                                                ";
+
+/* Indentation deeper than nlsp holds, a piece at a time. */
 static void
-indent(struct aml_jw *jw)
+deepindent(struct aml_wbuf *w, int depth)
 {
-	size_t n = (size_t)jw->depth * 2;
+	size_t n = (size_t)depth * 2;
 
-	aml_wputc(jw->w, '\n');
-	while (n > sizeof spaces - 1) {
-		aml_wput(jw->w, spaces, sizeof spaces - 1);
-		n -= sizeof spaces - 1;
+	while (n > 2 * NLSP_DEPTH) {
+		aml_wput(w, nlsp + 2, 2 * NLSP_DEPTH);
+		n -= 2 * NLSP_DEPTH;
 	}
-	aml_wput(jw->w, spaces, n);
+	aml_wput(w, nlsp + 2, n);
 }
 
-/* The separator before a key, or before a value that has no key. */
+/* Bytes that item() may write past what it prints; s and b below always
+ * have that many, and two, readable bytes. */
+#define SLACK 32
+static const char nothing[2];
+
+/*
+ * Everything the writer prints goes through here: the separator the
+ * item needs (none after a key; ',' unless it is the first in its
+ * container; in pretty output a newline and indentation), then a and b
+ * (a key and ": ", or a value and ""), in one reservation and one copy
+ * each, rather than a call per piece.
+ */
+static inline __attribute__((always_inline)) void
+item(struct aml_jw *jw, const char *a, size_t an, const char *b, size_t bn)
+{
+	struct aml_wbuf *w = jw->w;
+	const char *s = nlsp;
+	size_t sn = 0, n;
+	int comma;
+	char *o;
+
+	if (jw->afterkey) {
+		jw->afterkey = 0;
+	} else if (jw->depth > 0) {
+		comma = !jw->first;
+		jw->first = 0;
+		if (!(jw->flags & AML_JW_PRETTY)) {
+			sn = (size_t)comma;
+		} else if (jw->depth <= NLSP_DEPTH) {
+			s = nlsp + !comma;
+			sn = (size_t)(1 + comma + 2 * jw->depth);
+		} else {
+			aml_wput(w, nlsp + !comma, (size_t)(1 + comma));
+			deepindent(w, jw->depth);
+		}
+	}
+	n = sn + an + bn;
+	if (w->cap - w->len < n + SLACK && aml_wroom(w, n + SLACK) < 0) {
+		aml_wput(w, s, sn);
+		aml_wput(w, a, an);
+		aml_wput(w, b, bn);
+		return;
+	}
+	/* Fixed-size copies are a few moves where memcpy(n) is a call;
+	 * what they write past the piece is overwritten next. */
+	o = w->buf + w->len;
+	if (sn <= SLACK)
+		memcpy(o, s, SLACK);
+	else
+		memcpy(o, s, sn);
+	memcpy(o + sn, a, an);
+	memcpy(o + sn + an, b, 2);
+	w->len += n;
+}
+
+/* The separator alone, before a value written piece by piece. */
 static void
 sep(struct aml_jw *jw)
 {
-	if (jw->afterkey) {
-		jw->afterkey = 0;
-		return;
-	}
-	if (jw->depth == 0)
-		return;
-	if (!jw->first)
-		aml_wputc(jw->w, ',');
-	jw->first = 0;
-	if (jw->flags & AML_JW_PRETTY)
-		indent(jw);
+	item(jw, "", 0, nothing, 0);
 }
 
 void
@@ -56,8 +111,7 @@ aml_jw_init(struct aml_jw *jw, struct aml_wbuf *w, int flags)
 void
 aml_jw_open(struct aml_jw *jw, char c)
 {
-	sep(jw);
-	aml_wputc(jw->w, c);
+	item(jw, &c, 1, nothing, 0);
 	jw->depth++;
 	jw->first = 1;
 }
@@ -65,22 +119,37 @@ aml_jw_open(struct aml_jw *jw, char c)
 void
 aml_jw_close(struct aml_jw *jw, char c)
 {
+	struct aml_wbuf *w = jw->w;
+	size_t n;
+
 	jw->depth--;
-	if (!jw->first && (jw->flags & AML_JW_PRETTY))
-		indent(jw);
-	aml_wputc(jw->w, c);
+	if (jw->first || !(jw->flags & AML_JW_PRETTY)) {
+		aml_wputc(w, c);
+	} else if (jw->depth <= NLSP_DEPTH) {
+		n = (size_t)(2 + 2 * jw->depth);
+		if (w->cap - w->len >= n || aml_wroom(w, n) == 0) {
+			memcpy(w->buf + w->len, nlsp + 1, n - 1);
+			w->buf[w->len + n - 1] = c;
+			w->len += n;
+		} else {
+			aml_wput(w, nlsp + 1, n - 1);
+			aml_wputc(w, c);
+		}
+	} else {
+		aml_wputc(w, '\n');
+		deepindent(w, jw->depth);
+		aml_wputc(w, c);
+	}
 	jw->first = 0;
 }
 
 void
 aml_jw_rawkey(struct aml_jw *jw, const char *quoted, size_t n)
 {
-	sep(jw);
-	aml_wput(jw->w, quoted, n);
 	if (jw->flags & AML_JW_PRETTY)
-		aml_wput(jw->w, ": ", 2);
+		item(jw, quoted, n, ": ", 2);
 	else
-		aml_wputc(jw->w, ':');
+		item(jw, quoted, n, ":", 1);
 	jw->afterkey = 1;
 }
 
@@ -99,8 +168,7 @@ aml_jw_key(struct aml_jw *jw, const char *s)
 void
 aml_jw_raw(struct aml_jw *jw, const char *json, size_t n)
 {
-	sep(jw);
-	aml_wput(jw->w, json, n);
+	item(jw, json, n, nothing, 0);
 }
 
 void
@@ -108,6 +176,33 @@ aml_jw_str(struct aml_jw *jw, const char *s)
 {
 	sep(jw);
 	aml_jw_escape(jw->w, s, strlen(s));
+}
+
+/* The first byte at or after p, before end, that is not plain ASCII to
+ * copy as it is: '"', '\\', a control character or a byte >= 0x80. */
+static const char *
+plain(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+	__m128i v, m;
+	unsigned bits;
+
+	while (end - p >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Signed v < 0x20: the controls and every byte >= 0x80. */
+		m = _mm_or_si128(_mm_cmplt_epi8(v, space),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+		if ((bits = (unsigned)_mm_movemask_epi8(m)))
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#endif
+	while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 &&
+	    *p != '"' && *p != '\\')
+		p++;
+	return p;
 }
 
 /* The length of the well-formed UTF-8 sequence at p (RFC 3629: no
@@ -184,14 +279,9 @@ aml_jw_escape(struct aml_wbuf *w, const char *s, size_t n)
 	aml_wputc(w, '"');
 	while (p < end) {
 		run = p;
-		while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\') {
-			if ((unsigned char)*p < 0x80)
-				p++;
-			else if ((k = utf8len((const unsigned char *)p, (const unsigned char *)end)))
-				p += k;
-			else
-				break;
-		}
+		while ((p = plain(p, end)) < end && (unsigned char)*p >= 0x80 &&
+		    (k = utf8len((const unsigned char *)p, (const unsigned char *)end)))
+			p += k;
 		aml_wput(w, run, (size_t)(p - run));
 		if (p == end)
 			break;

@@ -84,6 +84,26 @@ aml_wput_slow(struct aml_wbuf *w, const void *p, size_t n)
 }
 
 int
+aml_wroom(struct aml_wbuf *w, size_t n)
+{
+	size_t cap = w->cap;
+
+	if (w->cap - w->len >= n)
+		return 0;
+	if (w->fd >= 0) {
+		if (n > w->cap)
+			return -1;
+		drain(w);
+		return 0;
+	}
+	while (cap - w->len < n + 1)
+		cap = cap * 2;
+	w->buf = aml_xrealloc(w->buf, cap);
+	w->cap = cap;
+	return 0;
+}
+
+int
 aml_wflush(struct aml_wbuf *w)
 {
 	if (w->fd >= 0)

@@ -40,7 +40,7 @@ for t in "$@"; do
 	d=fuzz/corpus-$t
 	mkdir -p "$d"
 	case $t in
-	defn)
+	defn|jinc)
 		for f in $(definitions); do
 			cp "$f" "$d/$(echo "$f" | tr / _)"
 		done

@@ -86,7 +86,7 @@ main(int argc, char *argv[])
 		usage(AML_EXIT_USAGE);
 	inname = aml_inname(path);
 
-	buf = aml_jload(path, &d, &len);
+	buf = aml_jview(path, &d, &len);
 	if (vflag)
 		fprintf(stderr, "%s: %s: %zu bytes, %u JSON tokens\n", aml_prog, inname,
 		    len, d.ntok);
@@ -102,6 +102,6 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s: valid; definition written to %s\n", aml_prog,
 		    outpath ? outpath : "<stdout>");
 	aml_jfree(&d);
-	free(buf);
+	aml_unmap(buf);
 	return c;
 }

@@ -181,7 +181,7 @@ main(int argc, char *argv[])
 		free(s);
 	}
 
-	buf = aml_jload(path, &d, NULL);
+	buf = aml_jview(path, &d, NULL);
 	c = AML_EXIT_FAIL;
 	if (aml_defn_check(&d, AML_DEFN_SHAPE, problem, NULL) > 0)
 		goto done;
@@ -200,7 +200,7 @@ main(int argc, char *argv[])
 	aml_patch_free(&p);
 done:
 	aml_jfree(&d);
-	free(buf);
+	aml_unmap(buf);
 out:
 	free(uri);
 	if (bes)
