@@ -36,6 +36,22 @@ feed(void *arg, char *buf, size_t len)
 	aml_jinc_feed(arg, buf, len);
 }
 
+static AML_NORETURN void
+too_big(const char *path, size_t limit)
+{
+	aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
+	    aml_inname(path), limit);
+}
+
+/* file:line:col: why, the way compilers and jq point at a place. */
+static AML_NORETURN void
+bad_json(const char *path, const struct aml_jerr *e)
+{
+	if (e->line)
+		aml_die("%s:%lu:%lu: %s", aml_inname(path), e->line, e->col, e->msg);
+	aml_die("%s: %s", aml_inname(path), e->msg);
+}
+
 char *
 aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
 {
@@ -55,15 +71,12 @@ aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
 	if (aml_slurp_cb(path, limit, &buf, &len, feed, inc) < 0) {
 		aml_jinc_abort(inc);
 		if (errno == EFBIG)
-			aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
-			    aml_inname(path), limit);
+			too_big(path, limit);
 		aml_die("%s:", aml_inname(path));
 	}
 	if (aml_jinc_end(inc, buf, len) < 0) {
 		free(buf);
-		if (e.line)
-			aml_die("%s:%lu:%lu: %s", aml_inname(path), e.line, e.col, e.msg);
-		aml_die("%s: %s", aml_inname(path), e.msg);
+		bad_json(path, &e);
 	}
 	if (lenp)
 		*lenp = len;
@@ -82,13 +95,10 @@ aml_jview(const char *path, struct aml_jdoc *d, size_t *lenp)
 	if ((r = aml_map(path, limit, &buf, &len)) > 0)
 		return aml_jload(path, d, lenp);
 	if (r < 0)
-		aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
-		    aml_inname(path), limit);
+		too_big(path, limit);
 	if (aml_jparse(d, buf, len, &e) < 0) {
 		aml_unmap(buf);
-		if (e.line)
-			aml_die("%s:%lu:%lu: %s", aml_inname(path), e.line, e.col, e.msg);
-		aml_die("%s: %s", aml_inname(path), e.msg);
+		bad_json(path, &e);
 	}
 	if (lenp)
 		*lenp = len;
