@@ -259,6 +259,13 @@ void aml_out_open(struct aml_out *o, const char *path, int force);	/* dies on fa
 /* Flush, commit: 0, or 1 after an error message.  Standard output is
  * closed then (a reader sees the end at once) and /dev/null put there. */
 int aml_out_close(struct aml_out *o);
+/* An aml_defn_report for programs: one stderr line a problem, "name:
+ * path: why", where name (arg) is what aml_inname gave. */
+void aml_defn_stderr(void *name, int severity, const char *path, const char *msg);
+/* aml-export-ws and aml-import-ws: the same filter (options, input,
+ * check with flags, canonical output), told apart by the check; done
+ * completes the -v line "prog: DONE FILE". */
+int aml_defn_filter(int argc, char *argv[], int flags, const char *done);
 
 /* uri.c: URIs in definitions and messages.  A blob URI can carry a SAS
  * (a bearer credential) in its query: print URIs via aml_uri_redact. */

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,4 +172,94 @@ aml_out_close(struct aml_out *o)
 		return AML_EXIT_FAIL;
 	}
 	return AML_EXIT_OK;
+}
+
+void
+aml_defn_stderr(void *name, int severity, const char *path, const char *msg)
+{
+	if (severity == AML_DEFN_WARNING)
+		aml_warn("%s: %s: %s", (char *)name, path, msg);
+	else if (*path)
+		aml_err("%s: %s: %s", (char *)name, path, msg);
+	else
+		aml_err("%s: %s", (char *)name, msg);
+}
+
+static const struct option filter_longopts[] = {
+	{ "force", no_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static AML_NORETURN void
+filter_usage(int status)
+{
+	FILE *fp = status ? stderr : stdout;
+
+	fprintf(fp, "usage: %s [-fqv] [-o file] [file]\n", aml_prog);
+	if (!status)
+		fprintf(fp,
+		    "  -o, --output FILE  write the definition to FILE (atomically)\n"
+		    "  -f, --force        replace FILE if it exists\n"
+		    "  -q, --quiet        no warnings\n"
+		    "  -v, --verbose      say what was done on stderr\n"
+		    "  -h, --help         this help\n"
+		    "  -V, --version      print the version\n");
+	exit(status);
+}
+
+int
+aml_defn_filter(int argc, char *argv[], int flags, const char *done)
+{
+	const char *outpath = NULL, *path = NULL;
+	struct aml_jdoc d;
+	struct aml_out out;
+	struct aml_jw jw;
+	int c, force = 0, vflag = 0;
+	size_t len;
+	char *buf, *name;
+
+	aml_setprog(&argv[0]);
+	while ((c = getopt_long(argc, argv, "fho:qvV", filter_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': force = 1; break;
+		case 'h': filter_usage(0);
+		case 'o': outpath = optarg; break;
+		case 'q': aml_quiet = 1; break;
+		case 'v': vflag = 1; break;
+		case 'V': aml_version(); break;
+		default: filter_usage(AML_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		filter_usage(AML_EXIT_USAGE);
+	if (argc == 1)
+		path = argv[0];
+	if ((!path || !strcmp(path, "-")) && isatty(0))
+		filter_usage(AML_EXIT_USAGE);
+	name = (char *)aml_inname(path);
+
+	buf = aml_jview(path, &d, &len);
+	if (vflag)
+		fprintf(stderr, "%s: %s: %zu bytes, %u JSON tokens\n", aml_prog, name,
+		    len, d.ntok);
+	if (aml_defn_check(&d, flags, aml_defn_stderr, name) > 0)
+		exit(AML_EXIT_FAIL);
+
+	aml_out_open(&out, outpath, force);
+	aml_jw_init(&jw, &out.w, AML_JW_PRETTY);
+	aml_defn_emit(&jw, &d);
+	aml_wputc(&out.w, '\n');
+	c = aml_out_close(&out);
+	if (vflag && c == 0)
+		fprintf(stderr, "%s: %s %s\n", aml_prog, done, outpath ? outpath : "<stdout>");
+	aml_jfree(&d);
+	aml_unmap(buf);
+	return c;
 }

@@ -44,16 +44,6 @@ usage(int status)
 	exit(status);
 }
 
-static void
-problem(void *arg, int severity, const char *path, const char *msg)
-{
-	if (severity == AML_DEFN_WARNING)
-		aml_warn("%s: %s: %s", inname, path, msg);
-	else if (*path)
-		aml_err("%s: %s: %s", inname, path, msg);
-	else
-		aml_err("%s: %s", inname, msg);
-}
 
 /* The definition as it is sent: canonical, with our location, compact. */
 static char *
@@ -68,7 +58,7 @@ body_of(const char *path, size_t *len, int preview)
 	size_t n;
 
 	buf = aml_jload(path, &d, NULL);
-	if (aml_defn_check(&d, preview ? AML_DEFN_PREVIEW : 0, problem, NULL) > 0)
+	if (aml_defn_check(&d, preview ? AML_DEFN_PREVIEW : 0, aml_defn_stderr, (void *)inname) > 0)
 		exit(AML_EXIT_FAIL);
 	aml_wbuf_init(&w, -1);
 	aml_jw_init(&jw, &w, 0);

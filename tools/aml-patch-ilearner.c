@@ -54,14 +54,6 @@ usage(int status)
 	exit(status);
 }
 
-static void
-problem(void *arg, int severity, const char *path, const char *msg)
-{
-	if (*path)
-		aml_err("%s: %s: %s", inname, path, msg);
-	else
-		aml_err("%s: %s", inname, msg);
-}
 
 /* The new location from a BES job status: Base + Relative, one slash;
  * NULL after the error line. */
@@ -183,7 +175,7 @@ main(int argc, char *argv[])
 
 	buf = aml_jview(path, &d, NULL);
 	c = AML_EXIT_FAIL;
-	if (aml_defn_check(&d, AML_DEFN_SHAPE, problem, NULL) > 0)
+	if (aml_defn_check(&d, AML_DEFN_SHAPE, aml_defn_stderr, (void *)inname) > 0)
 		goto done;
 	if (aml_patch_locate(&d, asset, &p, &msg) < 0) {
 		aml_err("%s: %s", inname, msg);

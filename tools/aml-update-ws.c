@@ -48,16 +48,6 @@ usage(int status)
 	exit(status);
 }
 
-static void
-problem(void *arg, int severity, const char *path, const char *msg)
-{
-	if (severity == AML_DEFN_WARNING)
-		aml_warn("%s: %s: %s", inname, path, msg);
-	else if (*path)
-		aml_err("%s: %s: %s", inname, path, msg);
-	else
-		aml_err("%s: %s", inname, msg);
-}
 
 /* The member key of obj, any case; 0 when obj is not an object. */
 static uint32_t
@@ -159,7 +149,7 @@ body_of(const char *path, size_t *len, int preview)
 
 	buf = aml_jload(path, &d, NULL);
 	if (aml_defn_check(&d, AML_DEFN_PARTIAL | (preview ? AML_DEFN_PREVIEW : 0),
-	    problem, NULL) > 0)
+	    aml_defn_stderr, (void *)inname) > 0)
 		exit(AML_EXIT_FAIL);
 	ro = member(&d, aml_jget_ci(&d, 0, "properties"), "readOnly");
 	if (ro && AML_JTYPE(&d, ro) == AML_JTRUE && !force)
