@@ -474,6 +474,10 @@ char *aml_http_errline(const struct aml_req *q, const struct aml_resp *r);
 char *aml_http_snippet(const struct aml_resp *r);
 int aml_http_set_timeout(const char *seconds);	/* --timeout; -1 if invalid */
 void aml_http_set_ca_bundle(const char *path);	/* --ca-bundle */
+/* The options of every network program, -m seconds, -E ca-bundle, -v
+ * and -q: 1 taken, 0 not one of them, -1 a bad value (its error line
+ * printed; show usage and exit 2). */
+int aml_http_opt(int c, const char *arg);
 char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */
 char *aml_url_path(const char *url);	/* path only: no host, query or fragment */
 int aml_host_is_loopback(const char *host);

@@ -155,10 +155,7 @@ aml_ws_opt(struct aml_ws *ws, int c, const char *arg)
 		ws->apiver = !strcmp(arg, AML_WS_APIVER) ? AML_WS_APIVER : AML_WS_APIVER_PREVIEW;
 		break;
 	case 'm': return set_timeout(ws, arg) < 0 ? -1 : 1;
-	case 'E': aml_http_set_ca_bundle(arg); break;
-	case 'v': aml_verbose = 1; break;
-	case 'q': aml_quiet = 1; break;
-	default: return 0;
+	default: return aml_http_opt(c, arg);
 	}
 	return 1;
 }

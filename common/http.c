@@ -95,6 +95,23 @@ aml_http_set_ca_bundle(const char *path)
 	cabundle = path ? aml_xstrdup(path) : NULL;
 }
 
+int
+aml_http_opt(int c, const char *arg)
+{
+	switch (c) {
+	case 'm':
+		if (aml_http_set_timeout(arg) < 0) {
+			aml_err("--timeout %s: not a number of seconds", arg);
+			return -1;
+		}
+		return 1;
+	case 'E': aml_http_set_ca_bundle(arg); return 1;
+	case 'v': aml_verbose = 1; return 1;
+	case 'q': aml_quiet = 1; return 1;
+	}
+	return 0;
+}
+
 /* --ca-bundle, then the variables curl's own tool and OpenSSL honour;
  * NULL leaves libcurl's built-in choice, the system store. */
 static const char *
