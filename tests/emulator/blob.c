@@ -176,46 +176,6 @@ iso(char *buf, size_t n, time_t t)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The accepted ISO 8601 UTC forms: YYYY-MM-DD, YYYY-MM-DDThh:mmZ,
- * YYYY-MM-DDThh:mm:ssZ, YYYY-MM-DDThh:mm:ss.fffffffZ. */
-static int
-parse_iso(const char *s, time_t *t)
-{
-	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-	const char *p;
-
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
-		return -1;
-	p = s + 10;
-	if (*p == 'T') {
-		if (sscanf(p, "T%2d:%2d%n", &h, &mi, &n) != 2 || n != 6)
-			return -1;
-		p += 6;
-		if (*p == ':') {
-			if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
-				return -1;
-			p += 3;
-			if (*p == '.')
-				for (p++; *p >= '0' && *p <= '9'; p++)
-					;
-		}
-		if (*p++ != 'Z')
-			return -1;
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*t = timegm(&tm);
-	return 0;
-}
-
 static char *
 canonical(const char *sv, const char *account, const char *cont, const char *name)
 {
@@ -394,9 +354,13 @@ blob_sas_check(const char *account, const char *cont, const char *name,
 		    !f.sv || !*f.sv ? "sv" : !f.sp || !*f.sp ? "sp" : !f.se || !*f.se ? "se" : "sr");
 		goto out;
 	}
-	if ((*f.st && parse_iso(f.st, &st) < 0) || parse_iso(f.se, &se) < 0) {
+	/* st and se in the forms Azure accepts (aml_iso_time): YYYY-MM-DD,
+	 * and with Thh:mmZ, Thh:mm:ssZ or fractions of a second. */
+	st = *f.st ? aml_iso_time(f.st) : 0;
+	se = aml_iso_time(f.se);
+	if (st == -1 || se == -1) {
 		rc = refuse(status, code, detail, 403, "AuthenticationFailed",
-		    "%s is not a valid date", parse_iso(f.se, &se) < 0 ? "se" : "st");
+		    "%s is not a valid date", se == -1 ? "se" : "st");
 		goto out;
 	}
 	if (strcmp(f.sr, "b") && strcmp(f.sr, "c")) {
