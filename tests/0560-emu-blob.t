@@ -118,6 +118,18 @@ http GET "$ACC/data/dir/small.csv?sv=2018-11-09&sr=b&sig=abc"
 is "$status $(xml_code)" "403 AuthenticationFailed" "a SAS without sp and se"
 grep -q 'is mandatory. Cannot be empty' "$TMP/body"
 ok $? "says what is missing"
+t=$(sas 2018-11-09 b r "$(iso -60)" "2026-13-01" data dir/small.csv)
+http GET "$ACC/data/dir/small.csv$t"
+is "$status $(xml_code)" "403 AuthenticationFailed" "a SAS whose expiry is no date"
+grep -q 'se is not a valid date' "$TMP/body"
+ok $? "says which field"
+t=$(sas 2018-11-09 b r "yesterday" "$(iso 600)" data dir/small.csv)
+http GET "$ACC/data/dir/small.csv$t"
+grep -q 'st is not a valid date' "$TMP/body"
+ok $? "a start that is no date: says st"
+t=$(sas 2018-11-09 b r "$(date -u +%Y-%m-%d)" "$(date -u -d tomorrow +%Y-%m-%d)" data dir/small.csv)
+http GET "$ACC/data/dir/small.csv$t"
+is_status "$status" 200 "dates without a time are accepted, as Azure accepts them"
 http GET "$ACC/data/dir/small.csv"
 is "$status $(xml_code)" "404 ResourceNotFound" "no SAS: a private blob does not exist"
 http PUT "$ACC/data/dir/small.csv" -H 'x-ms-blob-type: BlockBlob' --data-binary "@$TMP/small.csv"
