@@ -3,9 +3,9 @@
 # @azure/identity 4.13.1 (MSAL for Node) takes a token over https with
 # a client secret, and @azure/arm-webservices 1.1.0 runs every
 # webServices operation with its own paging and long-running-operation
-# poller.  Those are the clients exercised; the Python (azure-identity,
-# azure-mgmt-machinelearningservices) and .NET SDKs are not, since PyPI
-# and NuGet cannot be reached where this is built.
+# poller.  tests/0551-emu-sdk-python.t does the same with the Python
+# clients Debian packages; the .NET SDK is not exercised, since NuGet
+# cannot be reached where this is built.
 #
 # The versions are pinned in tests/sdk/package.json and package-lock.json;
 # .ci/run installs them with `npm ci` in tests/sdk (by hand: the same
