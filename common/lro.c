@@ -315,7 +315,12 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 		}
 		progress_clear();
 		if ((rc = aml_arm_call(op->ws, "GET", url, NULL, 0, AML_HTTP_QUIET, &r)) != 0) {
-			poll_failed(op, url, &r);
+			/* A signal during the poll is the same event as one
+			 * between polls: say it of the operation, not the GET. */
+			if (aml_signalled)
+				gave_up(op, "interrupted", rid);
+			else
+				poll_failed(op, url, &r);
 			aml_resp_free(&r);
 			break;
 		}
