@@ -155,4 +155,27 @@ wait $pid 2>/dev/null || rc=$?
 expect_fail 143 "^aml-update-ws: PATCH ${WSPATH%/*}/other: interrupted; the operation may still complete: check with aml-get-ws -g $RG -n other $RID\$" \
     "SIGTERM while polling: says so, dies of it"
 
+# SIGTERM while a poll is in flight (the server holds the status GET):
+# the same words, of the operation, not of the GET.
+emu config -d '{"lroMs":30}' >/dev/null
+run aml-new-ws -g "$RG" -n third -l southcentralus "$TMP/def.json"
+expect_ok "a third service"
+emu config -d '{"lroMs":60000}' >/dev/null
+fault '{"method":"GET","path":"/subscriptions/*/operationsStatus/*","delayMs":5000}'
+emu requests -X DELETE
+aml-update-ws -g "$RG" -n third "$TMP/title.json" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+i=0
+while [ $i -lt 200 ] && ! emu requests | grep -q '"PATCH"'; do
+	sleep 0.05
+	i=$((i + 1))
+done
+sleep 0.5
+kill -TERM $pid
+rc=0
+wait $pid 2>/dev/null || rc=$?
+expect_fail 143 "^aml-update-ws: PATCH ${WSPATH%/*}/third: interrupted; the operation may still complete: check with aml-get-ws -g $RG -n third $RID\$" \
+    "SIGTERM during a poll: said of the operation, dies of it"
+emu faults -X DELETE
+
 done_testing
