@@ -140,20 +140,30 @@ expect_fail 1 "^aml-update-ws: PATCH $WSPATH: HTTP 409 Conflict: The request con
 run aml-rm-ws --id "/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.MachineLearning/webServices/$WS" -m 0.3
 expect_fail 1 "^aml-rm-ws: DELETE $WSPATH: HTTP 409 Conflict: " "409 on DELETE too"
 
+# term_update NAME PATTERN [SECONDS]: aml-update-ws on service NAME,
+# killed with SIGTERM SECONDS (default 0) after PATTERN first shows in
+# the emulator's request log; its status in rc, its output in out, err.
+term_update() {
+	emu requests -X DELETE
+	aml-update-ws -g "$RG" -n "$1" "$TMP/title.json" >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	i=0
+	while [ $i -lt 200 ] && ! emu requests | grep -q "$2"; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	sleep "${3:-0}"
+	kill -TERM $pid
+	rc=0
+	wait $pid 2>/dev/null || rc=$?
+}
+interrupted() {	# NAME: the line for an interrupted update of NAME
+	echo "^aml-update-ws: PATCH ${WSPATH%/*}/$1: interrupted; the operation may still complete: check with aml-get-ws -g $RG -n $1 $RID\$"
+}
+
 # SIGTERM while waiting: the same words, then death by the signal.
-emu requests -X DELETE
-aml-update-ws -g "$RG" -n other "$TMP/title.json" >"$TMP/out" 2>"$TMP/err" &
-pid=$!
-i=0
-while [ $i -lt 200 ] && ! emu requests | grep -q operationsStatus; do
-	sleep 0.05
-	i=$((i + 1))
-done
-kill -TERM $pid
-rc=0
-wait $pid 2>/dev/null || rc=$?
-expect_fail 143 "^aml-update-ws: PATCH ${WSPATH%/*}/other: interrupted; the operation may still complete: check with aml-get-ws -g $RG -n other $RID\$" \
-    "SIGTERM while polling: says so, dies of it"
+term_update other operationsStatus
+expect_fail 143 "$(interrupted other)" "SIGTERM while polling: says so, dies of it"
 
 # SIGTERM while a poll is in flight (the server holds the status GET):
 # the same words, of the operation, not of the GET.
@@ -162,20 +172,8 @@ run aml-new-ws -g "$RG" -n third -l southcentralus "$TMP/def.json"
 expect_ok "a third service"
 emu config -d '{"lroMs":60000}' >/dev/null
 fault '{"method":"GET","path":"/subscriptions/*/operationsStatus/*","delayMs":5000}'
-emu requests -X DELETE
-aml-update-ws -g "$RG" -n third "$TMP/title.json" >"$TMP/out" 2>"$TMP/err" &
-pid=$!
-i=0
-while [ $i -lt 200 ] && ! emu requests | grep -q '"PATCH"'; do
-	sleep 0.05
-	i=$((i + 1))
-done
-sleep 0.5
-kill -TERM $pid
-rc=0
-wait $pid 2>/dev/null || rc=$?
-expect_fail 143 "^aml-update-ws: PATCH ${WSPATH%/*}/third: interrupted; the operation may still complete: check with aml-get-ws -g $RG -n third $RID\$" \
-    "SIGTERM during a poll: said of the operation, dies of it"
+term_update third '"PATCH"' 0.5
+expect_fail 143 "$(interrupted third)" "SIGTERM during a poll: said of the operation, dies of it"
 emu faults -X DELETE
 
 done_testing
