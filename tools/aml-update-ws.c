@@ -56,31 +56,22 @@ member(const struct aml_jdoc *d, uint32_t obj, const char *key)
 	return obj ? aml_jget_ci(d, obj, key) : 0;
 }
 
-/* The trained model's uri and asset key: the one Resource asset whose
- * name ends in " [trained model]" (what aml-patch-ilearner changes). */
+/* The trained model's uri and asset key, found as aml-patch-ilearner
+ * finds it (aml_patch_locate); NULL when there is not exactly one. */
 static char *
 model_uri(const struct aml_jdoc *d, char **key)
 {
-	uint32_t assets = member(d, aml_jget_ci(d, 0, "properties"), "assets"), found = 0, a, n, t;
+	struct aml_patch p;
+	char *why, *uri = NULL;
 
 	*key = NULL;
-	if (!assets || AML_JTYPE(d, assets) != AML_JOBJECT)
-		return NULL;
-	AML_JOBJ_EACH(d, assets, k) {
-		a = k + 1;
-		n = member(d, a, "name");
-		t = member(d, a, "type");
-		if (n && t && aml_jkeyeq(d, t, "Resource") && aml_jstrends(d, n, " [trained model]")) {
-			if (found)
-				return NULL;
-			found = k;
-		}
+	if (aml_patch_locate(d, NULL, &p, &why) == 0) {
+		*key = aml_jstrdup(d, p.key);
+		uri = aml_jstrdup(d, p.uri);
 	}
-	if (!found || !(a = member(d, member(d, found + 1, "locationInfo"), "uri")) ||
-	    AML_JTYPE(d, a) != AML_JSTRING)
-		return NULL;
-	*key = aml_jstrdup(d, found);
-	return aml_jstrdup(d, a);
+	free(why);
+	aml_patch_free(&p);
+	return uri;
 }
 
 /* The service as it is now: refuse when it changed after --since. */
