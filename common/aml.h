@@ -107,14 +107,13 @@ typedef void aml_slurp_fn(void *arg, char *buf, size_t len);
 int aml_slurp_cb(const char *path, size_t limit, char **buf, size_t *len,
     aml_slurp_fn *fn, void *arg);
 /* A regular file of 1 MiB or more (path, or standard input at its start)
- * mapped read-only, NUL-terminated, where aml_slurp would read it: 0; 1 when it is not one (read it instead); -1 and errno
- * (EFBIG: over limit).  Release it with aml_unmap, which frees anything
+ * mapped read-only, NUL-terminated, where aml_slurp would read it: 0;
+ * 1 when it is not one (read it instead); -1 and errno (EFBIG: over
+ * limit).  Release it with aml_unmap, which frees anything
  * else.  If the file is cut short meanwhile, the program exits with
  * "prog: path: changed while it was being read". */
 int aml_map(const char *path, size_t limit, char **buf, size_t *len);
 void aml_unmap(char *buf);
-/* Read path or stdin, dying with "prog: name: why" (exit 1) on failure. */
-char *aml_slurp_or_die(const char *path, size_t *len);
 const char *aml_inname(const char *path);	/* "<stdin>" for NULL or "-" */
 
 /* A file written under a temporary name in the same directory, fsynced

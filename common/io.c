@@ -127,20 +127,6 @@ fail:
 	return -1;
 }
 
-char *
-aml_slurp_or_die(const char *path, size_t *len)
-{
-	size_t limit = aml_input_limit();
-	char *buf;
-
-	if (aml_slurp(path, limit, &buf, len) == 0)
-		return buf;
-	if (errno == EFBIG)
-		aml_die("%s: input larger than %zu bytes (set AML_MAX_INPUT to raise the limit)",
-		    aml_inname(path), limit);
-	aml_die("%s:", aml_inname(path));
-}
-
 /*
  * A large regular file is mapped rather than read: no copy, and no fresh
  * pages to fault in and zero, which is a third of what a filter spends

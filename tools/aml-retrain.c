@@ -693,7 +693,6 @@ main(int argc, char **argv)
 	static const char *const keyvars[] = { "AML_API_KEY", NULL };
 	const char *path = NULL, *why;
 	struct aml_jdoc d;
-	struct aml_jerr e;
 	char *buf = NULL, *id, *end;
 	size_t len = 0;
 	double v;
@@ -761,9 +760,7 @@ main(int argc, char **argv)
 		if ((!path || !strcmp(path, "-")) && isatty(0))
 			usage(AML_EXIT_USAGE);
 		inname = aml_inname(path);
-		buf = aml_slurp_or_die(path, &len);
-		if (aml_jparse(&d, buf, len, &e) < 0)
-			aml_diex(AML_EXIT_FAIL, "%s:%lu:%lu: %s", inname, e.line, e.col, e.msg);
+		buf = aml_jload(path, &d, &len);
 		check(&d);
 		aml_jfree(&d);
 		if (checkonly) {

@@ -123,9 +123,7 @@ main(int argc, char **argv)
 	if ((!path || !strcmp(path, "-")) && isatty(0))
 		usage(AML_EXIT_USAGE);
 	name = aml_inname(path);
-	buf = aml_slurp_or_die(path, &len);
-	if (aml_jparse(&d, buf, len, &e) < 0)
-		aml_diex(AML_EXIT_FAIL, "%s:%lu:%lu: %s", name, e.line, e.col, e.msg);
+	buf = aml_jload(path, &d, &len);
 	c = shape(&d, name);
 	if (fmt == FMT_AUTO)
 		fmt = c;
