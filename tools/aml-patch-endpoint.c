@@ -347,12 +347,11 @@ main(int argc, char **argv)
 			aml_http_set_timeout(optarg);	/* no request outlasts it */
 			break;
 		case 'n': noverify = 1; break;
-		case 'E': aml_http_set_ca_bundle(optarg); break;
-		case 'v': aml_verbose = 1; break;
-		case 'q': aml_quiet = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
-		default: usage(AML_EXIT_USAGE);
+		default:
+			if (aml_http_opt(c, optarg) <= 0)
+				usage(AML_EXIT_USAGE);
 		}
 	}
 	argc -= optind;
