@@ -714,6 +714,10 @@ int aml_lro_wait(struct aml_lro *op, const struct aml_resp *first);
 /* --no-wait: {"status":N,"operation":URL,"response":FIRST-BODY} on w,
  * one line; 1 after an error line when the answer is not JSON. */
 int aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_resp *first);
+/* The whole of it: send method url (body, len), then aml_lro_wait, or
+ * with nowait aml_lro_started onto out.  0, or the exit status. */
+int aml_lro_run(const struct aml_ws *ws, const char *method, const char *url, const char *body,
+    size_t len, const char *doing, int nowait, struct aml_wbuf *out);
 
 /*
  * studio.c: the Studio (classic) services' programs: aml-retrain,

@@ -379,3 +379,18 @@ aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_r
 	aml_wputc(w, '\n');
 	return 0;
 }
+
+int
+aml_lro_run(const struct aml_ws *ws, const char *method, const char *url, const char *body,
+    size_t len, const char *doing, int nowait, struct aml_wbuf *out)
+{
+	struct aml_lro op;
+	struct aml_resp r;
+	int rc;
+
+	aml_lro_init(&op, ws, method, url, doing);
+	if ((rc = aml_arm_call(ws, method, url, body, len, 0, &r)) == 0)
+		rc = nowait ? aml_lro_started(out, &op, &r) : aml_lro_wait(&op, &r);
+	aml_resp_free(&r);
+	return rc;
+}

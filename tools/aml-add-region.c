@@ -42,16 +42,11 @@ add(const struct aml_ws *ws, struct aml_wbuf *out)
 {
 	char *e = aml_urlenc(region), *q = aml_xasprintf("region=%s", e);
 	char *post = aml_ws_url(ws, "/CreateRegionalBlob", q), *get = aml_ws_url(ws, "", q);
-	struct aml_lro op;
 	struct aml_resp r;
 	struct aml_jdoc d;
 	int rc;
 
-	aml_lro_init(&op, ws, "POST", post, "preparing region for");
-	rc = aml_arm_call(ws, "POST", post, NULL, 0, 0, &r);
-	if (rc == 0)
-		rc = nowait ? aml_lro_started(out, &op, &r) : aml_lro_wait(&op, &r);
-	aml_resp_free(&r);
+	rc = aml_lro_run(ws, "POST", post, NULL, 0, "preparing region for", nowait, out);
 	if (rc || nowait)
 		goto out;
 	if ((rc = aml_arm_call(ws, "GET", get, NULL, 0, 0, &r)) == 0 &&

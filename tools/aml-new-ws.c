@@ -112,18 +112,13 @@ static int
 create(const struct aml_ws *ws, const char *body, size_t len, struct aml_wbuf *out)
 {
 	char *url = aml_ws_url(ws, "", NULL);
-	struct aml_lro op;
 	struct aml_resp r;
 	struct aml_jdoc d;
 	int rc;
 
 	if ((rc = absent(ws, url)) != 0)
 		goto out;
-	aml_lro_init(&op, ws, "PUT", url, "creating");
-	rc = aml_arm_call(ws, "PUT", url, body, len, 0, &r);
-	if (rc == 0)
-		rc = nowait ? aml_lro_started(out, &op, &r) : aml_lro_wait(&op, &r);
-	aml_resp_free(&r);
+	rc = aml_lro_run(ws, "PUT", url, body, len, "creating", nowait, out);
 	if (rc || nowait)
 		goto out;
 	if ((rc = aml_arm_call(ws, "GET", url, NULL, 0, 0, &r)) == 0 &&

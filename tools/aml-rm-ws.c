@@ -39,15 +39,9 @@ static int
 rm(const struct aml_ws *ws, struct aml_wbuf *out)
 {
 	char *url = aml_ws_url(ws, "", NULL);
-	struct aml_lro op;
-	struct aml_resp r;
 	int rc;
 
-	aml_lro_init(&op, ws, "DELETE", url, "removing");
-	rc = aml_arm_call(ws, "DELETE", url, NULL, 0, 0, &r);
-	if (rc == 0)
-		rc = nowait ? aml_lro_started(out, &op, &r) : aml_lro_wait(&op, &r);
-	aml_resp_free(&r);
+	rc = aml_lro_run(ws, "DELETE", url, NULL, 0, "removing", nowait, out);
 	free(url);
 	return rc;
 }

@@ -160,18 +160,13 @@ static int
 update(const struct aml_ws *ws, const char *body, size_t len, struct aml_wbuf *out)
 {
 	char *url = aml_ws_url(ws, "", NULL), *oldkey = NULL, *olduri = NULL;
-	struct aml_lro op;
 	struct aml_resp r;
 	struct aml_jdoc d;
 	int rc;
 
 	if (since && (rc = check_unmodified(ws, url, &oldkey, &olduri)) != 0)
 		goto out;
-	aml_lro_init(&op, ws, "PATCH", url, "updating");
-	rc = aml_arm_call(ws, "PATCH", url, body, len, 0, &r);
-	if (rc == 0)
-		rc = nowait ? aml_lro_started(out, &op, &r) : aml_lro_wait(&op, &r);
-	aml_resp_free(&r);
+	rc = aml_lro_run(ws, "PATCH", url, body, len, "updating", nowait, out);
 	if (rc || nowait)
 		goto out;
 	if ((rc = aml_arm_call(ws, "GET", url, NULL, 0, 0, &r)) == 0 &&
