@@ -11,8 +11,8 @@
 
 #include "emu.h"
 
-static int
-local(struct emu_req *r)
+int
+emu_control_local(struct emu_req *r)
 {
 	if (emu_peer_loopback(r))
 		return 1;
@@ -20,8 +20,8 @@ local(struct emu_req *r)
 	return 0;
 }
 
-static cJSON *
-body_json(struct emu_req *r)
+cJSON *
+emu_control_body(struct emu_req *r)
 {
 	struct aml_jerr e;
 	cJSON *j;
@@ -50,7 +50,7 @@ requests_get(struct emu_req *r)
 {
 	char *s;
 
-	if (!local(r))
+	if (!emu_control_local(r))
 		return;
 	s = emu_log_json();
 	emu_answer(r, 200, "application/json", s, strlen(s));
@@ -60,7 +60,7 @@ requests_get(struct emu_req *r)
 static void
 requests_delete(struct emu_req *r)
 {
-	if (!local(r))
+	if (!emu_control_local(r))
 		return;
 	emu_log_clear();
 	emu_answer(r, 204, NULL, NULL, 0);
@@ -73,7 +73,7 @@ faults_post(struct emu_req *r)
 	char *why = NULL;
 	long id;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = emu_control_body(r)))
 		return;
 	id = emu_fault_add(j, &why);
 	cJSON_Delete(j);
@@ -93,7 +93,7 @@ faults_get(struct emu_req *r)
 {
 	char *s;
 
-	if (!local(r))
+	if (!emu_control_local(r))
 		return;
 	s = emu_fault_list();
 	emu_answer(r, 200, "application/json", s, strlen(s));
@@ -103,7 +103,7 @@ faults_get(struct emu_req *r)
 static void
 faults_delete(struct emu_req *r)
 {
-	if (!local(r))
+	if (!emu_control_local(r))
 		return;
 	emu_fault_clear();
 	emu_answer(r, 204, NULL, NULL, 0);
@@ -112,14 +112,14 @@ faults_delete(struct emu_req *r)
 static void
 device_approve(struct emu_req *r)
 {
-	if (local(r))
+	if (emu_control_local(r))
 		emu_device_decide(r, r->seg[0], 1);
 }
 
 static void
 device_decline(struct emu_req *r)
 {
-	if (local(r))
+	if (emu_control_local(r))
 		emu_device_decide(r, r->seg[0], 0);
 }
 
@@ -141,7 +141,7 @@ emu_reset_all(void)
 static void
 reset(struct emu_req *r)
 {
-	if (!local(r))
+	if (!emu_control_local(r))
 		return;
 	emu_reset_all();
 	emu_answer(r, 204, NULL, NULL, 0);
@@ -186,7 +186,7 @@ config_answer(struct emu_req *r)
 static void
 config_get(struct emu_req *r)
 {
-	if (!local(r))
+	if (!emu_control_local(r))
 		return;
 	emu_lock();
 	config_answer(r);
@@ -200,7 +200,7 @@ config_post(struct emu_req *r)
 	char *m;
 	size_t i;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = emu_control_body(r)))
 		return;
 	/* Check everything first, so a bad request changes nothing. */
 	for (cJSON *c = j->child; c; c = c->next) {
@@ -238,7 +238,7 @@ federated_token(struct emu_req *r)
 	cJSON *j, *o;
 	char *tok, *why = NULL;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = emu_control_body(r)))
 		return;
 	tok = emu_federated_token(j, &why);
 	cJSON_Delete(j);
@@ -260,7 +260,7 @@ mint(struct emu_req *r)
 	cJSON *j, *o;
 	char *tok, *why = NULL;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = emu_control_body(r)))
 		return;
 	tok = emu_mint_token(cJSON_GetObjectItemCaseSensitive(j, "claims"), &why);
 	cJSON_Delete(j);
@@ -282,7 +282,7 @@ services(struct emu_req *r)
 	const cJSON *n;
 	cJSON *j, *o;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = emu_control_body(r)))
 		return;
 	n = cJSON_GetObjectItemCaseSensitive(j, "count");
 	if (!cJSON_IsNumber(n) || !(n->valuedouble >= 1 && n->valuedouble <= 10000) ||
@@ -308,7 +308,7 @@ subscriptions(struct emu_req *r)
 	char *why = NULL;
 	int created = 0;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = emu_control_body(r)))
 		return;
 	if (!cJSON_IsObject(j)) {
 		emu_answer_error(r, 400, "InvalidRequest", "a subscription is a JSON object");
@@ -337,7 +337,7 @@ certificates(struct emu_req *r)
 	cJSON *j, *o;
 	char *why = NULL;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = emu_control_body(r)))
 		return;
 	pem = cJSON_GetObjectItemCaseSensitive(j, "pem");
 	if (!cJSON_IsString(pem)) {
@@ -392,7 +392,7 @@ model_event(const struct emu_model_event *ev)
 static void
 models(struct emu_req *r)
 {
-	if (!local(r))
+	if (!emu_control_local(r))
 		return;
 	emu_lock();
 	emu_lro_settle();

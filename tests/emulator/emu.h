@@ -143,6 +143,11 @@ char *emu_query(struct emu_req *r, const char *name);
 char *emu_form(const char *body, const char *name);
 char *emu_pctdecode(const char *s, size_t n, int plus);
 int emu_peer_loopback(struct emu_req *r);
+/* The control API (/_emu/): 1 for a loopback peer, else 0 after a 403;
+ * the request body as JSON ({} when empty), or NULL after a 400 that
+ * gives the line and column. */
+int emu_control_local(struct emu_req *r);
+cJSON *emu_control_body(struct emu_req *r);
 
 /* Answers.  emu_answer_json writes compact JSON; emu_answer_pretty the
  * 2-space Newtonsoft indentation with CRLF line ends that the ARM

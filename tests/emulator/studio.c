@@ -932,15 +932,6 @@ static const struct {
 };
 #define NKNOBS (sizeof knobs / sizeof *knobs)
 
-static int
-local(struct emu_req *r)
-{
-	if (emu_peer_loopback(r))
-		return 1;
-	emu_answer_error(r, 403, "Forbidden", "The control API answers loopback only.");
-	return 0;
-}
-
 static void
 cfg_answer(struct emu_req *r)
 {
@@ -957,23 +948,21 @@ cfg_answer(struct emu_req *r)
 static void
 cfg_get(struct emu_req *r)
 {
-	if (!local(r))
+	if (!emu_control_local(r))
 		return;
 	emu_lock();
 	cfg_answer(r);
 	emu_unlock();
 }
 
+/* The control API's body, which here must be an object. */
 static cJSON *
 body_json(struct emu_req *r)
 {
-	struct aml_jerr e;
-	cJSON *j;
+	cJSON *j = emu_control_body(r);
 
-	if (!r->bodylen)
-		return cJSON_CreateObject();
-	if (!(j = aml_json_parse(r->body, r->bodylen, &e)) || !cJSON_IsObject(j)) {
-		emu_answer_error(r, 400, "InvalidJson", j ? "expected an object" : e.msg);
+	if (j && !cJSON_IsObject(j)) {
+		emu_answer_error(r, 400, "InvalidJson", "expected an object");
 		cJSON_Delete(j);
 		return NULL;
 	}
@@ -986,7 +975,7 @@ cfg_post(struct emu_req *r)
 	cJSON *j, *c;
 	size_t i = 0;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = body_json(r)))
 		return;
 	/* All checked before any is set. */
 	for (c = j->child; c; c = c->next) {
@@ -1032,7 +1021,7 @@ fail_post(struct emu_req *r)
 {
 	cJSON *j, *n, *d;
 
-	if (!local(r) || !(j = body_json(r)))
+	if (!emu_control_local(r) || !(j = body_json(r)))
 		return;
 	n = cJSON_GetObjectItemCaseSensitive(j, "count");
 	d = cJSON_GetObjectItemCaseSensitive(j, "details");
