@@ -27,23 +27,13 @@ enum { NOTSTARTED, RUNNING, FAILED, CANCELLED, FINISHED };
 
 /* ---- the request ---------------------------------------------------- */
 
-static cJSON *
-member(const cJSON *o, const char *name)
-{
-	const cJSON *c;
-
-	if (!cJSON_IsObject(o))
-		return NULL;
-	cJSON_ArrayForEach(c, o)
-		if (strcasecmp(c->string, name) == 0)
-			return (cJSON *)c;
-	return NULL;
-}
+/* Member names are matched ignoring case, as the service matches them:
+ * cJSON_GetObjectItem (cJSON_GetObjectItemCaseSensitive is the other). */
 
 static const char *
 str(const cJSON *o, const char *name)
 {
-	const cJSON *c = member(o, name);
+	const cJSON *c = cJSON_GetObjectItem(o, name);
 
 	return cJSON_IsString(c) && *c->valuestring ? c->valuestring : NULL;
 }
@@ -193,7 +183,8 @@ is_port(const cJSON *list, const char *name)
 static cJSON *
 check_inputs(struct emu_req *r, const cJSON *req, const cJSON *in)
 {
-	const cJSON *single = member(req, "Input"), *multi = member(req, "Inputs"), *c;
+	const cJSON *single = cJSON_GetObjectItem(req, "Input"), *c;
+	const cJSON *multi = cJSON_GetObjectItem(req, "Inputs");
 	cJSON *res = cJSON_CreateObject(), *b;
 
 	if (single && !cJSON_IsNull(single) && multi && !cJSON_IsNull(multi)) {
@@ -218,14 +209,15 @@ check_inputs(struct emu_req *r, const cJSON *req, const cJSON *in)
 			goto bad;
 		}
 	cJSON_ArrayForEach(c, in)
-		if (!member(multi, c->valuestring) || cJSON_IsNull(member(multi, c->valuestring))) {
+		if (!cJSON_GetObjectItem(multi, c->valuestring) ||
+		    cJSON_IsNull(cJSON_GetObjectItem(multi, c->valuestring))) {
 			studio_error(r, "BatchJobInputsNotSpecified", "The following required input(s) "
 			    "were not specified with the request: %s. Please ensure all input data is "
 			    "specified and try again.", c->valuestring);
 			goto bad;
 		}
 	cJSON_ArrayForEach(c, in) {
-		if (!(b = resolve(r, "input", member(multi, c->valuestring), 'r')))
+		if (!(b = resolve(r, "input", cJSON_GetObjectItem(multi, c->valuestring), 'r')))
 			goto bad;
 		cJSON_AddItemToObject(res, c->valuestring, b);
 	}
@@ -238,7 +230,7 @@ bad:
 static cJSON *
 check_outputs(struct emu_req *r, const cJSON *req, const cJSON *out)
 {
-	const cJSON *o = member(req, "Outputs"), *c;
+	const cJSON *o = cJSON_GetObjectItem(req, "Outputs"), *c;
 	cJSON *res = cJSON_CreateObject(), *b;
 
 	if (o && !cJSON_IsNull(o) && !cJSON_IsObject(o)) {
@@ -277,7 +269,7 @@ bad:
 static int
 check_globals(struct emu_req *r, const cJSON *req)
 {
-	const cJSON *g = member(req, "GlobalParameters");
+	const cJSON *g = cJSON_GetObjectItem(req, "GlobalParameters");
 
 	if (!g || cJSON_IsNull(g))
 		return 0;

@@ -26,19 +26,6 @@
 #define UNAUTHORIZED "The request couldn't be authorized. Verify that the right workspace / " \
 	"endpoint key is being sent, in an 'Authorization: Bearer ___' header."
 
-static const cJSON *
-member(const cJSON *o, const char *name)
-{
-	const cJSON *c;
-
-	if (!cJSON_IsObject(o))
-		return NULL;
-	cJSON_ArrayForEach(c, o)
-		if (strcasecmp(c->string, name) == 0)
-			return c;
-	return NULL;
-}
-
 static int
 is_default(const cJSON *svc, const cJSON *ep)
 {
@@ -251,9 +238,12 @@ one_of(const char *v, const char *a, const char *b, const char *c)
 static int
 properties(struct emu_req *r, cJSON *ep, const cJSON *b, int set)
 {
-	const cJSON *d = member(b, "Description"), *t = member(b, "ThrottleLevel");
-	const cJSON *m = member(b, "MaxConcurrentCalls"), *l = member(b, "DiagnosticsTraceLevel");
-	const cJSON *p = member(b, "PreventUpdate");
+	/* Names ignoring case, as the service reads them. */
+	const cJSON *d = cJSON_GetObjectItem(b, "Description");
+	const cJSON *t = cJSON_GetObjectItem(b, "ThrottleLevel");
+	const cJSON *m = cJSON_GetObjectItem(b, "MaxConcurrentCalls");
+	const cJSON *l = cJSON_GetObjectItem(b, "DiagnosticsTraceLevel");
+	const cJSON *p = cJSON_GetObjectItem(b, "PreventUpdate");
 
 	if (!set) {
 		if (d && !cJSON_IsNull(d) && (!cJSON_IsString(d) || strlen(d->valuestring) > 2000))
@@ -339,7 +329,7 @@ done:
 static const char *
 str(const cJSON *o, const char *k)
 {
-	const cJSON *c = member(o, k);
+	const cJSON *c = cJSON_GetObjectItem(o, k);
 
 	return cJSON_IsString(c) && *c->valuestring ? c->valuestring : NULL;
 }
@@ -349,7 +339,7 @@ str(const cJSON *o, const char *k)
 static int
 check_resource(struct emu_req *r, const cJSON *svc, const cJSON *res, cJSON **out)
 {
-	const cJSON *loc = member(res, "Location");
+	const cJSON *loc = cJSON_GetObjectItem(res, "Location");
 	const char *name = str(res, "Name"), *want = aml_json_str(svc, "resource");
 	const char *base = str(loc, "BaseLocation"), *rel = str(loc, "RelativeLocation");
 	const char *sas = str(loc, "SasBlobToken");
@@ -438,7 +428,7 @@ endpoint_patch(struct emu_req *r)
 	emu_lock();
 	if (begin(r, &c, 3, 1) < 0 || !(b = parse_body(r)) || properties(r, NULL, b, 0) < 0)
 		goto done;
-	if ((res = member(b, "Resources")) && !cJSON_IsNull(res)) {
+	if ((res = cJSON_GetObjectItem(b, "Resources")) && !cJSON_IsNull(res)) {
 		if (!updatable(c.svc, c.ep)) {
 			studio_mgmt_error(r, 400, "BadRequest", NO_RESOURCES);
 			goto done;

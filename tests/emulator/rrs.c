@@ -14,18 +14,8 @@
 
 #include "studio.h"
 
-static const cJSON *
-member(const cJSON *o, const char *name)
-{
-	const cJSON *c;
-
-	if (!cJSON_IsObject(o))
-		return NULL;
-	cJSON_ArrayForEach(c, o)
-		if (strcasecmp(c->string, name) == 0)
-			return c;
-	return NULL;
-}
+/* Member and column names are matched ignoring case, as the service
+ * matches them: cJSON_GetObjectItem. */
 
 /* A cell as text: strings as they are, numbers with the text they were
  * sent with, true/false, null as "". */
@@ -73,13 +63,13 @@ table(struct emu_req *r, const cJSON *in, int swagger, struct studio_csv *t)
 			char **v = aml_xcalloc(t->ncol + 1, sizeof *v);
 
 			for (i = 0; i < t->ncol; i++)
-				v[i] = (c = member(row, t->names[i])) ? cell(c) : aml_xstrdup("");
+				v[i] = (c = cJSON_GetObjectItem(row, t->names[i])) ? cell(c) : aml_xstrdup("");
 			t->rows[t->nrow++] = v;
 		}
 		return 0;
 	}
-	names = member(in, "ColumnNames");
-	values = member(in, "Values");
+	names = cJSON_GetObjectItem(in, "ColumnNames");
+	values = cJSON_GetObjectItem(in, "Values");
 	if (!cJSON_IsObject(in) || !cJSON_IsArray(names) || !cJSON_IsArray(values))
 		goto shape;
 	cJSON_ArrayForEach(c, names) {
@@ -275,7 +265,7 @@ execute(struct emu_req *r)
 		studio_error(r, "RequestBodyInvalid", NULL);
 		goto done;
 	}
-	inputs = member(req, "Inputs");
+	inputs = cJSON_GetObjectItem(req, "Inputs");
 	if (!cJSON_IsObject(inputs) || !inputs->child) {
 		studio_error(r, "MissingRequestInput", NULL);
 		goto done;
@@ -287,8 +277,8 @@ execute(struct emu_req *r)
 			    "try again.", c->string);
 			goto done;
 		}
-	in = member(inputs, "input1");
-	g = member(req, "GlobalParameters");
+	in = cJSON_GetObjectItem(inputs, "input1");
+	g = cJSON_GetObjectItem(req, "GlobalParameters");
 	if (g && !cJSON_IsNull(g) && (!cJSON_IsObject(g) || g->child)) {
 		studio_error(r, "UnexpectedParameter", NULL);
 		goto done;
