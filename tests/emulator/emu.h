@@ -78,6 +78,8 @@ struct emu_module {
 	struct emu_module *next;
 };
 void emu_module_register(struct emu_module *m);
+/* One `export NAME='value'` line for --daemon's output, quoted for sh. */
+void emu_export(struct aml_wbuf *w, const char *name, const char *value);
 extern struct emu_module *emu_modules;
 #define EMU_MODULE(m) \
 	static void __attribute__((constructor)) m##_register(void) \

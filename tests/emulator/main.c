@@ -190,18 +190,6 @@ listen_socket(void)
 	return fd;
 }
 
-static void
-export(struct aml_wbuf *w, const char *name, const char *value)
-{
-	aml_wprintf(w, "export %s='", name);
-	for (const char *p = value; *p; p++)
-		if (*p == '\'')
-			aml_wputs(w, "'\\''");
-		else
-			aml_wputc(w, *p);
-	aml_wputs(w, "'\n");
-}
-
 static char *
 exports(pid_t pid)
 {
@@ -210,33 +198,33 @@ exports(pid_t pid)
 
 	aml_wbuf_init(&w, -1);
 	snprintf(buf, sizeof buf, "%ld", (long)pid);
-	export(&w, "AML_EMULATOR_PID", buf);
-	export(&w, "AML_EMULATOR_URL", emu_base);
-	export(&w, "AML_ARM_ENDPOINT", emu_base);
-	export(&w, "AZURE_AUTHORITY_HOST", emu_base);
-	export(&w, "AML_IMDS_ENDPOINT", emu_base);
-	export(&w, "AML_CLASSIC_ENDPOINT", emu_base);
-	export(&w, "AZURE_TENANT_ID", emu_id("tenantId"));
-	export(&w, "AZURE_CLIENT_ID", emu_id("spClientId"));
-	export(&w, "AZURE_CLIENT_SECRET", emu_id("spSecret"));
-	export(&w, "AZURE_SUBSCRIPTION_ID", emu_id("subscriptionId"));
-	export(&w, "AML_DEMO_RG", emu_id("demoGroup"));
-	export(&w, "AML_DEMO_WS", emu_id("demoService"));
-	export(&w, "AML_EMU_CERT_CLIENT_ID", emu_id("certClientId"));
-	export(&w, "AML_EMU_CERT_PEM", (p = path_in_dir("sp-cert.pem")));
+	emu_export(&w, "AML_EMULATOR_PID", buf);
+	emu_export(&w, "AML_EMULATOR_URL", emu_base);
+	emu_export(&w, "AML_ARM_ENDPOINT", emu_base);
+	emu_export(&w, "AZURE_AUTHORITY_HOST", emu_base);
+	emu_export(&w, "AML_IMDS_ENDPOINT", emu_base);
+	emu_export(&w, "AML_CLASSIC_ENDPOINT", emu_base);
+	emu_export(&w, "AZURE_TENANT_ID", emu_id("tenantId"));
+	emu_export(&w, "AZURE_CLIENT_ID", emu_id("spClientId"));
+	emu_export(&w, "AZURE_CLIENT_SECRET", emu_id("spSecret"));
+	emu_export(&w, "AZURE_SUBSCRIPTION_ID", emu_id("subscriptionId"));
+	emu_export(&w, "AML_DEMO_RG", emu_id("demoGroup"));
+	emu_export(&w, "AML_DEMO_WS", emu_id("demoService"));
+	emu_export(&w, "AML_EMU_CERT_CLIENT_ID", emu_id("certClientId"));
+	emu_export(&w, "AML_EMU_CERT_PEM", (p = path_in_dir("sp-cert.pem")));
 	free(p);
-	export(&w, "AML_EMU_CERT_PFX", (p = path_in_dir("sp-cert.pfx")));
+	emu_export(&w, "AML_EMU_CERT_PFX", (p = path_in_dir("sp-cert.pfx")));
 	free(p);
-	export(&w, "AML_EMU_CERT_PFX_PASSWORD", emu_id("pfxPassword"));
-	export(&w, "AML_EMU_USER", emu_id("userName"));
-	export(&w, "AML_EMU_MI_CLIENT_ID", emu_id("miClientId"));
-	export(&w, "AML_EMU_IDENTITY_ENDPOINT", (p = aml_xasprintf("%s/msi/token", emu_base)));
+	emu_export(&w, "AML_EMU_CERT_PFX_PASSWORD", emu_id("pfxPassword"));
+	emu_export(&w, "AML_EMU_USER", emu_id("userName"));
+	emu_export(&w, "AML_EMU_MI_CLIENT_ID", emu_id("miClientId"));
+	emu_export(&w, "AML_EMU_IDENTITY_ENDPOINT", (p = aml_xasprintf("%s/msi/token", emu_base)));
 	free(p);
-	export(&w, "AML_EMU_IDENTITY_HEADER", emu_id("identityHeader"));
-	export(&w, "AML_EMU_FEDERATED_CLIENT_ID", emu_id("fedClientId"));
-	export(&w, "AML_EMU_DIR", emu_dir);
+	emu_export(&w, "AML_EMU_IDENTITY_HEADER", emu_id("identityHeader"));
+	emu_export(&w, "AML_EMU_FEDERATED_CLIENT_ID", emu_id("fedClientId"));
+	emu_export(&w, "AML_EMU_DIR", emu_dir);
 	if (tflag)
-		export(&w, "CURL_CA_BUNDLE", ca_path);
+		emu_export(&w, "CURL_CA_BUNDLE", ca_path);
 	for (struct emu_module *m = emu_modules; m; m = m->next)
 		if (m->exports)
 			m->exports(&w);

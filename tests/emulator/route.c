@@ -482,3 +482,17 @@ emu_dispatch(struct emu_req *r)
 		free(m);
 	}
 }
+
+/* Single quotes hold anything but a single quote, which is closed,
+ * escaped and reopened: the value reaches eval as it is. */
+void
+emu_export(struct aml_wbuf *w, const char *name, const char *value)
+{
+	aml_wprintf(w, "export %s='", name);
+	for (const char *p = value; *p; p++)
+		if (*p == '\'')
+			aml_wputs(w, "'\\''");
+		else
+			aml_wputc(w, *p);
+	aml_wputs(w, "'\n");
+}

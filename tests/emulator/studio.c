@@ -836,18 +836,6 @@ fini(void)
 
 /* ---- files and variables -------------------------------------------- */
 
-static void
-export(struct aml_wbuf *w, const char *name, const char *value)
-{
-	aml_wprintf(w, "export %s='", name);
-	for (const char *p = value; *p; p++)
-		if (*p == '\'')
-			aml_wputs(w, "'\\''");
-		else
-			aml_wputc(w, *p);
-	aml_wputs(w, "'\n");
-}
-
 /* A secret into a 0600 file of the emulator's directory; the variable
  * names the file, never the secret. */
 static void
@@ -857,7 +845,7 @@ secret_file(struct aml_wbuf *w, const char *var, const char *file, const char *v
 
 	if (emu_write_file(p, v, strlen(v), 0600) < 0)
 		aml_die("%s:", p);
-	export(w, var, p);
+	emu_export(w, var, p);
 	aml_freesecret(v);
 	free(p);
 }
@@ -870,20 +858,20 @@ exports(struct aml_wbuf *w)
 	cJSON *p;
 
 	emu_lock();
-	export(w, "AML_DEMO_WORKSPACE_ID", ws);
+	emu_export(w, "AML_DEMO_WORKSPACE_ID", ws);
 	secret_file(w, "AML_DEMO_WORKSPACE_TOKEN_FILE", "workspace-token",
 	    emu_id("studioWorkspaceToken"));
-	export(w, "AML_DEMO_TRAIN_SERVICE", emu_id("studioTrainService"));
+	emu_export(w, "AML_DEMO_TRAIN_SERVICE", emu_id("studioTrainService"));
 	s = aml_xasprintf("%s/workspaces/%s/services/%s", emu_base, ws, emu_id("studioTrainApi"));
-	export(w, "AML_DEMO_TRAIN_URL", s);
+	emu_export(w, "AML_DEMO_TRAIN_URL", s);
 	free(s);
 	secret_file(w, "AML_DEMO_TRAIN_KEY_FILE", "train-api-key", emu_id("studioTrainKey"));
-	export(w, "AML_DEMO_SCORE_SERVICE", emu_id("studioScoreService"));
+	emu_export(w, "AML_DEMO_SCORE_SERVICE", emu_id("studioScoreService"));
 	s = aml_xasprintf("%s/workspaces/%s/services/%s", emu_base, ws, emu_id("studioScoreApi"));
-	export(w, "AML_DEMO_SCORE_URL", s);
+	emu_export(w, "AML_DEMO_SCORE_URL", s);
 	free(s);
 	secret_file(w, "AML_DEMO_SCORE_KEY_FILE", "score-api-key", emu_id("studioScoreKey"));
-	export(w, "AML_DEMO_RESOURCE", RESOURCE_NAME);
+	emu_export(w, "AML_DEMO_RESOURCE", RESOURCE_NAME);
 	if ((arm = emu_ws_svcid(emu_id("demoGroup"), emu_id("demoService"))) &&
 	    (p = emu_ws_props(arm))) {
 		char sub[40];
@@ -894,15 +882,15 @@ exports(struct aml_wbuf *w)
 				sub[n++] = *c;
 		sub[n] = '\0';
 		s = aml_xasprintf("%s/subscriptions/%s/services/%s", emu_base, sub, arm);
-		export(w, "AML_DEMO_WS_URL", s);
+		emu_export(w, "AML_DEMO_WS_URL", s);
 		free(s);
 		if ((k = aml_json_str(cJSON_GetObjectItemCaseSensitive(p, "keys"), "primary")))
 			secret_file(w, "AML_DEMO_WS_KEY_FILE", "ws-api-key", k);
 	}
-	export(w, "AML_DEMO_STORAGE_ACCOUNT", STUDIO_ACCOUNT);
+	emu_export(w, "AML_DEMO_STORAGE_ACCOUNT", STUDIO_ACCOUNT);
 	s = blob_account_url(STUDIO_ACCOUNT);
 	s[strlen(s) - 1] = '\0';
-	export(w, "AML_DEMO_STORAGE_URL", s);
+	emu_export(w, "AML_DEMO_STORAGE_URL", s);
 	free(s);
 	secret_file(w, "AML_DEMO_STORAGE_KEY_FILE", "storage-key", emu_id("storageKey"));
 	s = aml_xasprintf("DefaultEndpointsProtocol=%s;AccountName=%s;AccountKey=%s;BlobEndpoint=%s%s/%s;",
