@@ -714,6 +714,11 @@ int aml_lro_wait(struct aml_lro *op, const struct aml_resp *first);
 /* --no-wait: {"status":N,"operation":URL,"response":FIRST-BODY} on w,
  * one line; 1 after an error line when the answer is not JSON. */
 int aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_resp *first);
+/* The one progress line of a program waiting on a terminal: "prog: ..."
+ * rewritten in place; nothing when stderr is not a terminal, or with -q
+ * or -v.  Clear it before any other message. */
+void aml_progress(const char *fmt, ...) AML_PRINTF(1, 2);
+void aml_progress_clear(void);
 /* The whole of it: send method url (body, len), then aml_lro_wait, or
  * with nowait aml_lro_started onto out.  0, or the exit status. */
 int aml_lro_run(const struct aml_ws *ws, const char *method, const char *url, const char *body,

@@ -71,32 +71,39 @@ poll_base_ms(void)
 }
 
 /* The progress line: only for a person watching a terminal. */
-static int
-progress_wanted(void)
+void
+aml_progress(const char *fmt, ...)
 {
-	return !aml_quiet && !aml_verbose && isatty(2);
-}
+	va_list ap;
 
-static void
-progress(const struct aml_lro *op, const char *status, double pct)
-{
-	if (!progress_wanted())
+	if (aml_quiet || aml_verbose || !isatty(2))
 		return;
-	fprintf(stderr, "\r\033[K%s: %s %s: %s", aml_prog, op->doing, op->ws->label, status);
-	if (pct >= 0)
-		fprintf(stderr, " %d%%", (int)((pct <= 1 ? pct * 100 : pct) + 0.5));
+	fprintf(stderr, "\r\033[K%s: ", aml_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fflush(stderr);
 	progress_shown = 1;
 }
 
-static void
-progress_clear(void)
+void
+aml_progress_clear(void)
 {
 	if (progress_shown) {
 		fputs("\r\033[K", stderr);
 		fflush(stderr);
 		progress_shown = 0;
 	}
+}
+
+static void
+progress(const struct aml_lro *op, const char *status, double pct)
+{
+	if (pct >= 0)
+		aml_progress("%s %s: %s %d%%", op->doing, op->ws->label, status,
+		    (int)((pct <= 1 ? pct * 100 : pct) + 0.5));
+	else
+		aml_progress("%s %s: %s", op->doing, op->ws->label, status);
 }
 
 /* Text from a server, made one line. */
@@ -234,7 +241,7 @@ async_status(const struct aml_lro *op, const char *url, const struct aml_resp *r
 	if (!strcmp(status, "Succeeded"))
 		st = DONE;
 	else if (!strcmp(status, "Failed") || !strcmp(status, "Canceled")) {
-		progress_clear();
+		aml_progress_clear();
 		failed(op, status, &d, rid);
 		st = FAILED;
 	} else
@@ -299,7 +306,7 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 	while (st == RUNNING) {
 		left = limit - elapsed_ms(op);
 		if (left <= 0) {
-			progress_clear();
+			aml_progress_clear();
 			fmt_duration(dur, sizeof dur, limit);
 			snprintf(why, sizeof why, "operation still %s after %s (--timeout)",
 			    status, dur);
@@ -308,12 +315,12 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 			break;
 		}
 		if (aml_sleep_ms(wait < left ? wait : left) < 0) {
-			progress_clear();
+			aml_progress_clear();
 			gave_up(op, "interrupted", rid);
 			rc = AML_EXIT_FAIL;
 			break;
 		}
-		progress_clear();
+		aml_progress_clear();
 		if ((rc = aml_arm_call(op->ws, "GET", url, NULL, 0, AML_HTTP_QUIET, &r)) != 0) {
 			/* A signal during the poll is the same event as one
 			 * between polls: say it of the operation, not the GET. */
@@ -345,7 +352,7 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 		if (st < 0)
 			break;
 	}
-	progress_clear();
+	aml_progress_clear();
 	free(rid);
 	return rc;
 }

@@ -492,26 +492,12 @@ start(const char *id)
 
 /* ---- waiting -------------------------------------------------------- */
 
-static int progress_shown;
-
 static void
 progress(const char *id, int code, time_t t0)
 {
 	long s = (long)(time(NULL) - t0);
 
-	if (aml_quiet || aml_verbose || !isatty(2))
-		return;
-	fprintf(stderr, "\r%s: job %s %s %ldm%02lds\033[K", aml_prog, id, aml_bes_codename(code),
-	    s / 60, s % 60);
-	progress_shown = 1;
-}
-
-static void
-progress_clear(void)
-{
-	if (progress_shown)
-		fprintf(stderr, "\r\033[K");
-	progress_shown = 0;
+	aml_progress("job %s %s %ldm%02lds", id, aml_bes_codename(code), s / 60, s % 60);
 }
 
 static void
@@ -531,7 +517,7 @@ interrupted(const char *id)
 {
 	int sig = aml_signalled;
 
-	progress_clear();
+	aml_progress_clear();
 	if (cancel_on_exit) {
 		aml_signalled = 0;
 		if (cancel(id) == 0)
@@ -591,7 +577,7 @@ follow(const char *id)
 	for (polled = 0;; polled = 1) {
 		/* A status that does not come cannot hold us past --timeout. */
 		if ((left = deadline - now_ms()) <= 0 && polled) {
-			progress_clear();
+			aml_progress_clear();
 			fmt_duration(dur, sizeof dur, timeout_s);
 			/* Say "running" only when the last status said so. */
 			if (unread)
@@ -612,24 +598,24 @@ follow(const char *id)
 		if (aml_signalled)
 			interrupted(id);
 		if (rc && !transient) {
-			progress_clear();
+			aml_progress_clear();
 			aml_resp_free(&r);
 			return rc;
 		}
 		unread = rc != 0;
 		if (rc) {
-			progress_clear();
+			aml_progress_clear();
 			if (!aml_signalled)
 				aml_warn("%s; still polling", lasterr);
 		} else {
 			switch (st.code) {
 			case AML_BES_FINISHED:
-				progress_clear();
+				aml_progress_clear();
 				rc = print(&d, id);
 				goto done;
 			case AML_BES_FAILED:
 			case AML_BES_CANCELLED:
-				progress_clear();
+				aml_progress_clear();
 				if (st.code == AML_BES_CANCELLED) {
 					aml_err("job %s was cancelled", id);
 				} else {
