@@ -82,28 +82,13 @@ from_bes(const char *path, const char *result, int keepsas, const char **src)
 	return uri;
 }
 
-/* A string for a message: JSON-quoted, so that it stays on one line. */
-static char *
-quoted(const char *s)
-{
-	struct aml_wbuf w;
-
-	aml_wbuf_init(&w, -1);
-	aml_jw_escape(&w, s, strlen(s));
-	return aml_wbuf_take(&w);
-}
-
 static void
 say_change(const struct aml_jdoc *d, uint32_t key, uint32_t old, const char *uri)
 {
 	char *who = aml_patch_describe(d, key), *o = aml_jstrdup(d, old);
-	char *ro = aml_uri_redact(o), *rn = aml_uri_redact(uri), *qo;
-	const char *p;
-
-	/* The old value came from the file: quote it unless it is plain. */
-	for (p = ro; *p > ' ' && *p < 0x7f && *p != '"'; p++)
-		;
-	qo = *p || !*ro ? quoted(ro) : aml_xstrdup(ro);
+	char *ro = aml_uri_redact(o), *rn = aml_uri_redact(uri);
+	/* The old value came from the file: quoted unless it is plain. */
+	char *qo = aml_jw_name(ro);
 
 	if (!strcmp(o, uri))
 		fprintf(stderr, "%s: %s: already at %s; nothing changed\n", aml_prog, who, rn);
