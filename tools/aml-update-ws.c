@@ -49,11 +49,14 @@ usage(int status)
 }
 
 
-/* The member key of obj, any case; 0 when obj is not an object. */
+/* properties.key, names in any case (PowerShell writes PascalCase); 0
+ * when either is absent. */
 static uint32_t
-member(const struct aml_jdoc *d, uint32_t obj, const char *key)
+property(const struct aml_jdoc *d, const char *key)
 {
-	return obj ? aml_jget_ci(d, obj, key) : 0;
+	uint32_t props = aml_jget_ci(d, 0, "properties");
+
+	return props ? aml_jget_ci(d, props, key) : 0;
 }
 
 /* The trained model's uri and asset key, found as aml-patch-ilearner
@@ -90,7 +93,7 @@ check_unmodified(const struct aml_ws *ws, const char *url, char **oldkey, char *
 		aml_resp_free(&r);
 		return rc;
 	}
-	m = member(&d, aml_jget_ci(&d, 0, "properties"), "modifiedOn");
+	m = property(&d, "modifiedOn");
 	if (m && AML_JTYPE(&d, m) == AML_JSTRING)
 		mod = aml_jstrdup(&d, m);
 	if (!mod || aml_rfc3339(mod, &t) < 0) {
@@ -142,7 +145,7 @@ body_of(const char *path, size_t *len, int preview)
 	if (aml_defn_check(&d, AML_DEFN_PARTIAL | (preview ? AML_DEFN_PREVIEW : 0),
 	    aml_defn_stderr, (void *)inname) > 0)
 		exit(AML_EXIT_FAIL);
-	ro = member(&d, aml_jget_ci(&d, 0, "properties"), "readOnly");
+	ro = property(&d, "readOnly");
 	if (ro && AML_JTYPE(&d, ro) == AML_JTRUE && !force)
 		aml_die("%s: properties.readOnly is true: the service could then only be removed, "
 		    "never updated again (use --force)", inname);
