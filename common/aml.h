@@ -276,6 +276,9 @@ int aml_uri_loopback(const char *host, size_t n);
  * by "<redacted>". */
 char *aml_uri_redact(const char *uri);
 int aml_uri_path_ends(const char *uri, const char *suffix);	/* ignoring ?query and #fragment */
+/* n bytes of s percent-decoded (a '%' without two hex digits stays as it
+ * is; with plus, '+' is a space, as in forms and queries); malloc'd. */
+char *aml_urldec(const char *s, size_t n, int plus);
 
 /* bes.c: a Batch Execution Service job status as the service returns
  * it: StatusCode a name or 0..4 (or the legacy key "Status Code"),

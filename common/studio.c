@@ -241,12 +241,6 @@ aml_iso_time(const char *s)
 	return timegm(&tm);
 }
 
-static int
-hexval(int c)
-{
-	return isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10);
-}
-
 /* The value of name in a query string, percent-decoded; NULL if absent. */
 static char *
 qparam(const char *q, const char *name)
@@ -258,21 +252,8 @@ qparam(const char *q, const char *name)
 	while (*q) {
 		size_t len = strcspn(q, "&");
 
-		if (len > nl && !strncmp(q, name, nl) && q[nl] == '=') {
-			char *v = aml_xmalloc(len - nl), *o = v;
-
-			for (const char *p = q + nl + 1; p < q + len; p++) {
-				if (*p == '%' && p + 2 < q + len + 1 && isxdigit((unsigned char)p[1]) &&
-				    isxdigit((unsigned char)p[2])) {
-					*o++ = (char)(hexval((unsigned char)p[1]) * 16 + hexval((unsigned char)p[2]));
-					p += 2;
-				} else {
-					*o++ = *p == '+' ? ' ' : *p;
-				}
-			}
-			*o = '\0';
-			return v;
-		}
+		if (len > nl && !strncmp(q, name, nl) && q[nl] == '=')
+			return aml_urldec(q + nl + 1, len - nl - 1, 1);
 		q += len;
 		if (*q == '&')
 			q++;

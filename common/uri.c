@@ -169,3 +169,37 @@ aml_uri_path_ends(const char *uri, const char *suffix)
 
 	return n >= k && !memcmp(uri + n - k, suffix, k);
 }
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+aml_urldec(const char *s, size_t n, int plus)
+{
+	char *out = aml_xmalloc(n + 1), *o = out;
+
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (s[i] == '%' && i + 2 < n &&
+		    (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+			*o++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (plus && s[i] == '+') {
+			*o++ = ' ';
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}

@@ -159,9 +159,9 @@ blob_split_url(const char *url, char **account, char **cont, char **name)
 	if (!(p = strchr(c + 1, '/')) || p == c + 1 || !p[1])
 		return -1;
 	q = p + 1 + strcspn(p + 1, "?#");
-	*account = emu_pctdecode(a, (size_t)(c - a), 0);
-	*cont = emu_pctdecode(c + 1, (size_t)(p - c - 1), 0);
-	*name = emu_pctdecode(p + 1, (size_t)(q - p - 1), 0);
+	*account = aml_urldec(a, (size_t)(c - a), 0);
+	*cont = aml_urldec(c + 1, (size_t)(p - c - 1), 0);
+	*name = aml_urldec(p + 1, (size_t)(q - p - 1), 0);
 	return 0;
 }
 

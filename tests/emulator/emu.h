@@ -138,12 +138,11 @@ void emu_dispatch(struct emu_req *r);
 void emu_req_free(struct emu_req *r);
 
 /* Request facts.  Header lookup is case-insensitive; query and form
- * values are percent-decoded ('+' is a space, as ASP.NET has it) and
- * returned malloc'd, or NULL when absent. */
+ * values are percent-decoded (aml_urldec; '+' is a space, as ASP.NET has
+ * it) and returned malloc'd, or NULL when absent. */
 const char *emu_header(struct emu_req *r, const char *name);
 char *emu_query(struct emu_req *r, const char *name);
 char *emu_form(const char *body, const char *name);
-char *emu_pctdecode(const char *s, size_t n, int plus);
 int emu_peer_loopback(struct emu_req *r);
 /* The control API (/_emu/): 1 for a loopback peer, else 0 after a 403;
  * the request body as JSON ({} when empty), or NULL after a 400 that

@@ -631,8 +631,8 @@ client_auth(struct treq *t)
 			    "the following parameter: 'client_assertion' or 'client_secret'.");
 			return -1;
 		}
-		id = emu_pctdecode((char *)raw, (size_t)(colon - (char *)raw), 1);
-		sec = emu_pctdecode(colon + 1, strlen(colon + 1), 1);
+		id = aml_urldec((char *)raw, (size_t)(colon - (char *)raw), 1);
+		sec = aml_urldec(colon + 1, strlen(colon + 1), 1);
 		aml_wipe(raw, n);
 		free(raw);
 		if (t->client && strcmp(t->client, id)) {

@@ -53,7 +53,7 @@ mask_params(struct aml_wbuf *w, const char *s)
 		char *key;
 
 		eq = memchr(s, '=', len);
-		key = emu_pctdecode(s, eq ? (size_t)(eq - s) : len, 1);
+		key = aml_urldec(s, eq ? (size_t)(eq - s) : len, 1);
 		if (eq && secret_name(key)) {
 			aml_wput(w, s, (size_t)(eq - s) + 1);
 			aml_wputs(w, "***");
@@ -119,8 +119,8 @@ form_fields(const char *body)
 		char *key, *val, *clean;
 
 		eq = memchr(s, '=', len);
-		key = emu_pctdecode(s, eq ? (size_t)(eq - s) : len, 1);
-		val = eq ? emu_pctdecode(eq + 1, len - (size_t)(eq + 1 - s), 1) : aml_xstrdup("");
+		key = aml_urldec(s, eq ? (size_t)(eq - s) : len, 1);
+		val = eq ? aml_urldec(eq + 1, len - (size_t)(eq + 1 - s), 1) : aml_xstrdup("");
 		clean = aml_utf8_clean(key, strlen(key));
 		free(key);
 		key = clean;

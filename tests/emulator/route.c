@@ -92,40 +92,6 @@ emu_routes_fini(void)
 }
 
 static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-char *
-emu_pctdecode(const char *s, size_t n, int plus)
-{
-	char *out = aml_xmalloc(n + 1), *o = out;
-
-	for (size_t i = 0; i < n; i++) {
-		int hi, lo;
-
-		if (s[i] == '%' && i + 2 < n &&
-		    (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
-			*o++ = (char)(hi << 4 | lo);
-			i += 2;
-		} else if (plus && s[i] == '+') {
-			*o++ = ' ';
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static int
 matches(const struct croute *c, char **seg, int n)
 {
 	if (n < c->nseg || (n > c->nseg && !c->rest))
@@ -155,7 +121,7 @@ lookup(struct emu_req *r, int *other)
 	*other = 0;
 	seg = split(r->path, &n);
 	for (int i = 0; i < n; i++) {
-		char *d = emu_pctdecode(seg[i], strlen(seg[i]), 0);
+		char *d = aml_urldec(seg[i], strlen(seg[i]), 0);
 
 		free(seg[i]);
 		seg[i] = d;
@@ -241,11 +207,11 @@ param(const char *s, const char *name, int *found)
 		char *key;
 
 		eq = memchr(s, '=', len);
-		key = emu_pctdecode(s, eq ? (size_t)(eq - s) : len, 1);
+		key = aml_urldec(s, eq ? (size_t)(eq - s) : len, 1);
 		if (strlen(key) == nl && strcasecmp(key, name) == 0) {
 			free(key);
 			*found = 1;
-			return eq ? emu_pctdecode(eq + 1, len - (size_t)(eq + 1 - s), 1) :
+			return eq ? aml_urldec(eq + 1, len - (size_t)(eq + 1 - s), 1) :
 			    aml_xstrdup("");
 		}
 		free(key);
