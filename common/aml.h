@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libaml: the code every aml-* program shares, one concern per file.
- * Programs include this header only; libcurl, libjwt and OpenSSL stay
- * behind it.
+ * libaml, the part every aml-* program may use: errors, memory, I/O,
+ * JSON, definitions, signals, masking.  The pure JSON filters include
+ * this header only, so that the compiler (not the linker) keeps them
+ * off the network layer; network programs include amlnet.h, which
+ * includes this one.  libcurl and OpenSSL stay behind both.
  */
 #ifndef AML_H
 #define AML_H
@@ -28,14 +30,15 @@ enum {
 #define AML_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define AML_NORETURN __attribute__((noreturn))
 
-/* err.c: diagnostics are "prog: what: why" on stderr.  A format ending
- * in ':' gets strerror(errno) appended, as in sbase's eprintf. */
+/* err.c: diagnostics are "prog: what: why" on stderr, one line each.  A
+ * format ending in ':' gets strerror(errno) appended, as in sbase's
+ * eprintf.  Secrets the program holds (aml_secret_hold) are masked and
+ * control characters escaped in every message. */
 extern const char *aml_prog;
 extern int aml_quiet;		/* -q: no warnings */
 void aml_setprog(char **argv0);
 void aml_err(const char *fmt, ...) AML_PRINTF(1, 2);
 void aml_warn(const char *fmt, ...) AML_PRINTF(1, 2);
-void aml_verr(const char *prefix, const char *fmt, va_list ap);
 AML_NORETURN void aml_die(const char *fmt, ...) AML_PRINTF(1, 2);
 AML_NORETURN void aml_diex(int status, const char *fmt, ...) AML_PRINTF(2, 3);
 void aml_version(void);
@@ -68,6 +71,9 @@ int aml_wroom(struct aml_wbuf *w, size_t n);
 int aml_wflush(struct aml_wbuf *w);
 void aml_wprintf(struct aml_wbuf *w, const char *fmt, ...) AML_PRINTF(2, 3);
 char *aml_wbuf_take(struct aml_wbuf *w);	/* memory mode: the NUL-terminated string */
+/* n bytes of s with control characters as \n, \r, \t or \xHH (err.c):
+ * what a message quotes from a file or a server stays one line. */
+void aml_escape_controls(struct aml_wbuf *w, const char *s, size_t n);
 
 static inline void
 aml_wput(struct aml_wbuf *w, const void *p, size_t n)
@@ -389,387 +395,10 @@ int aml_sleep_ms(long ms);
  * strings and JSON alike), and anything shaped like a JWT.  Use it for
  * every trace or message that quotes what a server or user sent. */
 char *aml_redact(const char *s, size_t n);
-
-/*
- * http.c: the one place libcurl is used (network programs only).
- *
- * One connection-keeping handle per process.  TLS is always verified
- * (CA: aml_http_set_ca_bundle, else CURL_CA_BUNDLE, else SSL_CERT_FILE,
- * else the system store); plain http is refused before any connection
- * unless the host is loopback (127.0.0.0/8, ::1, localhost); proxies come
- * from the usual variables, but never for loopback or 169.254.169.254.
- * Every request sends x-ms-client-request-id (a fresh UUID, the same on
- * its retries), User-Agent "aml-tools/VERSION (prog)", Accept:
- * application/json, and no Expect: 100-continue.
- *
- * Retries: connection failures and 408, 429, 500, 502, 503, 504, with
- * exponential backoff (AML_RETRY_BASE_MS, default 1000, doubling, capped
- * at AML_RETRY_CAP_MS, default 30000, +-20% jitter) or the server's
- * Retry-After (seconds or HTTP date), at most AML_RETRY_MAX times
- * (default 4).  Methods other than GET and HEAD are retried only when
- * the request never reached the server or was refused with 429 (not
- * carried out), unless AML_HTTP_IDEMPOTENT; they always go on a new
- * connection, so that libcurl never repeats them on its own.
- * Each retry prints one warning (none with -q):
- *   prog: warning: HTTP 503 from GET /path, retrying in 2 s (3 left)
- *
- * Failures print one line (unless AML_HTTP_QUIET), e.g.
- *   prog: GET /subscriptions/.../webServices/x: HTTP 404 NotFound: The
- *   specified resource was not found. (WebServiceNotFound) [request-id ...]
- * with the path only (never the host or query, which may hold a SAS).
- */
-extern int aml_verbose;		/* -v: curl-style trace on stderr, secrets masked */
-
-#define AML_HTTP_ANYSTATUS 0x01	/* any HTTP status is a result, not a failure */
-#define AML_HTTP_QUIET 0x02	/* print nothing; see aml_http_errline */
-#define AML_HTTP_IDEMPOTENT 0x04 /* safe to repeat although not GET (token POSTs) */
-#define AML_HTTP_IMDS 0x08	/* IMDS rules: 404 and 410 are transient too */
-#define AML_HTTP_NORETRY 0x10	/* one attempt only */
-#define AML_HTTP_DIRECT 0x20	/* never through a proxy */
-
-struct aml_req {
-	const char *method;	/* NULL: GET */
-	const char *url;
-	const char *body;	/* NULL: none (POST/PUT/PATCH send Content-Length: 0) */
-	size_t len;
-	const char *ctype;	/* Content-Type of body; NULL: application/json */
-	const char *const *hdrs; /* more "Name: value" lines, NULL-terminated */
-	const char *resource;	/* send a bearer token for this audience (AML_ARM:
-				 * Resource Manager of the signed-in cloud) */
-	long connect_ms, total_ms;	/* 0: the defaults (10 s, --timeout or 120 s) */
-	int flags;
-};
-
-struct aml_hdr {
-	char *name, *value;
-};
-
-struct aml_resp {
-	long status;		/* 0: no response; why is in err */
-	char *body;		/* NUL-terminated, at most AML_MAX_INPUT bytes */
-	size_t len;
-	struct aml_hdr *hdr;	/* the final response's headers, in order */
-	size_t nhdr;
-	time_t date;		/* the server's Date header, or 0 */
-	int sent;		/* the last attempt's request reached the server */
-	char err[512];
-};
-
-/* 0 when a response arrived and its status is 2xx (any status with
- * AML_HTTP_ANYSTATUS); otherwise the exit status to use (AML_EXIT_AUTH
- * for 401 or when not signed in, else AML_EXIT_FAIL), after printing
- * the error line.  With q->resource, the token comes from the sign-in
- * cache (refreshed 5 minutes before expiry), and a 401 answered to a
- * cached token refreshes it once and repeats the request.  r is always
- * to be freed with aml_resp_free. */
-int aml_http(const struct aml_req *q, struct aml_resp *r);
-/* The same without the bearer or the error line: 0 or -1 (no response). */
-int aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer);
-void aml_resp_free(struct aml_resp *r);
-const char *aml_http_header(const struct aml_resp *r, const char *name); /* any case */
-long aml_http_retry_after(const struct aml_resp *r);	/* seconds, or -1 */
-time_t aml_http_date(const char *s);	/* an HTTP date; -1 if it is not one */
-/* "METHOD /path: HTTP 404 Code: message (DetailCode) [request-id ...]",
- * or "METHOD /path: <why there was no response>"; malloc'd. */
-char *aml_http_errline(const struct aml_req *q, const struct aml_resp *r);
-/* The body's first bytes for a message: one line, secrets masked. */
-char *aml_http_snippet(const struct aml_resp *r);
-int aml_http_set_timeout(const char *seconds);	/* --timeout; -1 if invalid */
-void aml_http_set_ca_bundle(const char *path);	/* --ca-bundle */
-/* The options of every network program, -m seconds, -E ca-bundle, -v
- * and -q: 1 taken, 0 not one of them, -1 a bad value (its error line
- * printed; show usage and exit 2). */
-int aml_http_opt(int c, const char *arg);
-char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */
-char *aml_url_path(const char *url);	/* path only: no host, query or fragment */
-int aml_host_is_loopback(const char *host);
-void aml_uuid(char out[37]);		/* random (v4), lower case */
-
-/* cloud.c: the Azure clouds (AzureCloud, AzureChinaCloud,
- * AzureUSGovernment) and the rule for endpoint URLs. */
-struct aml_cloud {
-	const char *name;
-	const char *authority;	/* Entra ID, no trailing slash */
-	const char *arm;	/* Resource Manager, no trailing slash */
-	const char *armres;	/* Resource Manager's token audience */
-};
-const struct aml_cloud *aml_cloud_find(const char *name);	/* any case; NULL */
-/* "host", "https://host/...", or "http://" to a loopback host only:
- * a base URL without trailing slash, or NULL and why. */
-char *aml_base_url(const char *s, const char **why);
-
-/* config.c: the configuration directory ($AML_CONFIG_DIR, else
- * ${XDG_CONFIG_HOME:-$HOME/.config}/aml), 0700, files 0600 owned by the
- * user.  The functions print their error and return an exit status.
- * repair: create the directory and fix looser modes with a warning
- * (aml-login); otherwise a missing directory means "not signed in" and
- * looser modes, another owner or a symlink are refused (exit 3). */
-const char *aml_config_dir(void);
-char *aml_config_path(const char *name);	/* malloc'd */
-int aml_config_prepare(int repair);
-int aml_config_lock(void);	/* flock on DIR/lock, exclusive, bounded wait */
-void aml_config_unlock(void);
-int aml_config_read(const char *name, int repair, cJSON **out);	/* *out NULL: absent */
-int aml_config_write(const char *name, const cJSON *j);	/* atomic, 0600 */
-int aml_config_remove(const char *name);
-
-/* cert.c: a certificate with its private key (PEM, or PKCS#12 with a
- * password) and the RS256 client assertion it signs. */
-struct aml_cert {
-	char *keypem;		/* unencrypted PEM, wiped when freed */
-	size_t keylen;
-	char *x5t, *x5t256;	/* base64url SHA-1 and SHA-256 thumbprints */
-	char *x5c;		/* JSON array of the chain, standard base64 DER */
-	time_t not_before, not_after;
-};
-int aml_cert_load(const char *path, const char *password, struct aml_cert *c, const char **why);
-void aml_cert_free(struct aml_cert *c);
-/* aud is the token URL; chain adds x5c.  malloc'd; a secret. */
-char *aml_cert_assertion(const struct aml_cert *c, const char *client_id, const char *aud, int chain);
-char *aml_b64(const void *in, size_t n, int url);
-
-/* cred.c: credentials to access tokens (Entra ID v2, managed identity).
- * Errors are printed; the result is 0 or an exit status (3: refused). */
-enum {
-	AML_CRED_SECRET = 1,	/* service principal, client secret */
-	AML_CRED_CERT,		/* service principal, certificate */
-	AML_CRED_WORKLOAD,	/* service principal, federated token file */
-	AML_CRED_MI,		/* managed identity */
-	AML_CRED_USER,		/* device code, then its refresh token */
-	AML_CRED_TOKEN		/* an access token given on stdin */
-};
-struct aml_cred {
-	int kind;
-	char *authority;	/* Entra ID base URL */
-	char *tenant;
-	char *client_id;	/* MI: a user-assigned identity, or NULL */
-	char *secret;		/* the client secret, or the certificate's password */
-	char *secret_file;	/* where the secret is read again for refreshes */
-	char *cert_path;
-	int send_chain;		/* x5c (AZURE_CLIENT_SEND_CERTIFICATE_CHAIN) */
-	char *token_file;	/* workload identity; read anew for every request */
-	char *refresh_token;	/* user */
-};
-struct aml_token {
-	char *access;		/* secret */
-	char *refresh;		/* secret; user flows */
-	char *user;		/* from the id token, user flows */
-	char *tenant;		/* from the id token, user flows */
-	time_t expires_on;
-	time_t refresh_on;	/* refresh early from here on; 0: 5 min before expiry */
-};
-int aml_cred_token(struct aml_cred *c, const char *resource, struct aml_token *t);
-/* Device code: the message on stderr, polling per RFC 8628; Ctrl-C
- * cancels (the program then dies of the signal). */
-int aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t);
-void aml_cred_free(struct aml_cred *c);
-void aml_token_free(struct aml_token *t);
-char *aml_scope(const char *resource);	/* "<resource>/.default" */
-const char *aml_device_client_id(void);	/* the default public client */
-cJSON *aml_jwt_claims(const char *jwt);	/* payload, unverified; NULL if not a JWT */
-char *aml_read_secret_file(const char *path, const char *what);	/* first line */
-/* A token endpoint's answer (Entra ID v1 or v2, IMDS, App Service):
- * expires_in, else expires_on (a number, a numeric string or an HTTP
- * date), refresh_in, the user and tenant of an id_token.  mi: managed
- * identity rules.  0, or -1 with *why (t is then empty). */
-int aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_token *t,
-    const char **why);
-/* The one line for a failed token request (no response, or a refusal
- * with its AADSTS code, first line of the description, correlation id
- * and a hint), malloc'd; *status: 3 for a refusal (4xx but 408 and
- * 429), else 1.  what prefixes it (NULL: "sign-in refused" or "sign-in
- * failed"). */
-char *aml_token_errline(const struct aml_req *q, const struct aml_resp *r,
-    const struct aml_cred *c, const struct aml_cert *cert, const char *what, int *status);
-
-/*
- * auth.c: the signed-in account and its token cache, for every network
- * program.  Files in the configuration directory: profile.json (the
- * account: cloud, endpoints, tenant, subscription, user, how to sign in
- * again; no secret), tokens.json (access tokens per resource, the user's
- * refresh token) and secret.json (only with aml-login --save-secret).
- */
-#define AML_ARM "arm"		/* as a resource: Resource Manager of the account's cloud */
-#define AML_REFRESH_MARGIN 300	/* seconds: tokens are renewed this long before expiry */
-
-/* A token for resource valid at least max(minvalid, 5 min) more (the
- * cached one, or a new one, under the lock so that concurrent programs
- * refresh once).  force: a new one regardless.  *cached says whether
- * it came from the cache. */
-int aml_auth_token(const char *resource, long minvalid, int force, struct aml_token *t, int *cached);
-int aml_http_bearer(const struct aml_req *q, struct aml_resp *r);	/* aml_http's bearer path */
-/* The signed-in account (profile.json), loaded once; NULL after an
- * error line (exit 3: not signed in). */
-const cJSON *aml_account(void);
-const char *aml_arm_endpoint(void);	/* AML_ARM_ENDPOINT, else the account's cloud */
-const char *aml_arm_resource(void);
-const char *aml_subscription(void);	/* the account's subscription id, or NULL */
-const char *aml_tenant(void);
-/* aml-login: replace the stored sign-in. */
-int aml_auth_save(cJSON *profile, const struct aml_cred *c, const char *resource,
-    const struct aml_token *t, int save_secret);
-int aml_auth_forget(void);	/* aml-logout */
-const char *aml_cred_typename(int kind);
-int aml_cred_from_account(const cJSON *profile, struct aml_cred *c);
-void aml_time_local(time_t t, char *buf, size_t n);
-void aml_json_free_secret(cJSON *j);	/* cJSON_Delete after wiping every string */	/* "YYYY-MM-DD HH:MM:SS.000000", local */
-
-/*
- * arm.c: Microsoft.MachineLearning/webServices on Resource Manager, for
- * the programs that mirror the PowerShell cmdlets (aml-get-ws,
- * aml-update-ws, aml-new-ws, aml-rm-ws, aml-ws-keys, aml-add-region):
- * naming a service (-g and -n, or --id), the subscription (--subscription,
- * AZURE_SUBSCRIPTION_ID, the signed-in account's), api-version, URLs,
- * and requests whose failures say what may have happened.
- */
-#define AML_WS_APIVER "2017-01-01"
-#define AML_WS_APIVER_PREVIEW "2016-05-01-preview"
-#define AML_WS_PROVIDER "Microsoft.MachineLearning/webServices"
-
-struct aml_ws {
-	const char *sub, *group, *name;	/* sub: NULL until aml_ws_setup */
-	const char *apiver;		/* AML_WS_APIVER unless -a */
-	char *idbuf;			/* --id, split in place */
-	char *label;			/* "group/name" (or "group", or the subscription) */
-	char *check;			/* "aml-get-ws -g group -n name": how to look later */
-	long timeout_ms;		/* --timeout; 0: not given */
-	int subgiven;			/* -s or --id named the subscription */
-};
-
-/* Options every webServices program takes; the program adds its own
- * letters and names, and passes what it does not know to aml_ws_opt. */
-#define AML_WS_SHORTOPTS "g:n:i:s:a:m:E:vqhV"
-#define AML_WS_LONGOPTS \
-	{ "resource-group", required_argument, NULL, 'g' }, \
-	{ "name", required_argument, NULL, 'n' }, \
-	{ "id", required_argument, NULL, 'i' }, \
-	{ "subscription", required_argument, NULL, 's' }, \
-	{ "api-version", required_argument, NULL, 'a' }, \
-	{ "timeout", required_argument, NULL, 'm' }, \
-	{ "ca-bundle", required_argument, NULL, 'E' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
-/* The usage lines of those options, for the programs' --help. */
-extern const char aml_ws_optshelp[];
-
-void aml_ws_init(struct aml_ws *ws);
-void aml_ws_free(struct aml_ws *ws);
-/* One option: 1 taken, 0 not one of the common ones, -1 a bad value
- * (the error line is printed; show usage and exit 2). */
-int aml_ws_opt(struct aml_ws *ws, int c, const char *arg);
-#define AML_WS_ONE 1		/* a service must be named */
-#define AML_WS_LIST 2		/* or a resource group, or nothing (a list) */
-/* After the options: 0, AML_EXIT_USAGE (error printed; show usage), or
- * AML_EXIT_AUTH (not signed in, or no subscription anywhere). */
-int aml_ws_setup(struct aml_ws *ws, int flags);
-/* Split a resource id, /subscriptions/S/resourceGroups/G/providers/
- * Microsoft.MachineLearning/webServices/N (segment names in any case),
- * in place; -1 with *why when it is not one. */
-int aml_ws_parse_id(char *id, char **sub, char **group, char **name, const char **why);
-/* 0 when name may be a web service's (1 to 260 characters, none of
- * <>*%&:?+/\ or controls, no final space); else -1 and *why. */
-int aml_ws_name_ok(const char *name, const char **why);
-/* The service's URL (the group's or subscription's list without a name)
- * with suffix ("/listKeys", or "") and api-version, then query ("a=b",
- * encoded by the caller, or NULL); malloc'd. */
-char *aml_ws_url(const struct aml_ws *ws, const char *suffix, const char *query);
-/* Whether url is on the Resource Manager endpoint (scheme, host and
- * port), where the bearer token may go. */
-int aml_arm_origin_ok(const char *url);
-/* One Resource Manager request with the signed-in account's token.
- * Returns 0 for 2xx (any status with AML_HTTP_ANYSTATUS), else the exit
- * status after one error line; a write that failed after it reached the
- * server adds that it may have taken effect, and ws->check. */
-int aml_arm_call(const struct aml_ws *ws, const char *method, const char *url,
-    const char *body, size_t len, int flags, struct aml_resp *r);
-/* Parse an answer that must be a JSON object; 1 after an error line
- * ("METHOD /path: the answer is not JSON: ..."). */
-int aml_arm_answer(const char *method, const char *url, const struct aml_resp *r,
-    struct aml_jdoc *d);
-/* RFC 3339 date-time (up to 7 fractional digits, Z or an offset) as
- * 100-ns ticks since the epoch; -1 when it is not one. */
-int aml_rfc3339(const char *s, int64_t *ticks);
-
-/*
- * lro.c: the long-running operations of PUT, PATCH, DELETE and
- * CreateRegionalBlob.  Polls Azure-AsyncOperation (Location only when it
- * is the only one) until Succeeded, Failed or Canceled, honouring
- * Retry-After, else every AML_POLL_MS (default 1000) doubling up to five
- * times that; gives up at --timeout (default one hour) saying the
- * operation may still complete and how to check.  On a terminal, a
- * progress line with percentComplete on stderr.
- */
-struct aml_lro {
-	const struct aml_ws *ws;
-	const char *method, *url;	/* the request that started it */
-	const char *doing;		/* "updating", for the progress line */
-	struct timespec t0;		/* set by aml_lro_init, before the request */
-};
-void aml_lro_init(struct aml_lro *op, const struct aml_ws *ws, const char *method,
-    const char *url, const char *doing);
-/* The operation's URL from the first answer, or NULL: it is done. */
-const char *aml_lro_url(const struct aml_resp *first);
-/* Wait for it: 0 when it succeeded, else the exit status after one
- * error line (1; 130 and the like are left to aml_resignal). */
-int aml_lro_wait(struct aml_lro *op, const struct aml_resp *first);
-/* --no-wait: {"status":N,"operation":URL,"response":FIRST-BODY} on w,
- * one line; 1 after an error line when the answer is not JSON. */
-int aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_resp *first);
-/* The one progress line of a program waiting on a terminal: "prog: ..."
- * rewritten in place; nothing when stderr is not a terminal, or with -q
- * or -v.  Clear it before any other message. */
-void aml_progress(const char *fmt, ...) AML_PRINTF(1, 2);
-void aml_progress_clear(void);
-/* The whole of it: send method url (body, len), then aml_lro_wait, or
- * with nowait aml_lro_started onto out.  0, or the exit status. */
-int aml_lro_run(const struct aml_ws *ws, const char *method, const char *url, const char *body,
-    size_t len, const char *doing, int nowait, struct aml_wbuf *out);
-
-/*
- * studio.c: the Studio (classic) services' programs: aml-retrain,
- * aml-score and the endpoint programs.  Keys and workspace tokens come
- * from a file (first line) or the first set variable of vars, never
- * from argv; NULL when there is none (after an error line if the file
- * could not be read).
- */
-char *aml_studio_key(const char *file, const char *const *vars, const char *what);
-/* A service's base URL (its ApiLocation) from that or a request URL of
- * it; NULL and why. */
-char *aml_studio_base(const char *url, const char **why);
-/* The management API: override, else AML_CLASSIC_ENDPOINT, else the
- * host of the region (management.azureml.net for South Central US). */
-char *aml_classic_base(const char *override, const char *region, const char **why);
-/* aml_http with "Authorization: Bearer key"; the error line names the
- * class, the specific code and its message from "details". */
-int aml_studio_http(const char *key, struct aml_req *q, struct aml_resp *r);
-char *aml_studio_errline(const struct aml_req *q, const struct aml_resp *r);
-time_t aml_iso_time(const char *s);	/* ISO 8601 UTC as SAS tokens have it; -1 */
-int aml_sas_expiry(const char *sas, time_t *se);	/* its se; -1 if none */
-long aml_duration(const char *s);	/* "90", "90s", "30m", "4h", "1d": seconds; -1 */
-/* An endpoint as printed: no keys, no SAS. */
-void aml_endpoint_strip(cJSON *ep);
-int aml_endpoint_name_check(const char *name, const char **why);
-/* https://host/workspaces/W/webservices/S/endpoints/N into its parts. */
-int aml_endpoint_url(const char *url, char **base, char **ws, char **svc, char **name);
-
-/* A workspace, web service and endpoint of the management API, with
- * the workspace token or endpoint key (AML_WORKSPACE_TOKEN, then
- * AML_API_KEY): from an endpoint URL, or from the ids (AML_WORKSPACE_ID,
- * AML_WEBSERVICE_ID) and the region.  0, or the exit status after the
- * error line. */
-struct aml_classic {
-	char *base, *ws, *svc, *name, *key;
-};
-int aml_classic_setup(struct aml_classic *c, const char *epurl, const char *ws,
-    const char *svc, const char *name, const char *region, const char *keyfile);
-void aml_classic_free(struct aml_classic *c);
-/* depth 0: webservices, 1: the web service, 2: its endpoints, 3: the endpoint */
-char *aml_classic_url(const struct aml_classic *c, int depth);
-/* A request; *out the parsed answer (NULL when empty); 0 or exit status. */
-int aml_classic_call(const struct aml_classic *c, const char *method, int depth,
-    const char *body, int flags, cJSON **out, struct aml_resp *r);
-int aml_save_key(const char *path, const char *key, int force);	/* 0600, atomic */
+/* Mask this value (a client secret, a token, a key, a SAS signature:
+ * six characters or more) wherever the program prints it, in messages
+ * and traces alike; aml_mask_held gives a copy of s so masked. */
+void aml_secret_hold(const char *s);
+char *aml_mask_held(const char *s);
 
 #endif

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 const char aml_ws_optshelp[] =
     "  -g, --resource-group RG   the web service's resource group\n"

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static cJSON *profile;
 static int profile_state;	/* 0 not tried, 1 loaded, -1 failed */

@@ -23,7 +23,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 #define ASSERTION_LIFETIME 600	/* seconds, as MSAL */
 

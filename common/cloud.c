@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static const struct aml_cloud clouds[] = {
 	{ "AzureCloud", "https://login.microsoftonline.com",

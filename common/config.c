@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 #define LOCK_WAIT_MS (300 * 1000L)
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 #define SKEW_WARN 300	/* seconds between our clock and the server's */
 /* Times and durations from a server: beyond 9999-12-31 they are garbage,

@@ -24,7 +24,7 @@
 
 #include <curl/curl.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 #define CONNECT_MS_DEFAULT 10000L
 #define TOTAL_MS_DEFAULT 120000L

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 #define WAIT_DEFAULT_MS (3600L * 1000)	/* without --timeout */
 #define POLL_DEFAULT_MS 1000L		/* PowerShell polls every 5 s: up to there */

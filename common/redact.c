@@ -7,6 +7,11 @@
  * string, a form, a connection string or JSON, and it masks anything
  * shaped like a JWT wherever it appears.  Masking too much in a trace
  * costs nothing; masking too little leaks a credential into a log.
+ *
+ * Names are not enough: a server may echo a secret back anywhere (in
+ * an error description, as an opaque token on a line of its own), so
+ * the secrets the program holds are also masked by their value, in
+ * traces and in every message (err.c).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -86,13 +91,36 @@ valuestart(const char *s, size_t n, size_t i)
 	if (i >= n || (s[i] != ':' && s[i] != '='))
 		return 0;
 	i++;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
 		i++;
 	return i;
 }
 
-/* End of a value: a quoted JSON string (through its closing quote), or
- * a run up to a separator, or (line) the end of the line. */
+/* End of a JSON object or array starting at s[i]: through its closing
+ * bracket, strings skipped whole; n when it does not close. */
+static size_t
+nestedend(const char *s, size_t n, size_t i)
+{
+	int depth = 0;
+
+	for (; i < n; i++) {
+		if (s[i] == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+		} else if (s[i] == '{' || s[i] == '[') {
+			depth++;
+		} else if ((s[i] == '}' || s[i] == ']') && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return n;
+}
+
+/* End of a value: a quoted JSON string (through its closing quote), an
+ * object or array whole (a graph parameter's {"value": ...} is as
+ * secret as a bare string), a run up to a separator, or (line) the end
+ * of the line. */
 static size_t
 valueend(const char *s, size_t n, size_t i, int line, size_t *from)
 {
@@ -103,6 +131,8 @@ valueend(const char *s, size_t n, size_t i, int line, size_t *from)
 			i += s[i] == '\\' && i + 1 < n ? 2 : 1;
 		return i;
 	}
+	if (s[i] == '{' || s[i] == '[')
+		return nestedend(s, n, i);
 	if (line) {
 		while (i < n && s[i] != '\r' && s[i] != '\n')
 			i++;
@@ -118,6 +148,7 @@ aml_redact(const char *s, size_t n)
 {
 	struct aml_wbuf w;
 	size_t i = 0, k, v, from, end;
+	char *out, *masked;
 	int line;
 
 	aml_wbuf_init(&w, -1);
@@ -147,5 +178,76 @@ aml_redact(const char *s, size_t n)
 		aml_wputc(&w, s[i]);
 		i++;
 	}
+	out = aml_wbuf_take(&w);
+	masked = aml_mask_held(out);
+	aml_freesecret(out);
+	return masked;
+}
+
+/*
+ * Secrets masked by value
+ */
+
+#define HELD_MIN 6	/* shorter values would mask ordinary words */
+#define HELD_MAX 64
+
+static char *held[HELD_MAX];
+static size_t nheld;
+static int registered;
+
+static void
+forget_held(void)
+{
+	while (nheld)
+		aml_freesecret(held[--nheld]);
+}
+
+void
+aml_secret_hold(const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) < HELD_MIN)
+		return;
+	for (i = 0; i < nheld; i++)
+		if (!strcmp(held[i], s))
+			return;
+	if (nheld == HELD_MAX)		/* the oldest goes: tokens are renewed */
+	{
+		aml_freesecret(held[0]);
+		memmove(held, held + 1, --nheld * sizeof *held);
+	}
+	if (!registered++)
+		atexit(forget_held);
+	held[nheld++] = aml_xstrdup(s);
+}
+
+char *
+aml_mask_held(const char *s)
+{
+	struct aml_wbuf w;
+	const char *p = s, *best;
+	size_t i, bestlen, k;
+
+	if (!nheld)
+		return aml_xstrdup(s);
+	aml_wbuf_init(&w, -1);
+	for (;;) {
+		best = NULL;
+		bestlen = 0;
+		for (i = 0; i < nheld; i++) {
+			const char *f = strstr(p, held[i]);
+
+			k = strlen(held[i]);
+			if (f && (!best || f < best || (f == best && k > bestlen)))
+				best = f, bestlen = k;
+		}
+		if (!best)
+			break;
+		aml_wput(&w, p, (size_t)(best - p));
+		aml_wputs(&w, MASK);
+		p = best + bestlen;
+	}
+	aml_wputs(&w, p);
 	return aml_wbuf_take(&w);
 }

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 char *
 aml_studio_key(const char *file, const char *const *vars, const char *what)

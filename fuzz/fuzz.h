@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

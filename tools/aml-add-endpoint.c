@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static void
 usage(int status)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static int nowait;
 static const char *region;

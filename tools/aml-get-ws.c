@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static const struct option longopts[] = {
 	AML_WS_LONGOPTS,

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 #define SUBS_API "2020-01-01"
 

@@ -8,7 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static void
 usage(int status)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static int force, nowait;
 static const char *location;

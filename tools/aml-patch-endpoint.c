@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static const char *resname, *result;
 static long wait_s = 120;

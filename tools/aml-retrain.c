@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 #define MAXMODELS 16
 #define POLL_CAP_MS 30000L

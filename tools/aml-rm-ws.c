@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static int nowait;
 

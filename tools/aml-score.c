@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 enum { FMT_AUTO, FMT_TABLE, FMT_SWAGGER };
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static int raw;
 static const char *resource = AML_ARM;

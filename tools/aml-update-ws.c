@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static int force, nowait;
 static const char *since;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 static const struct option longopts[] = {
 	AML_WS_LONGOPTS,

@@ -29,7 +29,7 @@
 
 #include <cJSON.h>
 
-#include "aml.h"
+#include "amlnet.h"
 
 struct emu_req;
 
