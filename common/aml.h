@@ -274,10 +274,23 @@ int aml_defn_filter(int argc, char *argv[], int flags, const char *done);
 
 /* uri.c: URIs in definitions and messages.  A blob URI can carry a SAS
  * (a bearer credential) in its query: print URIs via aml_uri_redact. */
-/* 0 for an absolute https URI, or http on a loopback host (127.0.0.0/8,
- * ::1, localhost); else -1 and *why says what is wrong. */
-int aml_uri_check(const char *uri, const char **why);
-int aml_uri_loopback(const char *host, size_t n);
+/* An absolute http(s) URL taken apart: what decides where a request
+ * goes and which credentials may go with it.  Characters outside RFC
+ * 3986 and user information (user@host) are refused, so that every
+ * reader of the URL, libcurl included, sees the same host. */
+struct aml_url {
+	int https;
+	char host[256];		/* lower case; an IPv6 address in brackets */
+	int port;		/* given, else 443 or 80 */
+	int loopback;		/* 127.0.0.0/8, [::1], localhost */
+	const char *path;	/* in the URL: from the path on (may be "") */
+};
+int aml_url_parse(const char *url, struct aml_url *u, const char **why);
+/* aml_url_parse, and https unless the host is loopback: 0, or -1 and why. */
+int aml_url_check(const char *url, struct aml_url *u, const char **why);
+int aml_uri_check(const char *uri, const char **why);	/* the same, for a definition's URI */
+/* Scheme, host and port: the origin a credential belongs to. */
+int aml_url_same_origin(const struct aml_url *a, const struct aml_url *b);
 /* malloc'd copy with the query, fragment and user information replaced
  * by "<redacted>". */
 char *aml_uri_redact(const char *uri);

@@ -104,7 +104,6 @@ void aml_http_set_ca_bundle(const char *path);	/* --ca-bundle */
 int aml_http_opt(int c, const char *arg);
 char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */
 char *aml_url_path(const char *url);	/* path only: no host, query or fragment */
-int aml_host_is_loopback(const char *host);
 void aml_uuid(char out[37]);		/* random (v4), lower case */
 
 /* cloud.c: the Azure clouds (AzureCloud, AzureChinaCloud,

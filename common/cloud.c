@@ -37,8 +37,8 @@ aml_cloud_find(const char *name)
 char *
 aml_base_url(const char *s, const char **why)
 {
-	const char *rest;
-	char *host, *u;
+	struct aml_url parts;
+	char *u;
 	size_t n;
 
 	*why = NULL;
@@ -46,41 +46,21 @@ aml_base_url(const char *s, const char **why)
 		*why = "empty";
 		return NULL;
 	}
-	if (!strncasecmp(s, "https://", 8)) {
+	if (strstr(s, "://"))
 		u = aml_xstrdup(s);
-	} else if (!strncasecmp(s, "http://", 7)) {
-		rest = s + 7;
-		n = strcspn(rest, "/?#");
-		host = aml_xstrndup(rest, n);
-		/* Strip the port: "[::1]:80" or "127.0.0.1:80". */
-		if (host[0] == '[') {
-			char *e = strchr(host, ']');
-
-			if (e)
-				e[1] = '\0';
-		} else if (strchr(host, ':')) {
-			*strchr(host, ':') = '\0';
-		}
-		if (!aml_host_is_loopback(host)) {
-			free(host);
-			*why = "plain http is allowed only for loopback addresses (use https)";
-			return NULL;
-		}
-		free(host);
-		u = aml_xstrdup(s);
-	} else if (strstr(s, "://")) {
-		*why = "not an https URL";
-		return NULL;
-	} else {
+	else
 		u = aml_xasprintf("https://%s", s);
+	if (aml_url_check(u, &parts, why) < 0) {
+		free(u);
+		return NULL;
 	}
-	if (strchr(u, '?') || strchr(u, '#')) {
+	if (strchr(parts.path, '?') || strchr(parts.path, '#')) {
 		free(u);
 		*why = "a base URL has no query or fragment";
 		return NULL;
 	}
 	n = strlen(u);
-	while (n > 8 && u[n - 1] == '/')
+	while (n && u[n - 1] == '/')
 		u[--n] = '\0';
 	return u;
 }

@@ -10,7 +10,6 @@
  * status, error codes and request id, and a -v trace with every secret
  * masked.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -177,43 +176,6 @@ aml_url_path(const char *url)
 	return n ? aml_xstrndup(p, n) : aml_xstrdup("/");
 }
 
-int
-aml_host_is_loopback(const char *host)
-{
-	unsigned char a[16];
-	char buf[64];
-	size_t n = strlen(host);
-
-	if (!strcasecmp(host, "localhost"))
-		return 1;
-	if (n > 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof buf) {
-		memcpy(buf, host + 1, n - 2);
-		buf[n - 2] = '\0';
-		return inet_pton(AF_INET6, buf, a) == 1 && !strcmp(buf, "::1");
-	}
-	if (inet_pton(AF_INET6, host, a) == 1)
-		return !strcmp(host, "::1");
-	return inet_pton(AF_INET, host, a) == 1 && a[0] == 127;
-}
-
-/* Scheme and host of url; -1 when it does not parse. */
-static int
-urlparts(const char *url, char **scheme, char **host)
-{
-	CURLU *u = curl_url();
-	int r = -1;
-
-	*scheme = *host = NULL;
-	if (!u)
-		aml_die("out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK)
-		r = 0;
-	curl_url_cleanup(u);
-	return r;
-}
-
 /* The instance metadata service: plain http on a link-local address
  * that the Azure host answers itself; nothing leaves the machine. */
 #define IMDS_HOST "169.254.169.254"
@@ -224,26 +186,20 @@ urlparts(const char *url, char **scheme, char **host)
 static int
 check_url(const char *url, int flags, int *direct, char *why, size_t whylen)
 {
-	char *scheme, *host;
-	int r = 0;
+	struct aml_url u;
+	const char *w;
 
-	if (urlparts(url, &scheme, &host) < 0) {
-		snprintf(why, whylen, "not a valid URL");
-		r = -1;
-	} else if (strcasecmp(scheme, "https") && strcasecmp(scheme, "http")) {
-		snprintf(why, whylen, "scheme %s is not supported (use https)", scheme);
-		r = -1;
-	} else {
-		*direct = aml_host_is_loopback(host) || !strcmp(host, IMDS_HOST);
-		if (!strcasecmp(scheme, "http") && !aml_host_is_loopback(host) &&
-		    !((flags & AML_HTTP_IMDS) && !strcmp(host, IMDS_HOST))) {
-			snprintf(why, whylen, "plain http is refused for %s, which is not a loopback address (use https)", host);
-			r = -1;
-		}
+	if (aml_url_parse(url, &u, &w) < 0) {
+		snprintf(why, whylen, "%s", w);
+		return -1;
 	}
-	curl_free(scheme);
-	curl_free(host);
-	return r;
+	*direct = u.loopback || !strcmp(u.host, IMDS_HOST);
+	if (!u.https && !u.loopback && !((flags & AML_HTTP_IMDS) && !strcmp(u.host, IMDS_HOST))) {
+		snprintf(why, whylen, "plain http is refused for %.80s, which is not a loopback address (use https)",
+		    u.host);
+		return -1;
+	}
+	return 0;
 }
 
 /*

@@ -5,6 +5,7 @@
  * messages show URIs through aml_uri_redact only.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -41,37 +42,38 @@ schemelen(const char *uri, int *https)
 	return 0;
 }
 
-int
-aml_uri_loopback(const char *host, size_t n)
+/* The one loopback test: 127.0.0.0/8, ::1 (bracketed, as in a URL) and
+ * the name localhost, which resolvers keep on the machine. */
+static int
+loopback(const char *host)
 {
 	char buf[64];
 	struct in_addr a4;
 	struct in6_addr a6;
+	size_t n = strlen(host);
 
-	if (n >= sizeof buf)
-		return 0;
-	memcpy(buf, host, n);
-	buf[n] = '\0';
-	if (!strcasecmp(buf, "localhost"))
+	if (!strcasecmp(host, "localhost"))
 		return 1;
-	if (inet_pton(AF_INET, buf, &a4) == 1)
+	if (inet_pton(AF_INET, host, &a4) == 1)
 		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (n > 2 && buf[0] == '[' && buf[n - 1] == ']') {
-		buf[n - 1] = '\0';
-		return inet_pton(AF_INET6, buf + 1, &a6) == 1 &&
+	if (n > 2 && n < sizeof buf && host[0] == '[' && host[n - 1] == ']') {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		return inet_pton(AF_INET6, buf, &a6) == 1 &&
 		    !memcmp(&a6, &in6addr_loopback, sizeof a6);
 	}
 	return 0;
 }
 
 int
-aml_uri_check(const char *uri, const char **why)
+aml_url_parse(const char *url, struct aml_url *u, const char **why)
 {
-	const char *p, *auth, *host, *hend;
+	const char *p, *auth, *hend, *host, *port;
 	size_t n;
-	int https;
+	long v = 0;
 
-	for (p = uri; *p; p++) {
+	memset(u, 0, sizeof *u);
+	for (p = url; *p; p++) {
 		if (*p == '%') {
 			if (!ishex((unsigned char)p[1]) || !ishex((unsigned char)p[2])) {
 				*why = "a '%' that does not start a %XX escape";
@@ -83,12 +85,14 @@ aml_uri_check(const char *uri, const char **why)
 			return -1;
 		}
 	}
-	if (!(n = schemelen(uri, &https))) {
+	if (!(n = schemelen(url, &u->https))) {
 		*why = "not an absolute https URI";
 		return -1;
 	}
-	auth = uri + n;
+	auth = url + n;
 	hend = auth + strcspn(auth, "/?#");
+	u->path = hend;
+	/* user@host would make the origin a matter of parsing: refused. */
 	if (memchr(auth, '@', (size_t)(hend - auth))) {
 		*why = "user information in a URI is not accepted";
 		return -1;
@@ -101,37 +105,61 @@ aml_uri_check(const char *uri, const char **why)
 		}
 		p++;
 	} else {
-		for (p = host; p < hend && *p != ':'; p++)
-			;
+		p = memchr(host, ':', (size_t)(hend - host));
+		p = p ? p : hend;
 	}
-	if (p == host) {
-		*why = "no host";
+	if (p == host || (size_t)(p - host) >= sizeof u->host) {
+		*why = p == host ? "no host" : "a host name that is too long";
 		return -1;
 	}
+	for (n = 0; host + n < p; n++)
+		u->host[n] = (char)tolower((unsigned char)host[n]);
+	u->host[n] = '\0';
+	u->port = u->https ? 443 : 80;
 	if (p < hend) {
-		const char *q = p + 1;
-		long port = 0;
-
-		if (*p != ':' || q == hend) {
+		if (*p != ':' || p + 1 == hend) {
 			*why = "a bad port";
 			return -1;
 		}
-		for (; q < hend; q++) {
-			if (*q < '0' || *q > '9' || (port = port * 10 + (*q - '0')) > 65535) {
+		for (port = p + 1; port < hend; port++)
+			if (*port < '0' || *port > '9' || (v = v * 10 + (*port - '0')) > 65535) {
 				*why = "a bad port";
 				return -1;
 			}
-		}
-		if (port == 0) {
+		if (v == 0) {
 			*why = "a bad port";
 			return -1;
 		}
+		u->port = (int)v;
 	}
-	if (!https && !aml_uri_loopback(host, (size_t)(p - host))) {
-		*why = "plain http is accepted only for a loopback host (127.0.0.0/8, ::1, localhost); use https";
+	u->loopback = loopback(u->host);
+	return 0;
+}
+
+int
+aml_url_same_origin(const struct aml_url *a, const struct aml_url *b)
+{
+	return a->https == b->https && a->port == b->port && !strcmp(a->host, b->host);
+}
+
+int
+aml_url_check(const char *url, struct aml_url *u, const char **why)
+{
+	if (aml_url_parse(url, u, why) < 0)
+		return -1;
+	if (!u->https && !u->loopback) {
+		*why = "plain http is allowed only for loopback addresses (use https)";
 		return -1;
 	}
 	return 0;
+}
+
+int
+aml_uri_check(const char *uri, const char **why)
+{
+	struct aml_url u;
+
+	return aml_url_check(uri, &u, why);
 }
 
 char *

@@ -156,7 +156,7 @@ badu() {	# badu URI REGEX DESCRIPTION
 	vrun aml-patch-ilearner -u "$1" "$f"
 	expect_fail 1 "^aml-patch-ilearner: -u: $2\$" "$3"
 }
-badu http://example.com/m.ilearner 'http://example\.com/m\.ilearner: plain http is accepted only for a loopback host \(127\.0\.0\.0/8, ::1, localhost\); use https' \
+badu http://example.com/m.ilearner 'http://example\.com/m\.ilearner: plain http is allowed only for loopback addresses \(use https\)' \
     "http elsewhere than loopback"
 badu http://128.0.0.1/m.ilearner 'http://128\.0\.0\.1/m\.ilearner: plain http .*' "128.0.0.1 is not loopback"
 badu "http://127.0.0.1@example.com/m.ilearner" 'http://<redacted>@example\.com/m\.ilearner: user information in a URI is not accepted' \
