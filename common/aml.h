@@ -10,6 +10,7 @@
 #define AML_H
 
 #include <signal.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,7 +42,16 @@ void aml_err(const char *fmt, ...) AML_PRINTF(1, 2);
 void aml_warn(const char *fmt, ...) AML_PRINTF(1, 2);
 AML_NORETURN void aml_die(const char *fmt, ...) AML_PRINTF(1, 2);
 AML_NORETURN void aml_diex(int status, const char *fmt, ...) AML_PRINTF(2, 3);
-void aml_version(void);
+/* One stderr line, written at once: prefix, then the n bytes of s with
+ * held secrets masked and control characters as \n, \r, \t or \xHH
+ * (the -v trace writes its lines with it too). */
+void aml_eline(const char *prefix, const char *s, size_t n);
+/* Mask this value (a client secret, a token, a key, a SAS signature:
+ * six characters or more) wherever the program prints it, in messages
+ * and traces alike; aml_mask_held gives a copy of s so masked. */
+void aml_secret_hold(const char *s);
+char *aml_mask_held(const char *s);
+void aml_version(void);		/* io.c: "prog VERSION" on stdout, exit */
 
 /* xalloc.c: allocation that dies ("out of memory", exit 1) on failure. */
 void *aml_xmalloc(size_t n);
@@ -71,9 +81,6 @@ int aml_wroom(struct aml_wbuf *w, size_t n);
 int aml_wflush(struct aml_wbuf *w);
 void aml_wprintf(struct aml_wbuf *w, const char *fmt, ...) AML_PRINTF(2, 3);
 char *aml_wbuf_take(struct aml_wbuf *w);	/* memory mode: the NUL-terminated string */
-/* n bytes of s with control characters as \n, \r, \t or \xHH (err.c):
- * what a message quotes from a file or a server stays one line. */
-void aml_escape_controls(struct aml_wbuf *w, const char *s, size_t n);
 
 static inline void
 aml_wput(struct aml_wbuf *w, const void *p, size_t n)
@@ -138,6 +145,28 @@ int aml_afile_commit(struct aml_afile *af);	/* -1 + errno; EEXIST without force 
 void aml_afile_abort(struct aml_afile *af);
 int aml_fshut(FILE *fp, const char *name);	/* 0, or 1 after an error message */
 
+/* wait.c: the program's deadline (-m), durations, and the pauses of
+ * retries and polls.  Durations read 90, 90s, 5m, 1h, 2d. */
+/* Seconds: a year, or what a long holds in ms where it has 32 bits. */
+#define AML_DURATION_MAX (LONG_MAX / 1000 < 366L * 86400 ? LONG_MAX / 1000 : 366L * 86400)
+int64_t aml_now_ms(void);		/* monotonic */
+void aml_deadline_set(long ms);		/* from now; 0: none */
+long aml_deadline_left(void);		/* ms; LONG_MAX without a deadline */
+long aml_deadline_limit(void);		/* what -m set, ms; 0: none */
+long aml_duration_ms(const char *s);	/* "0.5", "90s": ms (at least 1), or -1 */
+/* -1 after "prog: OPT ARG: not a duration (...)", the one message. */
+int aml_duration_opt(const char *opt, const char *arg, long *ms);
+void aml_fmt_duration(char *buf, size_t n, long ms);	/* "800 ms", "2.5 s", "40 s" */
+struct aml_backoff {
+	long next_ms, cap_ms;
+	int jitter;
+};
+void aml_backoff_init(struct aml_backoff *b, long first_ms, long cap_ms, int jitter);
+/* The next pause: hint_ms (a server's Retry-After) when >= 0, else the
+ * current step, which then doubles up to the cap; -1 when it would end
+ * past the deadline. */
+long aml_backoff_next(struct aml_backoff *b, long hint_ms);
+
 /* json.c: a strict RFC 8259 parser that records the document as a tape
  * of tokens pointing into the input, so that numbers, string escapes and
  * key order are exactly as they were read.  Duplicate keys, nesting
@@ -195,7 +224,6 @@ void aml_jpos(const char *buf, size_t off, unsigned long *line, unsigned long *c
  * 0 is the root, which is never a member). */
 uint32_t aml_jget(const struct aml_jdoc *d, uint32_t obj, const char *key);
 uint32_t aml_jget_ci(const struct aml_jdoc *d, uint32_t obj, const char *key);
-uint32_t aml_jpath(const struct aml_jdoc *d, uint32_t from, const char *dotted);
 int aml_jkeyeq(const struct aml_jdoc *d, uint32_t str, const char *s);
 int aml_jkeyeq_ci(const struct aml_jdoc *d, uint32_t str, const char *s);
 /* Unescaped string into buf (always NUL-terminated); returns its length. */
@@ -384,10 +412,9 @@ void aml_patch_free(struct aml_patch *p);
 /* jsoncj.c: the strict parser onto cJSON trees, for the small documents
  * of the network programs.  A number keeps the text it was read with in
  * valuestring, and aml_json_write prints that text back; change numbers
- * with aml_json_setnum, never cJSON_SetNumberValue. */
+ * by making a new number item, never with cJSON_SetNumberValue. */
 cJSON *aml_json_parse(const char *buf, size_t len, struct aml_jerr *e);
 cJSON *aml_json_from_tape(const struct aml_jdoc *d, uint32_t i);
-void aml_json_setnum(cJSON *n, double v);
 const char *aml_json_str(const cJSON *obj, const char *key);	/* NULL unless a string */
 int aml_json_num(const cJSON *obj, const char *key, double *v);	/* numbers or numeric strings */
 
@@ -408,10 +435,5 @@ int aml_sleep_ms(long ms);
  * strings and JSON alike), and anything shaped like a JWT.  Use it for
  * every trace or message that quotes what a server or user sent. */
 char *aml_redact(const char *s, size_t n);
-/* Mask this value (a client secret, a token, a key, a SAS signature:
- * six characters or more) wherever the program prints it, in messages
- * and traces alike; aml_mask_held gives a copy of s so masked. */
-void aml_secret_hold(const char *s);
-char *aml_mask_held(const char *s);
 
 #endif

@@ -56,9 +56,13 @@ struct aml_req {
 	size_t len;
 	const char *ctype;	/* Content-Type of body; NULL: application/json */
 	const char *const *hdrs; /* more "Name: value" lines, NULL-terminated */
-	const char *resource;	/* send a bearer token for this audience (AML_ARM:
-				 * Resource Manager of the signed-in cloud) */
-	long connect_ms, total_ms;	/* 0: the defaults (10 s, --timeout or 120 s) */
+	const char *auth;	/* the Authorization header's value (a secret), or NULL */
+	/* For bearer.c only (http.c knows nothing of tokens): the audience
+	 * of the token to send (AML_ARM: Resource Manager of the signed-in
+	 * cloud), and a token already in hand instead of the cache's. */
+	const char *resource;
+	const char *token;
+	long connect_ms, total_ms;	/* 0: the defaults (10 s, or 120 s), cut to -m */
 	int flags;
 };
 
@@ -79,14 +83,11 @@ struct aml_resp {
 
 /* 0 when a response arrived and its status is 2xx (any status with
  * AML_HTTP_ANYSTATUS); otherwise the exit status to use (AML_EXIT_AUTH
- * for 401 or when not signed in, else AML_EXIT_FAIL), after printing
- * the error line.  With q->resource, the token comes from the sign-in
- * cache (refreshed 5 minutes before expiry), and a 401 answered to a
- * cached token refreshes it once and repeats the request.  r is always
- * to be freed with aml_resp_free. */
+ * for 401, else AML_EXIT_FAIL), after printing the error line.  r is
+ * always to be freed with aml_resp_free. */
 int aml_http(const struct aml_req *q, struct aml_resp *r);
-/* The same without the bearer or the error line: 0 or -1 (no response). */
-int aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer);
+/* The same without the error line: 0 or -1 (no response). */
+int aml_http_raw(const struct aml_req *q, struct aml_resp *r);
 void aml_resp_free(struct aml_resp *r);
 const char *aml_http_header(const struct aml_resp *r, const char *name); /* any case */
 long aml_http_retry_after(const struct aml_resp *r);	/* seconds, or -1 */
@@ -96,11 +97,11 @@ time_t aml_http_date(const char *s);	/* an HTTP date; -1 if it is not one */
 char *aml_http_errline(const struct aml_req *q, const struct aml_resp *r);
 /* The body's first bytes for a message: one line, secrets masked. */
 char *aml_http_snippet(const struct aml_resp *r);
-int aml_http_set_timeout(const char *seconds);	/* --timeout; -1 if invalid */
+int aml_http_set_timeout(const char *seconds);	/* each request's limit; -1 if invalid */
 void aml_http_set_ca_bundle(const char *path);	/* --ca-bundle */
-/* The options of every network program, -m seconds, -E ca-bundle, -v
- * and -q: 1 taken, 0 not one of them, -1 a bad value (its error line
- * printed; show usage and exit 2). */
+/* The options of every network program, -m duration (the whole
+ * program's deadline), -E ca-bundle, -v and -q: 1 taken, 0 not one of
+ * them, -1 a bad value (its error line printed; show usage and exit 2). */
 int aml_http_opt(int c, const char *arg);
 char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */
 char *aml_url_path(const char *url);	/* path only: no host, query or fragment */
@@ -147,7 +148,6 @@ int aml_cert_load(const char *path, const char *password, struct aml_cert *c, co
 void aml_cert_free(struct aml_cert *c);
 /* aud is the token URL; chain adds x5c.  malloc'd; a secret. */
 char *aml_cert_assertion(const struct aml_cert *c, const char *client_id, const char *aud, int chain);
-char *aml_b64(const void *in, size_t n, int url);
 
 /* cred.c: credentials to access tokens (Entra ID v2, managed identity).
  * Errors are printed; the result is 0 or an exit status (3: refused). */
@@ -185,7 +185,6 @@ int aml_cred_token(struct aml_cred *c, const char *resource, struct aml_token *t
 int aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t);
 void aml_cred_free(struct aml_cred *c);
 void aml_token_free(struct aml_token *t);
-char *aml_scope(const char *resource);	/* "<resource>/.default" */
 const char *aml_device_client_id(void);	/* the default public client */
 cJSON *aml_jwt_claims(const char *jwt);	/* payload, unverified; NULL if not a JWT */
 char *aml_read_secret_file(const char *path, const char *what);	/* first line */
@@ -218,12 +217,11 @@ char *aml_token_errline(const struct aml_req *q, const struct aml_resp *r,
  * refresh once).  force: a new one regardless.  *cached says whether
  * it came from the cache. */
 int aml_auth_token(const char *resource, long minvalid, int force, struct aml_token *t, int *cached);
-int aml_http_bearer(const struct aml_req *q, struct aml_resp *r);	/* aml_http's bearer path */
 /* The signed-in account (profile.json), loaded once; NULL after an
  * error line (exit 3: not signed in). */
 const cJSON *aml_account(void);
 const char *aml_arm_endpoint(void);	/* AML_ARM_ENDPOINT, else the account's cloud */
-const char *aml_arm_resource(void);
+void aml_arm_endpoint_set(const char *url);	/* aml-login: the cloud it signs in to */
 const char *aml_subscription(void);	/* the account's subscription id, or NULL */
 const char *aml_tenant(void);
 /* aml-login: replace the stored sign-in. */
@@ -232,28 +230,85 @@ int aml_auth_save(cJSON *profile, const struct aml_cred *c, const char *resource
 int aml_auth_forget(void);	/* aml-logout */
 const char *aml_cred_typename(int kind);
 int aml_cred_from_account(const cJSON *profile, struct aml_cred *c);
-void aml_time_local(time_t t, char *buf, size_t n);
-void aml_json_free_secret(cJSON *j);	/* cJSON_Delete after wiping every string */	/* "YYYY-MM-DD HH:MM:SS.000000", local */
+void aml_time_local(time_t t, char *buf, size_t n);	/* "YYYY-MM-DD HH:MM:SS.000000", local */
+void aml_json_free_secret(cJSON *j);	/* cJSON_Delete after wiping every string */
 
 /*
- * arm.c: Microsoft.MachineLearning/webServices on Resource Manager, for
- * the programs that mirror the PowerShell cmdlets (aml-get-ws,
- * aml-update-ws, aml-new-ws, aml-rm-ws, aml-ws-keys, aml-add-region):
- * naming a service (-g and -n, or --id), the subscription (--subscription,
- * AZURE_SUBSCRIPTION_ID, the signed-in account's), api-version, URLs,
- * and requests whose failures say what may have happened.
+ * bearer.c: requests that carry an access token (q->resource says for
+ * what audience; q->token, when set, is a token already in hand).  The
+ * token goes only to its audience's origin: Resource Manager's endpoint
+ * for AML_ARM, else an origin given to aml_bearer_allow; any other URL
+ * is refused before a connection is made.  The result is aml_http's.
  */
+int aml_bearer_call(const struct aml_req *q, struct aml_resp *r);
+/* Let the token for resource go to url's origin (scheme, host, port):
+ * a URL learnt from Resource Manager, such as a scoring URI.  -1 and
+ * why when url is not a URL a request may go to. */
+int aml_bearer_allow(const char *resource, const char *url, const char **why);
+
+/*
+ * arm.c: Resource Manager for every program that works on a resource
+ * there.  A resource, for the messages about it: what to call it, and
+ * the command that looks at it again (an operation that may still be
+ * running says how to check).
+ */
+struct aml_rsrc {
+	const char *sub;	/* the subscription id */
+	char *label;		/* "group/name", or what else names it */
+	char *check;		/* "aml-get-ws -g group -n name" */
+	const char *token;	/* a token in hand (aml-login); NULL: the cache's */
+};
+void aml_rsrc_free(struct aml_rsrc *rs);	/* label and check */
+/* The subscription: given (-s), else AZURE_SUBSCRIPTION_ID, else the
+ * signed-in account's.  0, or the exit status after an error line. */
+int aml_arm_subscription(const char *given, const char **sub);
+/* ENDPOINT/subscriptions/SUB[/resourceGroups/GROUP]/providers/PROVIDER,
+ * then each of segs (NULL-terminated, each percent-encoded), suffix
+ * ("/listKeys" or NULL), "?api-version=APIVER" and "&QUERY" (encoded by
+ * the caller; NULL for none); malloc'd. */
+char *aml_arm_url(const char *sub, const char *group, const char *provider, const char *const *segs,
+    const char *suffix, const char *apiver, const char *query);
+/* One word as sh would read it back: quoted unless plain (for checks). */
+void aml_shword(struct aml_wbuf *w, const char *s);
+/* One Resource Manager request with the token.  Returns 0 for 2xx (any
+ * status with AML_HTTP_ANYSTATUS), else the exit status after one error
+ * line; a write that failed after it reached the server adds that it
+ * may have taken effect, and rs->check. */
+int aml_arm_call(const struct aml_rsrc *rs, const char *method, const char *url,
+    const char *body, size_t len, int flags, struct aml_resp *r);
+/* Every page of a list (GET url, then each nextLink, given apiver when
+ * it has none): each item of "value" to fn (0 to go on, else the exit
+ * status).  A nextLink back to a page already read, or more than
+ * AML_ARM_MAX_PAGES pages, fail with one line: the list would never
+ * end.  0, or the exit status. */
+#define AML_ARM_MAX_PAGES 1000
+typedef int aml_arm_item_fn(void *arg, const struct aml_jdoc *d, uint32_t item);
+int aml_arm_pages(const struct aml_rsrc *rs, const char *url, const char *apiver,
+    aml_arm_item_fn *fn, void *arg);
+/* Parse an answer that must be a JSON object; 1 after an error line
+ * ("METHOD /path: the answer is not JSON: ..."). */
+int aml_arm_answer(const char *method, const char *url, const struct aml_resp *r,
+    struct aml_jdoc *d);
+
+/* RFC 3339 date-time (up to 7 fractional digits, Z or an offset) as
+ * 100-ns ticks since the epoch; -1 when it is not one. */
+int aml_rfc3339(const char *s, int64_t *ticks);
+
+/* The web services (Microsoft.MachineLearning/webServices), for the
+ * programs that mirror Az.MachineLearning's cmdlets (aml-get-ws,
+ * aml-update-ws, aml-new-ws, aml-rm-ws, aml-ws-keys, aml-add-region):
+ * naming a service (-g and -n, or --id), the subscription, api-version
+ * and URLs. */
 #define AML_WS_APIVER "2017-01-01"
 #define AML_WS_APIVER_PREVIEW "2016-05-01-preview"
 #define AML_WS_PROVIDER "Microsoft.MachineLearning/webServices"
 
 struct aml_ws {
-	const char *sub, *group, *name;	/* sub: NULL until aml_ws_setup */
+	struct aml_rsrc rs;		/* rs.sub: NULL until aml_ws_setup */
+	const char *group, *name;
 	const char *apiver;		/* AML_WS_APIVER unless -a */
+	const char *subarg;		/* -s, or --id's */
 	char *idbuf;			/* --id, split in place */
-	char *label;			/* "group/name" (or "group", or the subscription) */
-	char *check;			/* "aml-get-ws -g group -n name": how to look later */
-	long timeout_ms;		/* --timeout; 0: not given */
 	int subgiven;			/* -s or --id named the subscription */
 };
 
@@ -285,67 +340,34 @@ int aml_ws_opt(struct aml_ws *ws, int c, const char *arg);
 /* After the options: 0, AML_EXIT_USAGE (error printed; show usage), or
  * AML_EXIT_AUTH (not signed in, or no subscription anywhere). */
 int aml_ws_setup(struct aml_ws *ws, int flags);
-/* Split a resource id, /subscriptions/S/resourceGroups/G/providers/
- * Microsoft.MachineLearning/webServices/N (segment names in any case),
- * in place; -1 with *why when it is not one. */
-int aml_ws_parse_id(char *id, char **sub, char **group, char **name, const char **why);
 /* 0 when name may be a web service's (1 to 260 characters, none of
- * <>*%&:?+/\ or controls, no final space); else -1 and *why. */
+ * <>*%&:?+/\\ or controls, no final space); else -1 and *why. */
 int aml_ws_name_ok(const char *name, const char **why);
 /* The service's URL (the group's or subscription's list without a name)
  * with suffix ("/listKeys", or "") and api-version, then query ("a=b",
  * encoded by the caller, or NULL); malloc'd. */
 char *aml_ws_url(const struct aml_ws *ws, const char *suffix, const char *query);
-/* Whether url is on the Resource Manager endpoint (scheme, host and
- * port), where the bearer token may go. */
-int aml_arm_origin_ok(const char *url);
-/* One Resource Manager request with the signed-in account's token.
- * Returns 0 for 2xx (any status with AML_HTTP_ANYSTATUS), else the exit
- * status after one error line; a write that failed after it reached the
- * server adds that it may have taken effect, and ws->check. */
-int aml_arm_call(const struct aml_ws *ws, const char *method, const char *url,
-    const char *body, size_t len, int flags, struct aml_resp *r);
-/* Parse an answer that must be a JSON object; 1 after an error line
- * ("METHOD /path: the answer is not JSON: ..."). */
-int aml_arm_answer(const char *method, const char *url, const struct aml_resp *r,
-    struct aml_jdoc *d);
-/* RFC 3339 date-time (up to 7 fractional digits, Z or an offset) as
- * 100-ns ticks since the epoch; -1 when it is not one. */
-int aml_rfc3339(const char *s, int64_t *ticks);
 
 /*
  * lro.c: the long-running operations of PUT, PATCH, DELETE and
  * CreateRegionalBlob.  Polls Azure-AsyncOperation (Location only when it
  * is the only one) until Succeeded, Failed or Canceled, honouring
  * Retry-After, else every AML_POLL_MS (default 1000) doubling up to five
- * times that; gives up at --timeout (default one hour) saying the
+ * times that (a Retry-After is kept to 600 s, the most the spec lets an
+ * operation ask); gives up at -m (default one hour) saying the
  * operation may still complete and how to check.  On a terminal, a
  * progress line with percentComplete on stderr.
  */
-struct aml_lro {
-	const struct aml_ws *ws;
-	const char *method, *url;	/* the request that started it */
-	const char *doing;		/* "updating", for the progress line */
-	struct timespec t0;		/* set by aml_lro_init, before the request */
-};
-void aml_lro_init(struct aml_lro *op, const struct aml_ws *ws, const char *method,
-    const char *url, const char *doing);
-/* The operation's URL from the first answer, or NULL: it is done. */
-const char *aml_lro_url(const struct aml_resp *first);
-/* Wait for it: 0 when it succeeded, else the exit status after one
- * error line (1; 130 and the like are left to aml_resignal). */
-int aml_lro_wait(struct aml_lro *op, const struct aml_resp *first);
-/* --no-wait: {"status":N,"operation":URL,"response":FIRST-BODY} on w,
- * one line; 1 after an error line when the answer is not JSON. */
-int aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_resp *first);
 /* The one progress line of a program waiting on a terminal: "prog: ..."
  * rewritten in place; nothing when stderr is not a terminal, or with -q
  * or -v.  Clear it before any other message. */
 void aml_progress(const char *fmt, ...) AML_PRINTF(1, 2);
 void aml_progress_clear(void);
-/* The whole of it: send method url (body, len), then aml_lro_wait, or
- * with nowait aml_lro_started onto out.  0, or the exit status. */
-int aml_lro_run(const struct aml_ws *ws, const char *method, const char *url, const char *body,
+/* Send method url (body, len), then wait for the operation (0 when it
+ * succeeded, else the exit status after one error line), or with
+ * nowait print {"status":N,"operation":URL,"response":FIRST-BODY} onto
+ * out, one line, so that a script can poll later. */
+int aml_lro_run(const struct aml_rsrc *rs, const char *method, const char *url, const char *body,
     size_t len, const char *doing, int nowait, struct aml_wbuf *out);
 
 /*
@@ -359,21 +381,15 @@ char *aml_studio_key(const char *file, const char *const *vars, const char *what
 /* A service's base URL (its ApiLocation) from that or a request URL of
  * it; NULL and why. */
 char *aml_studio_base(const char *url, const char **why);
-/* The management API: override, else AML_CLASSIC_ENDPOINT, else the
- * host of the region (management.azureml.net for South Central US). */
-char *aml_classic_base(const char *override, const char *region, const char **why);
 /* aml_http with "Authorization: Bearer key"; the error line names the
  * class, the specific code and its message from "details". */
 int aml_studio_http(const char *key, struct aml_req *q, struct aml_resp *r);
 char *aml_studio_errline(const struct aml_req *q, const struct aml_resp *r);
 time_t aml_iso_time(const char *s);	/* ISO 8601 UTC as SAS tokens have it; -1 */
 int aml_sas_expiry(const char *sas, time_t *se);	/* its se; -1 if none */
-long aml_duration(const char *s);	/* "90", "90s", "30m", "4h", "1d": seconds; -1 */
 /* An endpoint as printed: no keys, no SAS. */
 void aml_endpoint_strip(cJSON *ep);
 int aml_endpoint_name_check(const char *name, const char **why);
-/* https://host/workspaces/W/webservices/S/endpoints/N into its parts. */
-int aml_endpoint_url(const char *url, char **base, char **ws, char **svc, char **name);
 
 /* A workspace, web service and endpoint of the management API, with
  * the workspace token or endpoint key (AML_WORKSPACE_TOKEN, then

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * arm.c: web services on Resource Manager, the part the six programs
- * that mirror the PowerShell cmdlets share.  A service is named by
+ * arm.c: Resource Manager, for every program that works on a resource
+ * there: the subscription (the command line, the environment, or the
+ * signed-in account, in that order), resource URLs, requests whose
+ * failures say what may have happened, and lists read page by page.
+ * Requests carry the token through bearer.c, which sends it only to
+ * Resource Manager; when one that changes something fails after it
+ * reached the server, the error line says it may have taken effect
+ * and how to look.  Then the web services (webServices, the programs
+ * that mirror Az.MachineLearning's cmdlets): a service is named by
  * resource group and name, or by the resource id that Get- output
- * carries; the subscription comes from the command line, the
- * environment, or the signed-in account, in that order.  Requests go
- * through aml_http with the account's token; when one that changes
- * something fails after it reached the server, the error line says it
- * may have taken effect and how to look.
+ * carries.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,7 +27,7 @@ const char aml_ws_optshelp[] =
     "  -s, --subscription SUB    subscription id (default AZURE_SUBSCRIPTION_ID,\n"
     "                            else the signed-in account's)\n"
     "  -a, --api-version V       2017-01-01 (default) or 2016-05-01-preview\n"
-    "  -m, --timeout SECONDS     per HTTP request, and for the whole operation\n"
+    "  -m, --timeout DURATION    the longest the whole program may take (90, 5m, 1h)\n"
     "  -E, --ca-bundle FILE      CA certificates for TLS\n"
     "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
     "  -q, --quiet               no warnings, no progress line\n"
@@ -45,14 +48,16 @@ void
 aml_ws_free(struct aml_ws *ws)
 {
 	free(ws->idbuf);
-	free(ws->label);
-	free(ws->check);
+	aml_rsrc_free(&ws->rs);
 	memset(ws, 0, sizeof *ws);
 	idsub = idgroup = idname = NULL;
 }
 
-int
-aml_ws_parse_id(char *id, char **sub, char **group, char **name, const char **why)
+/* Split a resource id, /subscriptions/S/resourceGroups/G/providers/
+ * Microsoft.MachineLearning/webServices/N (segment names in any case),
+ * in place; -1 with *why when it is not one. */
+static int
+ws_parse_id(char *id, char **sub, char **group, char **name, const char **why)
 {
 	/* Segment names as PowerShell's regex has them, case ignored. */
 	static const char *const lit[] = {
@@ -110,25 +115,6 @@ aml_ws_name_ok(const char *name, const char **why)
 	return 0;
 }
 
-static int
-set_timeout(struct aml_ws *ws, const char *arg)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !(v > 0) || v > 86400 ||
-	    aml_http_set_timeout(arg) < 0) {
-		aml_err("--timeout %s: not a number of seconds up to 86400", arg);
-		return -1;
-	}
-	ws->timeout_ms = (long)(v * 1000);
-	if (ws->timeout_ms < 1)
-		ws->timeout_ms = 1;
-	return 0;
-}
-
 int
 aml_ws_opt(struct aml_ws *ws, int c, const char *arg)
 {
@@ -137,11 +123,11 @@ aml_ws_opt(struct aml_ws *ws, int c, const char *arg)
 	switch (c) {
 	case 'g': ws->group = arg; break;
 	case 'n': ws->name = arg; break;
-	case 's': ws->sub = arg; ws->subgiven = 1; break;
+	case 's': ws->subarg = arg; break;
 	case 'i':
 		free(ws->idbuf);
 		ws->idbuf = aml_xstrdup(arg);
-		if (aml_ws_parse_id(ws->idbuf, &idsub, &idgroup, &idname, &why) < 0) {
+		if (ws_parse_id(ws->idbuf, &idsub, &idgroup, &idname, &why) < 0) {
 			aml_err("--id %s: %s", arg, why);
 			return -1;
 		}
@@ -154,15 +140,13 @@ aml_ws_opt(struct aml_ws *ws, int c, const char *arg)
 		}
 		ws->apiver = !strcmp(arg, AML_WS_APIVER) ? AML_WS_APIVER : AML_WS_APIVER_PREVIEW;
 		break;
-	case 'm': return set_timeout(ws, arg) < 0 ? -1 : 1;
 	default: return aml_http_opt(c, arg);
 	}
 	return 1;
 }
 
-/* A word as the shell would read it back: quoted unless it is plain. */
-static void
-shword(struct aml_wbuf *w, const char *s)
+void
+aml_shword(struct aml_wbuf *w, const char *s)
 {
 	const char *p;
 
@@ -188,52 +172,61 @@ describe(struct aml_ws *ws)
 	struct aml_wbuf w;
 
 	if (ws->name)
-		ws->label = aml_xasprintf("%s/%s", ws->group, ws->name);
+		ws->rs.label = aml_xasprintf("%s/%s", ws->group, ws->name);
 	else if (ws->group)
-		ws->label = aml_xstrdup(ws->group);
+		ws->rs.label = aml_xstrdup(ws->group);
 	else
-		ws->label = aml_xasprintf("subscription %s", ws->sub);
+		ws->rs.label = aml_xasprintf("subscription %s", ws->rs.sub);
 	aml_wbuf_init(&w, -1);
 	aml_wputs(&w, "aml-get-ws");
 	if (ws->subgiven) {
 		aml_wputs(&w, " -s ");
-		shword(&w, ws->sub);
+		aml_shword(&w, ws->rs.sub);
 	}
 	if (ws->group) {
 		aml_wputs(&w, " -g ");
-		shword(&w, ws->group);
+		aml_shword(&w, ws->group);
 	}
 	if (ws->name) {
 		aml_wputs(&w, " -n ");
-		shword(&w, ws->name);
+		aml_shword(&w, ws->name);
 	}
-	ws->check = aml_wbuf_take(&w);
+	ws->rs.check = aml_wbuf_take(&w);
 }
 
-static int
-subscription(struct aml_ws *ws)
+int
+aml_arm_subscription(const char *given, const char **sub)
 {
 	const char *s;
 
-	if (ws->sub) {
-		if (!*ws->sub) {
-			aml_err("--subscription: empty");
+	if (given) {
+		if (!*given) {
+			aml_err("-s: empty");
 			return AML_EXIT_USAGE;
 		}
+		*sub = given;
 		return 0;
 	}
 	if ((s = getenv("AZURE_SUBSCRIPTION_ID")) && *s) {
-		ws->sub = s;
+		*sub = s;
 		return 0;
 	}
 	if (!aml_account())
 		return AML_EXIT_AUTH;
-	if (!(ws->sub = aml_subscription())) {
+	if (!(*sub = aml_subscription())) {
 		aml_err("no subscription: give --subscription, set AZURE_SUBSCRIPTION_ID, "
 		    "or sign in with aml-login --subscription");
 		return AML_EXIT_AUTH;
 	}
 	return 0;
+}
+
+void
+aml_rsrc_free(struct aml_rsrc *rs)
+{
+	free(rs->label);
+	free(rs->check);
+	rs->label = rs->check = NULL;
 }
 
 int
@@ -242,14 +235,13 @@ aml_ws_setup(struct aml_ws *ws, int flags)
 	int rc;
 
 	if (ws->idbuf) {
-		if (ws->group || ws->name || ws->sub) {
+		if (ws->group || ws->name || ws->subarg) {
 			aml_err("--id names the web service: leave out -g, -n and -s");
 			return AML_EXIT_USAGE;
 		}
-		ws->sub = idsub;
+		ws->subarg = idsub;
 		ws->group = idgroup;
 		ws->name = idname;
-		ws->subgiven = 1;
 	}
 	if ((ws->group && !*ws->group) || (ws->name && !*ws->name)) {
 		aml_err("%s: empty", ws->group && !*ws->group ? "--resource-group" : "--name");
@@ -263,70 +255,173 @@ aml_ws_setup(struct aml_ws *ws, int flags)
 		aml_err("name the web service with -g and -n, or --id");
 		return AML_EXIT_USAGE;
 	}
-	if ((rc = subscription(ws)) != 0)
+	if (ws->subarg && !*ws->subarg) {
+		aml_err("--subscription: empty");
+		return AML_EXIT_USAGE;
+	}
+	ws->subgiven = ws->subarg != NULL;
+	if ((rc = aml_arm_subscription(ws->subarg, &ws->rs.sub)) != 0)
 		return rc;
 	describe(ws);
 	return 0;
 }
 
+/* One percent-encoded path segment. */
+static void
+segment(struct aml_wbuf *w, const char *s)
+{
+	char *e = aml_urlenc(s);
+
+	aml_wputc(w, '/');
+	aml_wputs(w, e);
+	free(e);
+}
+
 char *
-aml_ws_url(const struct aml_ws *ws, const char *suffix, const char *query)
+aml_arm_url(const char *sub, const char *group, const char *provider, const char *const *segs,
+    const char *suffix, const char *apiver, const char *query)
 {
 	struct aml_wbuf w;
-	char *e;
 
 	aml_wbuf_init(&w, -1);
 	aml_wputs(&w, aml_arm_endpoint());
-	e = aml_urlenc(ws->sub);
-	aml_wprintf(&w, "/subscriptions/%s", e);
-	free(e);
-	if (ws->group) {
-		e = aml_urlenc(ws->group);
-		aml_wprintf(&w, "/resourceGroups/%s", e);
-		free(e);
+	aml_wputs(&w, "/subscriptions");
+	segment(&w, sub);
+	if (group) {
+		aml_wputs(&w, "/resourceGroups");
+		segment(&w, group);
 	}
-	aml_wputs(&w, "/providers/" AML_WS_PROVIDER);
-	if (ws->name) {
-		e = aml_urlenc(ws->name);
-		aml_wprintf(&w, "/%s", e);
-		free(e);
-	}
-	aml_wprintf(&w, "%s?api-version=%s", suffix ? suffix : "", ws->apiver);
+	aml_wprintf(&w, "/providers/%s", provider);
+	for (; segs && *segs; segs++)
+		segment(&w, *segs);
+	aml_wprintf(&w, "%s?api-version=%s", suffix ? suffix : "", apiver);
 	if (query && *query)
 		aml_wprintf(&w, "&%s", query);
 	return aml_wbuf_take(&w);
 }
 
-int
-aml_arm_origin_ok(const char *url)
+char *
+aml_ws_url(const struct aml_ws *ws, const char *suffix, const char *query)
 {
-	const char *base = aml_arm_endpoint();
-	size_t n = strlen(base);
+	const char *segs[] = { ws->name, NULL };
 
-	return !strncasecmp(url, base, n) && (url[n] == '/' || url[n] == '?' || !url[n]);
+	return aml_arm_url(ws->rs.sub, ws->group, AML_WS_PROVIDER, segs, suffix, ws->apiver, query);
 }
 
 int
-aml_arm_call(const struct aml_ws *ws, const char *method, const char *url,
+aml_arm_call(const struct aml_rsrc *rs, const char *method, const char *url,
     const char *body, size_t len, int flags, struct aml_resp *r)
 {
 	struct aml_req q = {
 		.method = method, .url = url, .body = body, .len = len,
-		.resource = AML_ARM, .flags = flags | AML_HTTP_QUIET,
+		.resource = AML_ARM, .token = rs->token, .flags = flags | AML_HTTP_QUIET,
 	};
 	char *line;
 	int rc;
 
-	rc = aml_http(&q, r);
+	rc = aml_bearer_call(&q, r);
 	if (!rc || (flags & AML_HTTP_QUIET) || (!r->status && !r->err[0]))
 		return rc;
 	line = aml_http_errline(&q, r);
 	if (!r->status && r->sent && strcmp(method, "GET") && !aml_signalled)
 		aml_err("%s; the request reached the server, so it may have taken effect: "
-		    "check with %s", line, ws->check);
+		    "check with %s", line, rs->check);
 	else
 		aml_err("%s", line);
 	free(line);
+	return rc;
+}
+
+/* One page: its items to fn, and the next page's URL (NULL: the last). */
+static int
+page(const struct aml_rsrc *rs, const char *url, aml_arm_item_fn *fn, void *arg, char **next)
+{
+	struct aml_resp r;
+	struct aml_jdoc d;
+	uint32_t v, n;
+	char *path;
+	int rc;
+
+	*next = NULL;
+	if ((rc = aml_arm_call(rs, "GET", url, NULL, 0, 0, &r)) != 0 ||
+	    (rc = aml_arm_answer("GET", url, &r, &d)) != 0) {
+		aml_resp_free(&r);
+		return rc;
+	}
+	path = aml_url_path(url);
+	if (!(v = aml_jget(&d, 0, "value")) || AML_JTYPE(&d, v) != AML_JARRAY) {
+		aml_err("GET %s: the answer has no \"value\" list", path);
+		rc = AML_EXIT_FAIL;
+		goto out;
+	}
+	AML_JARR_EACH(&d, v, item) {
+		if (AML_JTYPE(&d, item) != AML_JOBJECT) {
+			aml_err("GET %s: an item of \"value\" is not an object", path);
+			rc = AML_EXIT_FAIL;
+			goto out;
+		}
+		if ((rc = fn(arg, &d, item)) != 0)
+			goto out;
+	}
+	n = aml_jget(&d, 0, "nextLink");
+	if (n && AML_JTYPE(&d, n) == AML_JSTRING && d.tok[n].len > 2)
+		*next = aml_jstrdup(&d, n);
+out:
+	free(path);
+	aml_jfree(&d);
+	aml_resp_free(&r);
+	return rc;
+}
+
+/* Whether url was read already: pages are few, a list will do. */
+static int
+seen(char *const *urls, size_t n, const char *url)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(urls[i], url))
+			return 1;
+	return 0;
+}
+
+int
+aml_arm_pages(const struct aml_rsrc *rs, const char *url, const char *apiver,
+    aml_arm_item_fn *fn, void *arg)
+{
+	char **urls, *next, *path;
+	size_t n = 0;
+	int rc;
+
+	urls = aml_xreallocarray(NULL, 1, sizeof *urls);
+	urls[n++] = aml_xstrdup(url);
+	while ((rc = page(rs, urls[n - 1], fn, arg, &next)) == 0 && next) {
+		path = aml_url_path(urls[n - 1]);
+		/* nextLink is followed as given (its $skiptoken is the
+		 * service's business), with the api-version it must have. */
+		if (!strstr(next, "api-version=")) {
+			char *u = aml_xasprintf("%s%capi-version=%s", next, strchr(next, '?') ? '&' : '?',
+			    apiver);
+
+			free(next);
+			next = u;
+		}
+		if (seen(urls, n, next)) {
+			aml_err("GET %s: nextLink leads back to a page already read; stopping", path);
+			rc = AML_EXIT_FAIL;
+		} else if (n >= AML_ARM_MAX_PAGES) {
+			aml_err("GET %s: more than %d pages; stopping", path, AML_ARM_MAX_PAGES);
+			rc = AML_EXIT_FAIL;
+		}
+		free(path);
+		if (rc) {
+			free(next);
+			break;
+		}
+		urls = aml_xreallocarray(urls, n + 1, sizeof *urls);
+		urls[n++] = next;
+	}
+	while (n)
+		free(urls[--n]);
+	free(urls);
 	return rc;
 }
 

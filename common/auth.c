@@ -145,8 +145,16 @@ aml_arm_endpoint(void)
 	return armend;
 }
 
-const char *
-aml_arm_resource(void)
+void
+aml_arm_endpoint_set(const char *url)
+{
+	free(armend);
+	armend = aml_xstrdup(url);
+	atexit_once();
+}
+
+static const char *
+arm_resource(void)
 {
 	const char *s = pstr("armResource");
 
@@ -379,6 +387,7 @@ entry_token(const cJSON *e, struct aml_token *t)
 	if (!s || aml_json_num(e, "expires_on", &v) < 0 || !(v > 0 && v <= 253402300799.0))
 		return -1;
 	t->access = aml_xstrdup(s);
+	aml_secret_hold(t->access);
 	t->expires_on = (time_t)v;
 	if (aml_json_num(e, "refresh_on", &v) == 0 && v > 0 && v <= 253402300799.0)
 		t->refresh_on = (time_t)v;
@@ -454,7 +463,7 @@ aml_auth_token(const char *resource, long minvalid, int force, struct aml_token 
 	if (!aml_account())
 		return AML_EXIT_AUTH;
 	if (!strcmp(resource, AML_ARM))
-		resource = aml_arm_resource();
+		resource = arm_resource();
 	if ((rc = aml_config_lock()) != 0)
 		return rc;
 	/* The account again, under the lock: aml-login may have replaced
@@ -493,31 +502,6 @@ out:
 	aml_json_free_secret(tokens);
 	cJSON_Delete(p);
 	free(fp);
-	return rc;
-}
-
-int
-aml_http_bearer(const struct aml_req *q, struct aml_resp *r)
-{
-	struct aml_token t;
-	int rc, cached;
-
-	memset(r, 0, sizeof *r);
-	if ((rc = aml_auth_token(q->resource, 0, 0, &t, &cached)) != 0)
-		return rc;
-	rc = aml_http_raw(q, r, t.access) < 0 ? AML_EXIT_FAIL : 0;
-	/* A cached token the server no longer takes (revoked, or the clocks
-	 * disagree): one new token, one more try. */
-	if (rc == 0 && r->status == 401 && cached) {
-		if (aml_verbose)
-			fprintf(stderr, "* HTTP 401 with a cached token: renewing it once\n");
-		aml_token_free(&t);
-		aml_resp_free(r);
-		if ((rc = aml_auth_token(q->resource, 0, 1, &t, &cached)) != 0)
-			return rc;
-		rc = aml_http_raw(q, r, t.access) < 0 ? AML_EXIT_FAIL : 0;
-	}
-	aml_token_free(&t);
 	return rc;
 }
 

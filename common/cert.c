@@ -28,7 +28,7 @@
 #define ASSERTION_LIFETIME 600	/* seconds, as MSAL */
 
 static void
-b64(const unsigned char *in, size_t n, int url, struct aml_wbuf *w)
+b64_put(const unsigned char *in, size_t n, int url, struct aml_wbuf *w)
 {
 	static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -59,13 +59,13 @@ b64(const unsigned char *in, size_t n, int url, struct aml_wbuf *w)
 	}
 }
 
-char *
-aml_b64(const void *in, size_t n, int url)
+static char *
+b64(const void *in, size_t n, int url)
 {
 	struct aml_wbuf w;
 
 	aml_wbuf_init(&w, -1);
-	b64(in, n, url, &w);
+	b64_put(in, n, url, &w);
 	return aml_wbuf_take(&w);
 }
 
@@ -188,7 +188,7 @@ thumb(X509 *x, const EVP_MD *md)
 
 	if (!X509_digest(x, md, d, &n))
 		aml_die("X509_digest: %s", sslerr());
-	return aml_b64(d, n, 1);
+	return b64(d, n, 1);
 }
 
 static void
@@ -200,7 +200,7 @@ x5c_add(struct aml_wbuf *w, X509 *x, int first)
 	if (n <= 0)
 		aml_die("i2d_X509: %s", sslerr());
 	aml_wputs(w, first ? "[\"" : ",\"");
-	b64(der, (size_t)n, 0, w);
+	b64_put(der, (size_t)n, 0, w);
 	aml_wputc(w, '"');
 	OPENSSL_free(der);
 }
@@ -295,7 +295,7 @@ jstr(struct aml_wbuf *w, const char *key, const char *val)
 static char *
 jws_rs256(const struct aml_cert *c, const char *hdr, const char *payload)
 {
-	char *h = aml_b64(hdr, strlen(hdr), 1), *p = aml_b64(payload, strlen(payload), 1);
+	char *h = b64(hdr, strlen(hdr), 1), *p = b64(payload, strlen(payload), 1);
 	char *input = aml_xasprintf("%s.%s", h, p), *sig64, *out;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_PKEY *key = NULL;
@@ -316,7 +316,7 @@ jws_rs256(const struct aml_cert *c, const char *hdr, const char *payload)
 	sig = aml_xmalloc(siglen);
 	if (EVP_DigestSign(md, sig, &siglen, (const unsigned char *)input, strlen(input)) != 1)
 		aml_die("client assertion: signing failed: %s", sslerr());
-	sig64 = aml_b64(sig, siglen, 1);
+	sig64 = b64(sig, siglen, 1);
 	out = aml_xasprintf("%s.%s", input, sig64);
 	free(sig64);
 	free(sig);

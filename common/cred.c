@@ -53,8 +53,8 @@ aml_device_client_id(void)
 	return DEVICE_CLIENT_ID;
 }
 
-char *
-aml_scope(const char *resource)
+static char *
+scope_of(const char *resource)
 {
 	/* Entra takes everything before the last slash as the audience,
 	 * so a resource ending in '/' keeps it: "...azure.com//.default". */
@@ -175,6 +175,7 @@ aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_tok
 		return -1;
 	}
 	t->access = aml_xstrdup(s);
+	aml_secret_hold(t->access);
 	/* Whole seconds: a fraction below 1 would make a token that has
 	 * expired already (at the epoch, or now). */
 	if (aml_json_num(j, "expires_in", &in) == 0 && in >= 1 && in <= MAX_SECONDS)
@@ -187,8 +188,10 @@ aml_token_parse(const char *body, size_t len, int mi, time_t now, struct aml_tok
 		t->refresh_on = now + (time_t)rin;
 	else if (mi && t->expires_on - now >= 7200)
 		t->refresh_on = now + (t->expires_on - now) / 2;
-	if ((s = aml_json_str(j, "refresh_token")) && *s)
+	if ((s = aml_json_str(j, "refresh_token")) && *s) {
 		t->refresh = aml_xstrdup(s);
+		aml_secret_hold(t->refresh);
+	}
 	if ((s = aml_json_str(j, "id_token")) && (claims = aml_jwt_claims(s))) {
 		const char *u = aml_json_str(claims, "preferred_username");
 
@@ -396,7 +399,7 @@ post_form(const char *url, struct aml_wbuf *form, struct aml_resp *r, int flags)
 	q.len = form->len;
 	q.ctype = "application/x-www-form-urlencoded";
 	q.flags = AML_HTTP_ANYSTATUS | AML_HTTP_QUIET | flags;
-	return aml_http_raw(&q, r, NULL);
+	return aml_http_raw(&q, r);
 }
 
 /* Read a secret or token from a file: the first line, without its
@@ -418,6 +421,7 @@ aml_read_secret_file(const char *path, const char *what)
 		free(buf);
 		return NULL;
 	}
+	aml_secret_hold(buf);
 	return buf;
 }
 
@@ -587,7 +591,7 @@ managed_identity(struct aml_cred *c, const char *res, struct aml_token *t)
 	q.url = url;
 	q.hdrs = hdrs;
 	q.flags |= AML_HTTP_ANYSTATUS | AML_HTTP_QUIET;
-	rc = aml_http_raw(&q, &r, NULL);
+	rc = aml_http_raw(&q, &r);
 	if (rc == 0 && r.status == 200 && parse_token(&r, 1, t, &why) == 0) {
 		warn_skew(&r);
 	} else if (rc == 0 && r.status == 200) {
@@ -610,16 +614,20 @@ aml_cred_token(struct aml_cred *c, const char *res, struct aml_token *t)
 
 	memset(t, 0, sizeof *t);
 	asked = res;
+	/* Whatever path the secret came by, a server echoing it back in an
+	 * error description must not get it printed. */
+	aml_secret_hold(c->secret);
+	aml_secret_hold(c->refresh_token);
 	switch (c->kind) {
 	case AML_CRED_SECRET:
 	case AML_CRED_CERT:
 	case AML_CRED_WORKLOAD:
-		scope = aml_scope(res);
+		scope = scope_of(res);
 		rc = client_credentials(c, scope, t);
 		free(scope);
 		return rc;
 	case AML_CRED_USER:
-		scope = aml_scope(res);
+		scope = scope_of(res);
 		rc = refresh_grant(c, scope, t);
 		free(scope);
 		return rc;
@@ -703,7 +711,7 @@ cancelled(void)
 int
 aml_cred_device(struct aml_cred *c, const char *res, struct aml_token *t)
 {
-	char *scope = aml_scope(res), *url = token_url(c, "token");
+	char *scope = scope_of(res), *url = token_url(c, "token");
 	struct device d = { 0 };
 	struct aml_req q = { 0 };
 	struct aml_jerr je;

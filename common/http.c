@@ -31,12 +31,13 @@
 #define RETRY_BASE_DEFAULT 1000L
 #define RETRY_CAP_DEFAULT 30000L
 #define RETRY_AFTER_MAX 600L	/* seconds; longer waits are not retried */
+#define RETRY_AFTER_CLAMP 86400L
 #define TRACE_BODY_MAX 4096
 
 int aml_verbose;
 
 static CURL *curl;
-static long total_ms = TOTAL_MS_DEFAULT;
+static long total_ms;	/* 0: AML_HTTP_TIMEOUT_MS, else the default */
 static char *cabundle;
 
 /* The transfer in progress: what the callbacks need. */
@@ -97,12 +98,13 @@ aml_http_set_ca_bundle(const char *path)
 int
 aml_http_opt(int c, const char *arg)
 {
+	long ms;
+
 	switch (c) {
 	case 'm':
-		if (aml_http_set_timeout(arg) < 0) {
-			aml_err("--timeout %s: not a number of seconds", arg);
+		if (aml_duration_opt("-m", arg, &ms) < 0)
 			return -1;
-		}
+		aml_deadline_set(ms);
 		return 1;
 	case 'E': aml_http_set_ca_bundle(arg); return 1;
 	case 'v': aml_verbose = 1; return 1;
@@ -266,13 +268,17 @@ aml_http_retry_after(const struct aml_resp *r)
 
 	if (!s || !*s)
 		return -1;
+	/* A day is past anything a caller waits for; keeping to it keeps
+	 * seconds * 1000 in range whatever the server says. */
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (!errno && end != s && !*end && v >= 0)
-		return v;
+	if (end != s && !*end && v >= 0)
+		return errno || v > RETRY_AFTER_CLAMP ? RETRY_AFTER_CLAMP : v;
 	if ((t = curl_getdate(s, NULL)) < 0)
 		return -1;
 	/* An HTTP date: measured on the server's clock when it sent one. */
+	if (t - (r->date ? r->date : time(NULL)) > RETRY_AFTER_CLAMP)
+		return RETRY_AFTER_CLAMP;
 	v = (long)(t - (r->date ? r->date : time(NULL)));
 	return v < 0 ? 0 : v;
 }
@@ -358,7 +364,7 @@ trace_lines(const char *prefix, const char *s, size_t n)
 	while (*p) {
 		nl = p + strcspn(p, "\r\n");
 		if (nl > p)
-			fprintf(stderr, "%s%.*s\n", prefix, (int)(nl - p), p);
+			aml_eline(prefix, p, (size_t)(nl - p));
 		else
 			fprintf(stderr, "%c\n", prefix[0]);
 		if (*nl == '\r')
@@ -625,7 +631,7 @@ has_header(const struct aml_req *q, const char *name)
 }
 
 static struct curl_slist *
-headers(const struct aml_req *q, const char *reqid, const char *bearer)
+headers(const struct aml_req *q, const char *reqid)
 {
 	struct curl_slist *l = NULL;
 	const char *const *h;
@@ -641,9 +647,14 @@ headers(const struct aml_req *q, const char *reqid, const char *bearer)
 		s = aml_xasprintf("Content-Type: %s", q->ctype ? q->ctype : "application/json");
 		l = add_header(l, s);
 		free(s);
+	} else if (!q->body && !method_is(q, "GET") && !method_is(q, "HEAD")) {
+		/* libcurl would send an empty POST as a form; Microsoft's
+		 * SDKs send no Content-Type, and Resource Manager answers a
+		 * form with 415. */
+		l = add_header(l, "Content-Type:");
 	}
-	if (bearer) {
-		s = aml_xasprintf("Authorization: Bearer %s", bearer);
+	if (q->auth) {
+		s = aml_xasprintf("Authorization: %s", q->auth);
 		l = add_header(l, s);
 		aml_freesecret(s);
 	}
@@ -663,12 +674,35 @@ free_headers(struct curl_slist *l)
 	curl_slist_free_all(l);
 }
 
+static long
+envlong(const char *name, long def, long min, long max)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return def;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max) {
+		aml_warn("%s: not a number from %ld to %ld: %s", name, min, max, s);
+		return def;
+	}
+	return v;
+}
+
 static void
 setup(CURL *h, const struct aml_req *q, struct xfer *x, struct curl_slist *hl, int direct)
 {
 	static char ua[128];
-	long ms = q->total_ms ? q->total_ms : total_ms;
+	long ms = q->total_ms ? q->total_ms : total_ms ? total_ms :
+	    envlong("AML_HTTP_TIMEOUT_MS", TOTAL_MS_DEFAULT, 1, 86400000);
 	long cms = q->connect_ms ? q->connect_ms : CONNECT_MS_DEFAULT;
+	long left = aml_deadline_left();
+
+	if (left < ms)
+		ms = left > 0 ? left : 1;
 
 	if (!ua[0])
 		snprintf(ua, sizeof ua, "aml-tools/%s (%s)", AML_VERSION, aml_prog);
@@ -760,63 +794,25 @@ transient_status(long s, int flags)
 	}
 }
 
-static long
-envlong(const char *name, long def, long min, long max)
-{
-	const char *s = getenv(name);
-	char *end;
-	long v;
 
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max) {
-		aml_warn("%s: not a number from %ld to %ld: %s", name, min, max, s);
-		return def;
-	}
-	return v;
-}
-
-/* Exponential backoff with a cap and +-20% jitter, so that many
- * programs throttled at once do not come back at once. */
-static long
-backoff_ms(int attempt)
-{
-	long base = envlong("AML_RETRY_BASE_MS", RETRY_BASE_DEFAULT, 0, 3600000);
-	long cap = envlong("AML_RETRY_CAP_MS", RETRY_CAP_DEFAULT, 0, 3600000);
-	long ms = base;
-	unsigned short j;
-	int i;
-
-	for (i = 0; i < attempt && ms < cap; i++)
-		ms *= 2;
-	if (ms > cap)
-		ms = cap;
-	if (getrandom(&j, sizeof j, 0) == sizeof j)
-		ms = ms * (80 + j % 41) / 100;
-	return ms;
-}
-
+/* -m is reached: said the same way wherever it cuts a request short. */
 static void
-fmt_secs(char *buf, size_t n, long ms)
+deadline_err(struct aml_resp *r)
 {
-	if (ms < 1000)
-		snprintf(buf, n, "%ld ms", ms);
-	else if (ms % 1000 == 0 || ms >= 10000)
-		snprintf(buf, n, "%ld s", (ms + 500) / 1000);
-	else
-		snprintf(buf, n, "%.1f s", ms / 1000.0);
+	char lim[32];
+
+	aml_fmt_duration(lim, sizeof lim, aml_deadline_limit());
+	snprintf(r->err, sizeof r->err, "no answer within the time limit (-m %s)", lim);
 }
 
 /* One attempt: 0 with r->status set, or -1 with r->err set. */
 static int
 attempt(const struct aml_req *q, struct aml_resp *r, const char *reqid,
-    const char *bearer, int direct, int *sent, CURLcode *code)
+    int direct, int *sent, CURLcode *code)
 {
 	CURL *h = handle();
 	struct xfer x = { q, r, aml_input_limit(), 0, 0 };
-	struct curl_slist *hl = headers(q, reqid, bearer);
+	struct curl_slist *hl = headers(q, reqid);
 	CURLcode c;
 
 	aml_resp_free(r);
@@ -849,6 +845,8 @@ attempt(const struct aml_req *q, struct aml_resp *r, const char *reqid,
 		snprintf(r->err, sizeof r->err, "response body larger than %zu bytes (set AML_MAX_INPUT to raise the limit)", x.limit);
 	else if (c == CURLE_ABORTED_BY_CALLBACK && aml_signalled)
 		snprintf(r->err, sizeof r->err, "interrupted");
+	else if (c == CURLE_OPERATION_TIMEDOUT && aml_deadline_left() == 0)
+		deadline_err(r);
 	else if (c == CURLE_PEER_FAILED_VERIFICATION || c == CURLE_SSL_CACERT_BADFILE) {
 		char e[sizeof r->err];
 
@@ -861,10 +859,11 @@ attempt(const struct aml_req *q, struct aml_resp *r, const char *reqid,
 }
 
 int
-aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
+aml_http_raw(const struct aml_req *q, struct aml_resp *r)
 {
+	struct aml_backoff b;
 	char reqid[37], why[256], wait[32];
-	int direct = 0, sent, tries, left, idem;
+	int direct = 0, sent, left, idem;
 	long ms, ra;
 	CURLcode code;
 	char *path, *line;
@@ -874,14 +873,20 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 		snprintf(r->err, sizeof r->err, "%s", why);
 		return -1;
 	}
+	if (aml_deadline_left() == 0) {
+		deadline_err(r);
+		return -1;
+	}
 	if (q->flags & AML_HTTP_DIRECT)
 		direct = 1;
 	aml_uuid(reqid);
 	idem = repeatable(q);
-	tries = (q->flags & AML_HTTP_NORETRY) ? 0 : (int)envlong("AML_RETRY_MAX", RETRY_MAX_DEFAULT, 0, 100);
-	for (left = tries;; left--) {
+	left = (q->flags & AML_HTTP_NORETRY) ? 0 : (int)envlong("AML_RETRY_MAX", RETRY_MAX_DEFAULT, 0, 100);
+	aml_backoff_init(&b, envlong("AML_RETRY_BASE_MS", RETRY_BASE_DEFAULT, 0, 3600000),
+	    envlong("AML_RETRY_CAP_MS", RETRY_CAP_DEFAULT, 0, 3600000), 1);
+	for (;; left--) {
 		sent = 0;
-		if (attempt(q, r, reqid, bearer, direct, &sent, &code) == 0) {
+		if (attempt(q, r, reqid, direct, &sent, &code) == 0) {
 			r->sent = 1;
 			/* 429 says the request was refused, not carried out:
 			 * any method may be sent again once the server allows. */
@@ -889,23 +894,24 @@ aml_http_raw(const struct aml_req *q, struct aml_resp *r, const char *bearer)
 			    left <= 0)
 				return 0;
 			ra = aml_http_retry_after(r);
-			if (ra > RETRY_AFTER_MAX)
+			if (ra > RETRY_AFTER_MAX || (ms = aml_backoff_next(&b, ra >= 0 ? ra * 1000 : -1)) < 0)
 				return 0;
-			ms = ra >= 0 ? ra * 1000 : backoff_ms(tries - left);
 			line = aml_xasprintf("HTTP %ld from", r->status);
 		} else {
 			r->sent = sent;
-			if (aml_signalled || !transient_code(code) || (!idem && sent) || left <= 0)
+			if (aml_signalled || !transient_code(code) || (!idem && sent) || left <= 0 ||
+			    aml_deadline_left() == 0)
 				return -1;
 			/* An IMDS that no connection reaches is not there (not
 			 * an Azure VM): asking again only makes the user wait. */
 			if ((q->flags & AML_HTTP_IMDS) && !sent)
 				return -1;
-			ms = backoff_ms(tries - left);
+			if ((ms = aml_backoff_next(&b, -1)) < 0)
+				return -1;
 			line = NULL;
 		}
 		path = aml_url_path(q->url);
-		fmt_secs(wait, sizeof wait, ms);
+		aml_fmt_duration(wait, sizeof wait, ms);
 		if (line)
 			aml_warn("%s %s %s, retrying in %s (%d left)", line,
 			    q->method ? q->method : "GET", path, wait, left - 1);
@@ -928,10 +934,7 @@ aml_http(const struct aml_req *q, struct aml_resp *r)
 	char *line;
 	int rc;
 
-	if (q->resource)
-		rc = aml_http_bearer(q, r);
-	else
-		rc = aml_http_raw(q, r, NULL) < 0 ? AML_EXIT_FAIL : 0;
+	rc = aml_http_raw(q, r) < 0 ? AML_EXIT_FAIL : 0;
 	if (rc == 0 && r->status && r->status / 100 != 2 && !(q->flags & AML_HTTP_ANYSTATUS))
 		rc = r->status == 401 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
 	if (rc && (r->status || r->err[0]) && !(q->flags & AML_HTTP_QUIET)) {

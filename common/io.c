@@ -353,3 +353,10 @@ aml_fshut(FILE *fp, const char *name)
 	}
 	return AML_EXIT_OK;
 }
+
+void
+aml_version(void)
+{
+	printf("%s %s\n", aml_prog, AML_VERSION);
+	exit(aml_fshut(stdout, "<stdout>"));
+}

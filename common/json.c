@@ -959,27 +959,6 @@ aml_jget_ci(const struct aml_jdoc *d, uint32_t obj, const char *key)
 	return 0;
 }
 
-uint32_t
-aml_jpath(const struct aml_jdoc *d, uint32_t from, const char *dotted)
-{
-	char key[128];
-	const char *dot;
-	size_t n;
-
-	while (*dotted) {
-		dot = strchr(dotted, '.');
-		n = dot ? (size_t)(dot - dotted) : strlen(dotted);
-		if (n >= sizeof key)
-			return 0;
-		memcpy(key, dotted, n);
-		key[n] = '\0';
-		if (!(from = aml_jget(d, from, key)))
-			return 0;
-		dotted += n + (dot != NULL);
-	}
-	return from;
-}
-
 int
 aml_jstrends(const struct aml_jdoc *d, uint32_t i, const char *suffix)
 {

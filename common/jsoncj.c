@@ -97,15 +97,6 @@ aml_json_parse(const char *buf, size_t len, struct aml_jerr *e)
 	return j;
 }
 
-/* A new value makes the text it was read with stale: drop the text. */
-void
-aml_json_setnum(cJSON *n, double v)
-{
-	free(n->valuestring);
-	n->valuestring = NULL;
-	cJSON_SetNumberHelper(n, v);
-}
-
 const char *
 aml_json_str(const cJSON *obj, const char *key)
 {

@@ -11,46 +11,34 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "amlnet.h"
 
-#define WAIT_DEFAULT_MS (3600L * 1000)	/* without --timeout */
+#define WAIT_DEFAULT_MS (3600L * 1000)	/* without -m */
 #define POLL_DEFAULT_MS 1000L		/* PowerShell polls every 5 s: up to there */
 #define POLL_GROWTH 5
+#define RETRY_AFTER_POLL_MAX 600L	/* seconds: the most a Retry-After may ask */
+
+/* An operation being waited for. */
+struct lro {
+	const struct aml_rsrc *rs;
+	const char *method, *url;	/* the request that started it */
+	const char *doing;		/* "updating", for the progress line */
+	int64_t t0;			/* before the request */
+};
 
 static int progress_shown;
 
-void
-aml_lro_init(struct aml_lro *op, const struct aml_ws *ws, const char *method,
-    const char *url, const char *doing)
-{
-	op->ws = ws;
-	op->method = method;
-	op->url = url;
-	op->doing = doing;
-	clock_gettime(CLOCK_MONOTONIC, &op->t0);
-}
-
-const char *
-aml_lro_url(const struct aml_resp *first)
+/* The operation's URL from the first answer, or NULL: it is done. */
+static const char *
+lro_url(const struct aml_resp *first)
 {
 	const char *u = aml_http_header(first, "Azure-AsyncOperation");
 
 	if (!u || !*u)
 		u = aml_http_header(first, "Location");
 	return u && *u ? u : NULL;
-}
-
-static long
-elapsed_ms(const struct aml_lro *op)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)((now.tv_sec - op->t0.tv_sec) * 1000 +
-	    (now.tv_nsec - op->t0.tv_nsec) / 1000000);
 }
 
 static long
@@ -97,13 +85,13 @@ aml_progress_clear(void)
 }
 
 static void
-progress(const struct aml_lro *op, const char *status, double pct)
+progress(const struct lro *op, const char *status, double pct)
 {
 	if (pct >= 0)
-		aml_progress("%s %s: %s %d%%", op->doing, op->ws->label, status,
+		aml_progress("%s %s: %s %d%%", op->doing, op->rs->label, status,
 		    (int)((pct <= 1 ? pct * 100 : pct) + 0.5));
 	else
-		aml_progress("%s %s: %s", op->doing, op->ws->label, status);
+		aml_progress("%s %s: %s", op->doing, op->rs->label, status);
 }
 
 /* Text from a server, made one line. */
@@ -130,7 +118,7 @@ put_rid(struct aml_wbuf *w, const char *rid)
 
 /* "PATCH /path: operation Failed: Code: message (Detail) [request-id ...]" */
 static void
-failed(const struct aml_lro *op, const char *status, const struct aml_jdoc *d,
+failed(const struct lro *op, const char *status, const struct aml_jdoc *d,
     const char *rid)
 {
 	uint32_t e = aml_jget_ci(d, 0, "error"), v, det;
@@ -175,14 +163,14 @@ failed(const struct aml_lro *op, const char *status, const struct aml_jdoc *d,
 }
 
 static void
-gave_up(const struct aml_lro *op, const char *why, const char *rid)
+gave_up(const struct lro *op, const char *why, const char *rid)
 {
 	struct aml_wbuf w;
 	char *path = aml_url_path(op->url), *line;
 
 	aml_wbuf_init(&w, -1);
 	aml_wprintf(&w, "%s %s: %s; the operation may still complete: check with %s",
-	    op->method, path, why, op->ws->check);
+	    op->method, path, why, op->rs->check);
 	put_rid(&w, rid);
 	line = aml_wbuf_take(&w);
 	aml_err("%s", line);
@@ -192,7 +180,7 @@ gave_up(const struct aml_lro *op, const char *why, const char *rid)
 
 /* A poll that failed: the operation itself may well go on. */
 static void
-poll_failed(const struct aml_lro *op, const char *url, const struct aml_resp *r)
+poll_failed(const struct lro *op, const char *url, const struct aml_resp *r)
 {
 	struct aml_req q = { .method = "GET", .url = url };
 	char *line;
@@ -200,24 +188,15 @@ poll_failed(const struct aml_lro *op, const char *url, const struct aml_resp *r)
 	if (!r->status && !r->err[0])
 		return;		/* the sign-in said why */
 	line = aml_http_errline(&q, r);
-	aml_err("%s; the operation may still complete: check with %s", line, op->ws->check);
+	aml_err("%s; the operation may still complete: check with %s", line, op->rs->check);
 	free(line);
-}
-
-static void
-fmt_duration(char *buf, size_t n, long ms)
-{
-	if (ms % 1000 == 0 || ms >= 10000)
-		snprintf(buf, n, "%ld s", (ms + 500) / 1000);
-	else
-		snprintf(buf, n, "%.1f s", ms / 1000.0);
 }
 
 enum { RUNNING, DONE, FAILED };
 
 /* One Azure-AsyncOperation answer: its status, and percentComplete. */
 static int
-async_status(const struct aml_lro *op, const char *url, const struct aml_resp *r,
+async_status(const struct lro *op, const char *url, const struct aml_resp *r,
     const char *rid, char *status, size_t n, double *pct)
 {
 	struct aml_jdoc d;
@@ -254,7 +233,7 @@ async_status(const struct aml_lro *op, const char *url, const struct aml_resp *r
  * Resource Manager's says so in JSON.  Anything else (a gateway's HTML
  * page with 200) is no proof that it was carried out. */
 static int
-done_at_once(const struct aml_lro *op, const struct aml_resp *first)
+done_at_once(const struct lro *op, const struct aml_resp *first)
 {
 	struct aml_jdoc d;
 	struct aml_jerr e;
@@ -269,59 +248,66 @@ done_at_once(const struct aml_lro *op, const struct aml_resp *first)
 	path = aml_url_path(op->url);
 	aml_err("%s %s: HTTP %ld: the answer is not JSON (%s); the request reached the server, "
 	    "so it may have taken effect: check with %s", op->method, path, first->status,
-	    e.msg, op->ws->check);
+	    e.msg, op->rs->check);
 	free(path);
 	return AML_EXIT_FAIL;
 }
 
-int
-aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
+/* The server's Retry-After in ms (-1: none), kept to what the spec
+ * allows an operation to ask, whatever number it sends. */
+static long
+retry_after_ms(const struct aml_resp *r)
+{
+	long ra = aml_http_retry_after(r);
+
+	return ra < 0 ? -1 : (ra > RETRY_AFTER_POLL_MAX ? RETRY_AFTER_POLL_MAX : ra) * 1000;
+}
+
+/* Wait for it: 0 when it succeeded, else the exit status after one
+ * error line (1; 130 and the like are left to aml_resignal). */
+static int
+lro_wait(struct lro *op, const struct aml_resp *first)
 {
 	const char *async = aml_http_header(first, "Azure-AsyncOperation");
-	const char *url = aml_lro_url(first);
-	long limit = op->ws->timeout_ms ? op->ws->timeout_ms : WAIT_DEFAULT_MS;
-	long base = poll_base_ms(), wait, left, ra;
+	const char *url = lro_url(first);
+	long ms, hint;
 	char *rid, status[64] = "Running", why[160], dur[32];
+	struct aml_backoff b;
 	struct aml_resp r;
 	double pct = -1;
 	int st = RUNNING, rc = 0;
 
 	if (!url)
 		return done_at_once(op, first);
-	if (!aml_arm_origin_ok(url)) {
-		char *path = aml_url_path(op->url);
-
-		aml_err("%s %s: the operation's URL is not on Resource Manager (%s): "
-		    "the token is not sent there; the operation may still complete: check with %s",
-		    op->method, path, aml_arm_endpoint(), op->ws->check);
-		free(path);
-		return AML_EXIT_FAIL;
-	}
 	async = async && *async ? async : NULL;
 	rid = aml_xstrdup(aml_http_header(first, "x-ms-request-id") ?
 	    aml_http_header(first, "x-ms-request-id") : "");
-	ra = aml_http_retry_after(first);
-	wait = ra >= 0 ? ra * 1000 : base;
+	aml_backoff_init(&b, poll_base_ms(), poll_base_ms() * POLL_GROWTH, 0);
+	hint = retry_after_ms(first);
 	progress(op, "Provisioning", -1);
 	while (st == RUNNING) {
-		left = limit - elapsed_ms(op);
-		if (left <= 0) {
+		/* Without -m, an hour from the start is the limit. */
+		ms = aml_backoff_next(&b, hint);
+		if (!aml_deadline_limit() && ms >= 0 && aml_now_ms() + ms - op->t0 > WAIT_DEFAULT_MS)
+			ms = -1;
+		if (ms < 0) {
 			aml_progress_clear();
-			fmt_duration(dur, sizeof dur, limit);
-			snprintf(why, sizeof why, "operation still %s after %s (--timeout)",
-			    status, dur);
+			aml_fmt_duration(dur, sizeof dur, aml_deadline_limit() ? aml_deadline_limit() :
+			    WAIT_DEFAULT_MS);
+			snprintf(why, sizeof why, "operation still %s at the time limit (%s%s)",
+			    status, aml_deadline_limit() ? "-m " : "", dur);
 			gave_up(op, why, rid);
 			rc = AML_EXIT_FAIL;
 			break;
 		}
-		if (aml_sleep_ms(wait < left ? wait : left) < 0) {
+		if (aml_sleep_ms(ms) < 0) {
 			aml_progress_clear();
 			gave_up(op, "interrupted", rid);
 			rc = AML_EXIT_FAIL;
 			break;
 		}
 		aml_progress_clear();
-		if ((rc = aml_arm_call(op->ws, "GET", url, NULL, 0, AML_HTTP_QUIET, &r)) != 0) {
+		if ((rc = aml_arm_call(op->rs, "GET", url, NULL, 0, AML_HTTP_QUIET, &r)) != 0) {
 			/* A signal during the poll is the same event as one
 			 * between polls: say it of the operation, not the GET. */
 			if (aml_signalled)
@@ -341,11 +327,7 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 		if (st < 0 || st == FAILED)
 			rc = AML_EXIT_FAIL;
 		if (st == RUNNING) {
-			ra = aml_http_retry_after(&r);
-			if (ra >= 0)
-				wait = ra * 1000;
-			else
-				wait = wait * 2 < base * POLL_GROWTH ? wait * 2 : base * POLL_GROWTH;
+			hint = retry_after_ms(&r);
 			progress(op, status, pct);
 		}
 		aml_resp_free(&r);
@@ -357,10 +339,12 @@ aml_lro_wait(struct aml_lro *op, const struct aml_resp *first)
 	return rc;
 }
 
-int
-aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_resp *first)
+/* --no-wait: {"status":N,"operation":URL,"response":FIRST-BODY} on w,
+ * one line; 1 after an error line when the answer is not JSON. */
+static int
+lro_started(struct aml_wbuf *w, const struct lro *op, const struct aml_resp *first)
 {
-	const char *url = aml_lro_url(first);
+	const char *url = lro_url(first);
 	struct aml_jdoc d = { 0 };
 	struct aml_jw jw;
 	char num[24];
@@ -388,16 +372,15 @@ aml_lro_started(struct aml_wbuf *w, const struct aml_lro *op, const struct aml_r
 }
 
 int
-aml_lro_run(const struct aml_ws *ws, const char *method, const char *url, const char *body,
+aml_lro_run(const struct aml_rsrc *rs, const char *method, const char *url, const char *body,
     size_t len, const char *doing, int nowait, struct aml_wbuf *out)
 {
-	struct aml_lro op;
+	struct lro op = { rs, method, url, doing, aml_now_ms() };
 	struct aml_resp r;
 	int rc;
 
-	aml_lro_init(&op, ws, method, url, doing);
-	if ((rc = aml_arm_call(ws, method, url, body, len, 0, &r)) == 0)
-		rc = nowait ? aml_lro_started(out, &op, &r) : aml_lro_wait(&op, &r);
+	if ((rc = aml_arm_call(rs, method, url, body, len, 0, &r)) == 0)
+		rc = nowait ? lro_started(out, &op, &r) : lro_wait(&op, &r);
 	aml_resp_free(&r);
 	return rc;
 }

@@ -10,8 +10,8 @@
  *
  * Names are not enough: a server may echo a secret back anywhere (in
  * an error description, as an opaque token on a line of its own), so
- * the secrets the program holds are also masked by their value, in
- * traces and in every message (err.c).
+ * the secrets the program holds (err.c) are also masked by their
+ * value, here as in every message.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -182,72 +182,4 @@ aml_redact(const char *s, size_t n)
 	masked = aml_mask_held(out);
 	aml_freesecret(out);
 	return masked;
-}
-
-/*
- * Secrets masked by value
- */
-
-#define HELD_MIN 6	/* shorter values would mask ordinary words */
-#define HELD_MAX 64
-
-static char *held[HELD_MAX];
-static size_t nheld;
-static int registered;
-
-static void
-forget_held(void)
-{
-	while (nheld)
-		aml_freesecret(held[--nheld]);
-}
-
-void
-aml_secret_hold(const char *s)
-{
-	size_t i;
-
-	if (!s || strlen(s) < HELD_MIN)
-		return;
-	for (i = 0; i < nheld; i++)
-		if (!strcmp(held[i], s))
-			return;
-	if (nheld == HELD_MAX)		/* the oldest goes: tokens are renewed */
-	{
-		aml_freesecret(held[0]);
-		memmove(held, held + 1, --nheld * sizeof *held);
-	}
-	if (!registered++)
-		atexit(forget_held);
-	held[nheld++] = aml_xstrdup(s);
-}
-
-char *
-aml_mask_held(const char *s)
-{
-	struct aml_wbuf w;
-	const char *p = s, *best;
-	size_t i, bestlen, k;
-
-	if (!nheld)
-		return aml_xstrdup(s);
-	aml_wbuf_init(&w, -1);
-	for (;;) {
-		best = NULL;
-		bestlen = 0;
-		for (i = 0; i < nheld; i++) {
-			const char *f = strstr(p, held[i]);
-
-			k = strlen(held[i]);
-			if (f && (!best || f < best || (f == best && k > bestlen)))
-				best = f, bestlen = k;
-		}
-		if (!best)
-			break;
-		aml_wput(&w, p, (size_t)(best - p));
-		aml_wputs(&w, MASK);
-		p = best + bestlen;
-	}
-	aml_wputs(&w, p);
-	return aml_wbuf_take(&w);
 }

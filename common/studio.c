@@ -35,6 +35,7 @@ aml_studio_key(const char *file, const char *const *vars, const char *what)
 		if (!n)
 			continue;
 		k = aml_xstrndup(v, n);
+		aml_secret_hold(k);
 		return k;
 	}
 	return NULL;
@@ -77,8 +78,10 @@ static const struct {
 	{ { "germanycentral", NULL, NULL }, "https://germanycentral.management.azureml.de" },
 };
 
-char *
-aml_classic_base(const char *override, const char *region, const char **why)
+/* The management API: override, else AML_CLASSIC_ENDPOINT, else the
+ * host of the region (management.azureml.net for South Central US). */
+static char *
+classic_base(const char *override, const char *region, const char **why)
 {
 	const char *e = override ? override : getenv("AML_CLASSIC_ENDPOINT");
 	char *u, *r;
@@ -179,20 +182,14 @@ aml_studio_errline(const struct aml_req *q, const struct aml_resp *r)
 int
 aml_studio_http(const char *key, struct aml_req *q, struct aml_resp *r)
 {
-	const char *hdr[8];
-	const char *const *h, *const *orig = q->hdrs;
-	char *auth = aml_xasprintf("Authorization: Bearer %s", key), *line;
-	int rc, quiet = q->flags & AML_HTTP_QUIET, n = 0;
+	char *auth = aml_xasprintf("Bearer %s", key), *line;
+	int rc, quiet = q->flags & AML_HTTP_QUIET;
 
-	for (h = q->hdrs; h && *h && n < 6; h++)
-		hdr[n++] = *h;
-	hdr[n++] = auth;
-	hdr[n] = NULL;
-	q->hdrs = hdr;
+	q->auth = auth;
 	q->flags |= AML_HTTP_QUIET;
 	rc = aml_http(q, r);
 	q->flags = (q->flags & ~AML_HTTP_QUIET) | quiet;
-	q->hdrs = orig;
+	q->auth = NULL;
 	aml_freesecret(auth);
 	if (rc && !quiet && (r->status || r->err[0])) {
 		line = aml_studio_errline(q, r);
@@ -271,30 +268,6 @@ aml_sas_expiry(const char *sas, time_t *se)
 	return *se == -1 ? -1 : 0;
 }
 
-long
-aml_duration(const char *s)
-{
-	char *end;
-	double v;
-
-	v = strtod(s, &end);
-	if (end == s || !(v > 0))
-		return -1;
-	if (!strcmp(end, "") || !strcmp(end, "s"))
-		;
-	else if (!strcmp(end, "m"))
-		v *= 60;
-	else if (!strcmp(end, "h"))
-		v *= 3600;
-	else if (!strcmp(end, "d"))
-		v *= 86400;
-	else
-		return -1;
-	if (v > 366 * 86400.0)
-		return -1;
-	return v < 1 ? 1 : (long)v;
-}
-
 void
 aml_endpoint_strip(cJSON *ep)
 {
@@ -323,8 +296,9 @@ aml_endpoint_name_check(const char *n, const char **why)
 	return *why ? -1 : 0;
 }
 
-int
-aml_endpoint_url(const char *url, char **base, char **ws, char **svc, char **name)
+/* https://host/workspaces/W/webservices/S/endpoints/N into its parts. */
+static int
+endpoint_url(const char *url, char **base, char **ws, char **svc, char **name)
 {
 	const char *p = strstr(url, "/workspaces/"), *s;
 	const char *why;
@@ -388,7 +362,7 @@ classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const ch
 
 	memset(c, 0, sizeof *c);
 	if (epurl) {
-		if (aml_endpoint_url(epurl, &c->base, &c->ws, &c->svc, &c->name) < 0) {
+		if (endpoint_url(epurl, &c->base, &c->ws, &c->svc, &c->name) < 0) {
 			aml_err("--endpoint-url %s: not https://HOST/workspaces/ID/webservices/ID/"
 			    "endpoints/NAME", epurl);
 			return AML_EXIT_USAGE;
@@ -400,7 +374,7 @@ classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const ch
 			aml_err("no workspace: give --workspace or set AML_WORKSPACE_ID");
 			return AML_EXIT_USAGE;
 		}
-		if (!(c->base = aml_classic_base(NULL, region, &why))) {
+		if (!(c->base = classic_base(NULL, region, &why))) {
 			aml_err("%s: %s", region ? "--location" : "AML_CLASSIC_ENDPOINT", why);
 			return AML_EXIT_USAGE;
 		}

@@ -119,7 +119,7 @@ expect_usage '^aml-get-ws: --resource-group: empty$' "an empty -g"
 run aml-get-ws -g "$RG" extra
 expect_usage '^usage: aml-get-ws ' "an operand"
 run aml-get-ws -g "$RG" -n "$WS" --timeout 0
-expect_usage '^aml-get-ws: --timeout 0: not a number of seconds up to 86400$' "a bad --timeout"
+expect_usage '^aml-get-ws: -m 0: not a duration \(90, 90s, 5m, 1h, 2d; at most 366d\)$' "a bad -m"
 run aml-logout
 run env -u AZURE_SUBSCRIPTION_ID aml-get-ws -g "$RG" -n "$WS"
 expect_fail 3 '^aml-get-ws: not signed in \(run aml-login\)$' "signed out: exit 3"

@@ -2,7 +2,7 @@
 # What goes wrong, each with its exit status, its one line on stderr and
 # nothing on stdout: 404, 400 with details, 401 after the refresh, 403,
 # 409, 429 with Retry-After, 503 three times, dropped connections on GET
-# and on PATCH, operations that fail or outlast --timeout, answers that
+# and on PATCH, operations that fail or outlast -m, answers that
 # are not JSON, a server that cannot be reached.
 . "$(dirname "$0")/lib.sh"
 emu_start --lro-ms 100
@@ -129,11 +129,11 @@ expect_fail 1 "^aml-update-ws: GET /subscriptions/$SUB/providers/Microsoft\\.Mac
     "a failed poll"
 emu faults -X DELETE
 
-# An operation that outlasts --timeout; and 409 while it runs.
+# An operation that outlasts -m; and 409 while it runs.
 emu config -d '{"lroMs":60000}' >/dev/null
 run aml-update-ws --timeout 1 -g "$RG" -n "$WS" "$TMP/title.json"
-expect_fail 1 "^aml-update-ws: PATCH $WSPATH: operation still Provisioning after 1 s \\(--timeout\\); the operation may still complete: $CHECK $RID\$" \
-    "--timeout: exit 1, may still complete, how to check"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: operation still Provisioning at the time limit \\(-m 1 s\\); the operation may still complete: $CHECK $RID\$" \
+    "-m: exit 1, may still complete, how to check"
 run aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"
 expect_fail 1 "^aml-update-ws: PATCH $WSPATH: HTTP 409 Conflict: The request conflicts with the current state of the resource\\. \\(AnotherOperationInProgress\\) $RID\$" \
     "409 while another operation runs"

@@ -38,11 +38,11 @@ emu config -d '{"pageSize":1}' >/dev/null
 emu services -d '{"count":2}' >/dev/null
 emu requests -X DELETE
 run env AML_ARM_ENDPOINT="$local" aml-get-ws -g "$RG"
-expect_fail 1 "^aml-get-ws: GET /subscriptions/[^ ]+/webServices: nextLink is not on Resource Manager \\($local\\): the token is not sent there\$" \
+expect_fail 1 "^aml-get-ws: GET /subscriptions/[^ ]+/webServices: not sending the Resource Manager token to http://127\\.0\\.0\\.1:[0-9]+: it goes only to $local\$" \
     "a nextLink elsewhere is not followed"
 is "$(emu requests | jq length)" 1 "one request"
 run env AML_ARM_ENDPOINT="$local" aml-update-ws -g "$RG" -n "$WS" "$TMP/def.json"
-expect_fail 1 "^aml-update-ws: PATCH /subscriptions/[^ ]+/webServices/$WS: the operation's URL is not on Resource Manager \\($local\\): the token is not sent there; the operation may still complete: check with aml-get-ws -g $RG -n $WS\$" \
+expect_fail 1 "^aml-update-ws: GET /subscriptions/[^ ]+/operationsStatus/[^ ]+: not sending the Resource Manager token to http://127\\.0\\.0\\.1:[0-9]+: it goes only to $local; the operation may still complete: check with aml-get-ws -g $RG -n $WS\$" \
     "nor an operation URL elsewhere"
 run env AML_ARM_ENDPOINT="$local" aml-get-ws -g "$RG" -n "$WS"
 expect_ok "while the endpoint itself works"

@@ -46,10 +46,10 @@ add(const struct aml_ws *ws, struct aml_wbuf *out)
 	struct aml_jdoc d;
 	int rc;
 
-	rc = aml_lro_run(ws, "POST", post, NULL, 0, "preparing region for", nowait, out);
+	rc = aml_lro_run(&ws->rs, "POST", post, NULL, 0, "preparing region for", nowait, out);
 	if (rc || nowait)
 		goto out;
-	if ((rc = aml_arm_call(ws, "GET", get, NULL, 0, 0, &r)) == 0 &&
+	if ((rc = aml_arm_call(&ws->rs, "GET", get, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", get, &r, &d)) == 0) {
 		aml_jw_doc(out, &d, 0, 0);
 		aml_jfree(&d);

@@ -46,7 +46,7 @@ get_one(const struct aml_ws *ws, const char *region, struct aml_wbuf *out)
 		free(e);
 	}
 	url = aml_ws_url(ws, "", q);
-	if ((rc = aml_arm_call(ws, "GET", url, NULL, 0, 0, &r)) == 0 &&
+	if ((rc = aml_arm_call(&ws->rs, "GET", url, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", url, &r, &d)) == 0) {
 		aml_jw_doc(out, &d, 0, 0);
 		aml_jfree(&d);
@@ -57,77 +57,23 @@ get_one(const struct aml_ws *ws, const char *region, struct aml_wbuf *out)
 	return rc;
 }
 
-/* One page of a list: its items onto out, and the next page's URL. */
+/* An item of a list, compacted, one per line. */
 static int
-page(const struct aml_ws *ws, const char *url, struct aml_wbuf *out, char **next)
+item(void *out, const struct aml_jdoc *d, uint32_t i)
 {
-	struct aml_resp r;
-	struct aml_jdoc d;
-	uint32_t v, n;
-	char *path;
-	int rc;
-
-	*next = NULL;
-	if ((rc = aml_arm_call(ws, "GET", url, NULL, 0, 0, &r)) != 0 ||
-	    (rc = aml_arm_answer("GET", url, &r, &d)) != 0) {
-		aml_resp_free(&r);
-		return rc;
-	}
-	path = aml_url_path(url);
-	if (!(v = aml_jget(&d, 0, "value")) || AML_JTYPE(&d, v) != AML_JARRAY) {
-		aml_err("GET %s: the answer has no \"value\" list", path);
-		rc = AML_EXIT_FAIL;
-		goto out;
-	}
-	AML_JARR_EACH(&d, v, item) {
-		if (AML_JTYPE(&d, item) != AML_JOBJECT) {
-			aml_err("GET %s: an item of \"value\" is not an object", path);
-			rc = AML_EXIT_FAIL;
-			goto out;
-		}
-		aml_jw_doc(out, &d, item, 0);
-	}
-	n = aml_jget(&d, 0, "nextLink");
-	if (n && AML_JTYPE(&d, n) == AML_JSTRING && d.tok[n].len > 2)
-		*next = aml_jstrdup(&d, n);
-out:
-	free(path);
-	aml_jfree(&d);
-	aml_resp_free(&r);
-	return rc;
+	aml_jw_doc(out, d, i, 0);
+	return 0;
 }
 
-/* Every page.  nextLink is followed as given (its $skiptoken, encoded
- * or not, is the service's business), but only on Resource Manager:
- * the token goes with it. */
+/* Every page.  The pager follows nextLink only as far as bearer.c lets
+ * the token go, and never in a circle. */
 static int
 get_list(const struct aml_ws *ws, struct aml_wbuf *out)
 {
-	char *url = aml_ws_url(ws, "", NULL), *next, *path;
+	char *url = aml_ws_url(ws, "", NULL);
 	int rc;
 
-	while ((rc = page(ws, url, out, &next)) == 0 && next) {
-		path = aml_url_path(url);
-		if (!aml_arm_origin_ok(next)) {
-			aml_err("GET %s: nextLink is not on Resource Manager (%s): the token is "
-			    "not sent there", path, aml_arm_endpoint());
-			rc = AML_EXIT_FAIL;
-		} else if (!strcmp(next, url)) {
-			aml_err("GET %s: nextLink names the same page again", path);
-			rc = AML_EXIT_FAIL;
-		}
-		free(path);
-		free(url);
-		url = next;
-		if (rc)
-			break;
-		if (!strstr(url, "api-version=")) {
-			next = aml_xasprintf("%s%capi-version=%s", url, strchr(url, '?') ? '&' : '?',
-			    ws->apiver);
-			free(url);
-			url = next;
-		}
-	}
+	rc = aml_arm_pages(&ws->rs, url, ws->apiver, item, out);
 	free(url);
 	return rc;
 }

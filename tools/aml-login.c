@@ -135,7 +135,7 @@ token_from_stdin(struct aml_token *t)
 			goto fail;
 		}
 		t->access = aml_xstrdup(v);
-		if (aml_json_num(j, "expires_on", &d) == 0)
+		if (aml_json_num(j, "expires_on", &d) == 0 && d > 0 && d <= 253402300799.0)
 			t->expires_on = (time_t)d;
 		else if ((v = aml_json_str(j, "expiresOn")))
 			t->expires_on = local_time(v);
@@ -150,8 +150,9 @@ token_from_stdin(struct aml_token *t)
 		}
 		t->access = aml_xstrndup(s, (size_t)(e - s));
 	}
+	aml_secret_hold(t->access);
 	if ((claims = aml_jwt_claims(t->access))) {
-		if (!t->expires_on && aml_json_num(claims, "exp", &d) == 0)
+		if (!t->expires_on && aml_json_num(claims, "exp", &d) == 0 && d > 0 && d <= 253402300799.0)
 			t->expires_on = (time_t)d;
 		if (!t->tenant && (v = aml_json_str(claims, "tid")))
 			t->tenant = aml_xstrdup(v);
@@ -326,77 +327,25 @@ choose(struct aml_cred *c)
  * Subscriptions
  */
 
-/* GET a page; with a token in hand (signing in) or from the cache. */
 static int
-get_page(const char *url, const char *bearer, struct aml_resp *r)
+add_sub(void *all, const struct aml_jdoc *d, uint32_t i)
 {
-	struct aml_req q = { 0 };
-	char *line;
-	int rc;
-
-	q.url = url;
-	if (!bearer) {
-		q.resource = AML_ARM;
-		return aml_http(&q, r);
-	}
-	if (aml_http_raw(&q, r, bearer) < 0 || r->status / 100 != 2) {
-		line = aml_http_errline(&q, r);
-		aml_err("%s", line);
-		free(line);
-		rc = r->status == 401 || r->status == 403 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
-		return rc;
-	}
+	cJSON_AddItemToArray(all, aml_json_from_tape(d, i));
 	return 0;
 }
 
-/* Every page of GET /subscriptions, following nextLink only back to
- * Resource Manager, where our bearer token may go. */
+/* Every page of GET /subscriptions, with a token in hand (signing in)
+ * or from the cache. */
 static int
 subscriptions(const char *arm, const char *bearer, cJSON **out)
 {
-	char *url = aml_xasprintf("%s/subscriptions?api-version=%s", arm, SUBS_API), *path;
-	struct aml_resp r;
-	struct aml_jerr je;
-	cJSON *all = cJSON_CreateArray(), *j, *v, *s;
-	const char *next;
-	int rc = 0, pages = 0;
+	char label[] = "the subscriptions", check[] = "aml-login --list";
+	struct aml_rsrc rs = { .token = bearer, .label = label, .check = check };
+	char *url = aml_xasprintf("%s/subscriptions?api-version=%s", arm, SUBS_API);
+	cJSON *all = cJSON_CreateArray();
+	int rc;
 
-	while (url) {
-		if ((rc = get_page(url, bearer, &r)) != 0) {
-			aml_resp_free(&r);
-			break;
-		}
-		path = aml_url_path(url);
-		free(url);
-		url = NULL;
-		if (!(j = aml_json_parse(r.body, r.len, &je))) {
-			char *snip = aml_http_snippet(&r);
-
-			aml_err("GET %s: HTTP %ld: response is not JSON: \"%s\"", path, r.status, snip);
-			free(snip);
-			rc = AML_EXIT_FAIL;
-		} else if (!cJSON_IsArray(v = cJSON_GetObjectItemCaseSensitive(j, "value"))) {
-			aml_err("GET %s: the answer is not a list of subscriptions", path);
-			rc = AML_EXIT_FAIL;
-		} else {
-			while ((s = v->child)) {
-				cJSON_DetachItemViaPointer(v, s);
-				cJSON_AddItemToArray(all, s);
-			}
-			next = aml_json_str(j, "nextLink");
-			if (next && *next && strncmp(next, arm, strlen(arm))) {
-				aml_err("GET %s: nextLink leads away from %s; not following it", path, arm);
-				rc = AML_EXIT_FAIL;
-			} else if (next && *next && ++pages < 1000) {
-				url = aml_xstrdup(next);
-			}
-		}
-		free(path);
-		cJSON_Delete(j);
-		aml_resp_free(&r);
-		if (rc)
-			break;
-	}
+	rc = aml_arm_pages(&rs, url, SUBS_API, add_sub, all);
 	free(url);
 	if (rc) {
 		cJSON_Delete(all);
@@ -599,6 +548,7 @@ login(void)
 		aml_diex(AML_EXIT_USAGE, "unknown cloud %s (AzureCloud, AzureChinaCloud or AzureUSGovernment)", name);
 	auth = endpoint(authority, "AZURE_AUTHORITY_HOST", cl->authority);
 	arm = endpoint(NULL, "AML_ARM_ENDPOINT", cl->arm);
+	aml_arm_endpoint_set(arm);	/* where the new token may go */
 	if ((rc = choose(&c)) != 0)
 		goto out;
 	if (aml_verbose)

@@ -92,10 +92,10 @@ absent(const struct aml_ws *ws, const char *url)
 	char *line;
 	int rc;
 
-	rc = aml_arm_call(ws, "GET", url, NULL, 0, AML_HTTP_QUIET, &r);
+	rc = aml_arm_call(&ws->rs, "GET", url, NULL, 0, AML_HTTP_QUIET, &r);
 	if (rc == 0 && !force) {
 		aml_err("%s: the web service exists; nothing sent (use --force to replace it)",
-		    ws->label);
+		    ws->rs.label);
 		rc = AML_EXIT_FAIL;
 	} else if (rc && r.status == 404) {
 		rc = 0;
@@ -118,10 +118,10 @@ create(const struct aml_ws *ws, const char *body, size_t len, struct aml_wbuf *o
 
 	if ((rc = absent(ws, url)) != 0)
 		goto out;
-	rc = aml_lro_run(ws, "PUT", url, body, len, "creating", nowait, out);
+	rc = aml_lro_run(&ws->rs, "PUT", url, body, len, "creating", nowait, out);
 	if (rc || nowait)
 		goto out;
-	if ((rc = aml_arm_call(ws, "GET", url, NULL, 0, 0, &r)) == 0 &&
+	if ((rc = aml_arm_call(&ws->rs, "GET", url, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", url, &r, &d)) == 0) {
 		aml_jw_doc(out, &d, 0, 0);
 		aml_jfree(&d);

@@ -700,10 +700,9 @@ main(int argc, char **argv)
 		case 'j': jobarg = optarg; break;
 		case 'n': nowait = 1; break;
 		case 'm':
-			if ((timeout_s = aml_duration(optarg)) < 0) {
-				aml_err("--timeout %s: not a duration (90, 90s, 30m, 4h, 2d)", optarg);
+			if (aml_duration_opt("-m", optarg, &timeout_s) < 0)
 				usage(AML_EXIT_USAGE);
-			}
+			timeout_s = (timeout_s + 999) / 1000;
 			break;
 		case 'i':
 			v = strtod(optarg, &end);

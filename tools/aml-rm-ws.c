@@ -41,7 +41,7 @@ rm(const struct aml_ws *ws, struct aml_wbuf *out)
 	char *url = aml_ws_url(ws, "", NULL);
 	int rc;
 
-	rc = aml_lro_run(ws, "DELETE", url, NULL, 0, "removing", nowait, out);
+	rc = aml_lro_run(&ws->rs, "DELETE", url, NULL, 0, "removing", nowait, out);
 	free(url);
 	return rc;
 }

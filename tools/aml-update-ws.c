@@ -88,7 +88,7 @@ check_unmodified(const struct aml_ws *ws, const char *url, char **oldkey, char *
 	char *mod = NULL;
 	int rc;
 
-	if ((rc = aml_arm_call(ws, "GET", url, NULL, 0, 0, &r)) != 0 ||
+	if ((rc = aml_arm_call(&ws->rs, "GET", url, NULL, 0, 0, &r)) != 0 ||
 	    (rc = aml_arm_answer("GET", url, &r, &d)) != 0) {
 		aml_resp_free(&r);
 		return rc;
@@ -98,11 +98,11 @@ check_unmodified(const struct aml_ws *ws, const char *url, char **oldkey, char *
 		mod = aml_jstrdup(&d, m);
 	if (!mod || aml_rfc3339(mod, &t) < 0) {
 		aml_err("%s: the service has no modifiedOn to compare with --if-unmodified-since; "
-		    "nothing sent", ws->label);
+		    "nothing sent", ws->rs.label);
 		rc = AML_EXIT_FAIL;
 	} else if (t > since_ticks) {
 		aml_err("%s: modified at %s, after %s (--if-unmodified-since); nothing sent: "
-		    "export it again and redo the change", ws->label, mod, since);
+		    "export it again and redo the change", ws->rs.label, mod, since);
 		rc = AML_EXIT_FAIL;
 	} else {
 		*olduri = model_uri(&d, oldkey);
@@ -122,7 +122,7 @@ report(const struct aml_ws *ws, const struct aml_jdoc *d, const char *oldkey, co
 	if (uri && olduri && oldkey && !strcmp(key, oldkey) && strcmp(uri, olduri) && !aml_quiet) {
 		a = aml_uri_redact(olduri);
 		b = aml_uri_redact(uri);
-		fprintf(stderr, "%s: %s: %s (trained model): %s -> %s\n", aml_prog, ws->label,
+		fprintf(stderr, "%s: %s: %s (trained model): %s -> %s\n", aml_prog, ws->rs.label,
 		    key, a, b);
 		free(a);
 		free(b);
@@ -169,10 +169,10 @@ update(const struct aml_ws *ws, const char *body, size_t len, struct aml_wbuf *o
 
 	if (since && (rc = check_unmodified(ws, url, &oldkey, &olduri)) != 0)
 		goto out;
-	rc = aml_lro_run(ws, "PATCH", url, body, len, "updating", nowait, out);
+	rc = aml_lro_run(&ws->rs, "PATCH", url, body, len, "updating", nowait, out);
 	if (rc || nowait)
 		goto out;
-	if ((rc = aml_arm_call(ws, "GET", url, NULL, 0, 0, &r)) == 0 &&
+	if ((rc = aml_arm_call(&ws->rs, "GET", url, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", url, &r, &d)) == 0) {
 		aml_jw_doc(out, &d, 0, 0);
 		report(ws, &d, oldkey, olduri);

@@ -40,7 +40,7 @@ keys(const struct aml_ws *ws, struct aml_wbuf *out)
 	uint32_t v;
 	int rc;
 
-	if ((rc = aml_arm_call(ws, "GET", url, NULL, 0, 0, &r)) == 0 &&
+	if ((rc = aml_arm_call(&ws->rs, "GET", url, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", url, &r, &d)) == 0) {
 		aml_jw_init(&jw, out, 0);
 		aml_jw_open(&jw, '{');

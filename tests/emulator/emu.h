@@ -187,6 +187,9 @@ struct emu_fault {
 	int lro_location_only;	/* the operation names only Location */
 	long lro_retry_after;	/* -1, or its polls say Retry-After */
 	int expire_token;
+	char *body;		/* the answer's body (JSON), or NULL */
+	char **headers;		/* name, value, ...: added to the answer */
+	size_t nheaders;
 	struct emu_fault *next;
 };
 /* The fault for this request (a copy the caller frees with

@@ -33,6 +33,10 @@ copy(const struct emu_fault *f)
 	c->code = dup0(f->code);
 	c->message = dup0(f->message);
 	c->lro = dup0(f->lro);
+	c->body = dup0(f->body);
+	c->headers = f->nheaders ? aml_xreallocarray(NULL, f->nheaders, sizeof *c->headers) : NULL;
+	for (size_t i = 0; i < f->nheaders; i++)
+		c->headers[i] = aml_xstrdup(f->headers[i]);
 	c->next = NULL;
 	return c;
 }
@@ -47,13 +51,18 @@ emu_fault_free(struct emu_fault *f)
 	free(f->code);
 	free(f->message);
 	free(f->lro);
+	free(f->body);
+	for (size_t i = 0; i < f->nheaders; i++)
+		free(f->headers[i]);
+	free(f->headers);
 	free(f);
 }
 
 static int
 generic(const struct emu_fault *f)
 {
-	return f->status || f->delay_ms > 0 || f->drop || f->truncate || f->notjson;
+	return f->status || f->delay_ms > 0 || f->drop || f->truncate || f->notjson || f->body ||
+	    f->nheaders;
 }
 
 /* What the next long-running operation does: its outcome, how it is
@@ -163,8 +172,33 @@ getbool(const cJSON *spec, const char *key, int *v, char **why)
 static const char *const known[] = {
 	"method", "path", "count", "status", "code", "message", "retryAfter",
 	"delayMs", "drop", "truncate", "notJson", "lro", "lroLocationOnly", "lroRetryAfter",
-	"expireToken",
+	"expireToken", "body", "headers",
 };
+
+/* "headers": {"Name": "value", ...}, added to whatever the answer is. */
+static int
+getheaders(const cJSON *spec, struct emu_fault *f, char **why)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(spec, "headers"), *h;
+
+	if (!j)
+		return 0;
+	if (!cJSON_IsObject(j) || !j->child) {
+		*why = aml_xstrdup("\"headers\" must be an object of strings");
+		return -1;
+	}
+	cJSON_ArrayForEach(h, j) {
+		if (!cJSON_IsString(h) || !*h->string || strpbrk(h->string, ":\r\n") ||
+		    strpbrk(h->valuestring, "\r\n")) {
+			*why = aml_xstrdup("\"headers\" must be an object of strings");
+			return -1;
+		}
+		f->headers = aml_xreallocarray(f->headers, f->nheaders + 2, sizeof *f->headers);
+		f->headers[f->nheaders++] = aml_xstrdup(h->string);
+		f->headers[f->nheaders++] = aml_xstrdup(h->valuestring);
+	}
+	return 1;
+}
 
 static int
 parse(const cJSON *spec, struct emu_fault *f, char **why)
@@ -194,7 +228,7 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 	if (getstr(spec, "method", &f->method, why) < 0 ||
 	    getstr(spec, "path", &f->path, why) < 0 ||
 	    getnum(spec, "count", 1, 1000000, &f->count, why) < 0 ||
-	    getnum(spec, "status", 400, 599, &status, why) < 0 ||
+	    getnum(spec, "status", 200, 599, &status, why) < 0 ||
 	    getstr(spec, "code", &f->code, why) < 0 ||
 	    getstr(spec, "message", &f->message, why) < 0 ||
 	    getnum(spec, "retryAfter", 0, 86400, &f->retry_after, why) < 0 ||
@@ -205,7 +239,9 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 	    getstr(spec, "lro", &f->lro, why) < 0 ||
 	    getbool(spec, "lroLocationOnly", &f->lro_location_only, why) < 0 ||
 	    getnum(spec, "lroRetryAfter", 0, 3600, &f->lro_retry_after, why) < 0 ||
-	    getbool(spec, "expireToken", &f->expire_token, why) < 0) {
+	    getbool(spec, "expireToken", &f->expire_token, why) < 0 ||
+	    getstr(spec, "body", &f->body, why) < 0 ||
+	    getheaders(spec, f, why) < 0) {
 		free(drop);
 		return -1;
 	}
@@ -229,14 +265,18 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 		*why = aml_xstrdup("\"lro\" is \"Failed\" or \"Canceled\"");
 		return -1;
 	}
-	kinds = (f->status || f->drop || f->truncate || f->notjson) +
+	if (f->status && f->status < 400 && !f->body) {
+		*why = aml_xstrdup("\"status\" below 400 goes with \"body\"");
+		return -1;
+	}
+	kinds = (f->status || f->drop || f->truncate || f->notjson || f->body) +
 	    lro_kind(f) + f->expire_token;
-	if (kinds + (f->delay_ms > 0 && !f->status) != 1 ||
-	    (f->drop && (f->status || f->truncate || f->notjson)) ||
-	    (f->truncate && f->notjson)) {
+	if (kinds + ((f->delay_ms > 0 || f->nheaders) && !f->status && !f->body) != 1 ||
+	    (f->drop && (f->status || f->truncate || f->notjson || f->body)) ||
+	    (f->truncate && f->notjson) || (f->body && f->notjson)) {
 		*why = aml_xstrdup("give one of status (with optional delayMs or notJson), "
-		    "delayMs, drop, truncate, notJson, lro (or lroLocationOnly, lroRetryAfter), "
-		    "expireToken");
+		    "body (with optional status), delayMs, headers, drop, truncate, notJson, "
+		    "lro (or lroLocationOnly, lroRetryAfter), expireToken");
 		return -1;
 	}
 	if (f->retry_after >= 0 && !f->status && !f->notjson) {
@@ -298,6 +338,14 @@ describe(cJSON *a, const struct emu_fault *f)
 		cJSON_AddNumberToObject(o, "lroRetryAfter", (double)f->lro_retry_after);
 	if (f->expire_token)
 		cJSON_AddTrueToObject(o, "expireToken");
+	if (f->body)
+		cJSON_AddStringToObject(o, "body", f->body);
+	if (f->nheaders) {
+		cJSON *h = cJSON_AddObjectToObject(o, "headers");
+
+		for (size_t i = 0; i + 1 < f->nheaders; i += 2)
+			cJSON_AddStringToObject(h, f->headers[i], f->headers[i + 1]);
+	}
 	cJSON_AddItemToArray(a, o);
 }
 

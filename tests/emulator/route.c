@@ -359,6 +359,12 @@ apply_fault(struct emu_req *r)
 		}
 		return 1;
 	}
+	/* A body of the test's own: a page with a nextLink anywhere. */
+	if (f->body) {
+		emu_answer(r, f->status ? f->status : 200, "application/json; charset=utf-8",
+		    f->body, strlen(f->body));
+		return 1;
+	}
 	if (f->status) {
 		char *msg = f->message ? aml_xstrdup(f->message) :
 		    aml_xasprintf("Injected fault: HTTP %d.", f->status);
@@ -426,7 +432,7 @@ emu_dispatch(struct emu_req *r)
 	emu_guid(r->reqid);
 	emu_guid(r->corrid);
 	if (apply_fault(r))
-		return;
+		goto headers;
 	if (r->toolarge) {
 		emu_answer_error(r, 413, "RequestEntityTooLarge",
 		    "The request content is too large.");
@@ -447,6 +453,10 @@ emu_dispatch(struct emu_req *r)
 		emu_answer_error(r, 404, "", m);
 		free(m);
 	}
+headers:
+	/* Headers a fault adds go on whatever was answered. */
+	for (size_t i = 0; r->fault && i + 1 < r->fault->nheaders; i += 2)
+		emu_set_header(r, r->fault->headers[i], r->fault->headers[i + 1]);
 }
 
 /* Single quotes hold anything but a single quote, which is closed,
