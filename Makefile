@@ -13,7 +13,7 @@ PROVE ?= prove
 # Debian packages: what the build needs, and what `make check` runs.
 BUILD_DEBS = build-essential pkg-config libcjson-dev libcurl4-openssl-dev \
 	libjwt-dev libssl-dev libmicrohttpd-dev
-CHECK_DEBS = perl curl jq openssl mandoc valgrind procps
+CHECK_DEBS = perl curl jq openssl mandoc valgrind procps gdb
 # make fuzz: clang, its libFuzzer runtime, llvm-symbolizer for the traces.
 FUZZ_DEBS = clang libclang-rt-dev llvm
 # pkg-config module -> Debian package, for the message when one is missing.

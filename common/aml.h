@@ -144,6 +144,12 @@ int aml_afile_open(struct aml_afile *af, const char *path, int mode, int force);
 int aml_afile_commit(struct aml_afile *af);	/* -1 + errno; EEXIST without force */
 void aml_afile_abort(struct aml_afile *af);
 int aml_fshut(FILE *fp, const char *name);	/* 0, or 1 after an error message */
+/* A secret (a key, a token, a SAS): the first line of file, else the
+ * first of vars that is set, or the file its VAR_FILE names; never
+ * from argv.  Held (masked wherever printed).  0 with *out (NULL when
+ * none is given), or -1 after the error line (what names the file). */
+int aml_secret_get(const char *file, const char *const *vars, const char *what, char **out);
+char *aml_read_secret_file(const char *path, const char *what);	/* first line; held */
 
 /* wait.c: the program's deadline (-m), durations, and the pauses of
  * retries and polls.  Durations read 90, 90s, 5m, 1h, 2d. */
@@ -276,9 +282,9 @@ char *aml_json_print(const cJSON *j, int flags);	/* malloc'd, no newline */
 
 /* filter.c: one JSON document in, one out.  aml_jload reads path (NULL
  * or "-": stdin) whole and parses it, or dies with "name:line:col: why".
- * The output goes to stdout or to the file named with -o (mode 0644
- * under the umask, written atomically, refused when it exists unless
- * force); open it only once the input has been checked. */
+ * The output goes to stdout or to the file named with -o (written
+ * atomically, refused when it exists unless force); open it only once
+ * the input has been checked. */
 char *aml_jload(const char *path, struct aml_jdoc *d, size_t *len);
 /* The same for a filter that never writes to the input: a large file is
  * mapped read-only, not copied (aml_map).  Release it with aml_unmap. */
@@ -288,7 +294,9 @@ struct aml_out {
 	struct aml_afile af;
 	struct aml_wbuf w;	/* write the document here */
 };
-void aml_out_open(struct aml_out *o, const char *path, int force);	/* dies on failure */
+/* mode: 0644 for a definition, 0600 for what holds a secret (a SAS);
+ * the umask applies.  Dies on failure. */
+void aml_out_open(struct aml_out *o, const char *path, int mode, int force);
 /* Flush, commit: 0, or 1 after an error message.  Standard output is
  * closed then (a reader sees the end at once) and /dev/null put there. */
 int aml_out_close(struct aml_out *o);
@@ -326,6 +334,14 @@ int aml_uri_path_ends(const char *uri, const char *suffix);	/* ignoring ?query a
 /* n bytes of s percent-decoded (a '%' without two hex digits stays as it
  * is; with plus, '+' is a space, as in forms and queries); malloc'd. */
 char *aml_urldec(const char *s, size_t n, int plus);
+/* A SAS token as given (with or without its leading '?', as the portal,
+ * az storage and the services write it), as "?sv=...&sig=...": the
+ * form that goes after a blob URL; held as a secret.  NULL if empty. */
+char *aml_sas_query(const char *sas);
+/* A URL given on the command line whose query holds a credential (sig=,
+ * code=, key=): warn that argv is public, saying what to do instead;
+ * 1 when it did. */
+int aml_argv_secret(const char *opt, const char *url, const char *instead);
 
 /* bes.c: a Batch Execution Service job status as the service returns
  * it: StatusCode a name or 0..4 (or the legacy key "Status Code"),
@@ -426,6 +442,10 @@ extern volatile sig_atomic_t aml_signalled;
 void aml_catch_signals(void);
 void aml_resignal(void);
 int aml_sleep_ms(long ms);
+/* A temporary file (keep 1) that a signal ending the program (INT,
+ * TERM, HUP, PIPE, XFSZ, unless caught or ignored) removes first; keep
+ * 0 when it is renamed or gone.  io.c's atomic files do this. */
+void aml_sig_tmpfile(const char *path, int keep);
 
 /* redact.c: a copy of text (n bytes) with every secret masked as "***":
  * the values of Authorization and other credential headers, of

@@ -187,7 +187,6 @@ void aml_cred_free(struct aml_cred *c);
 void aml_token_free(struct aml_token *t);
 const char *aml_device_client_id(void);	/* the default public client */
 cJSON *aml_jwt_claims(const char *jwt);	/* payload, unverified; NULL if not a JWT */
-char *aml_read_secret_file(const char *path, const char *what);	/* first line */
 /* A token endpoint's answer (Entra ID v1 or v2, IMDS, App Service):
  * expires_in, else expires_on (a number, a numeric string or an HTTP
  * date), refresh_in, the user and tenant of an id_token.  mi: managed
@@ -373,11 +372,8 @@ int aml_lro_run(const struct aml_rsrc *rs, const char *method, const char *url, 
 /*
  * studio.c: the Studio (classic) services' programs: aml-retrain,
  * aml-score and the endpoint programs.  Keys and workspace tokens come
- * from a file (first line) or the first set variable of vars, never
- * from argv; NULL when there is none (after an error line if the file
- * could not be read).
+ * from aml_secret_get, never from argv.
  */
-char *aml_studio_key(const char *file, const char *const *vars, const char *what);
 /* A service's base URL (its ApiLocation) from that or a request URL of
  * it; NULL and why. */
 char *aml_studio_base(const char *url, const char **why);

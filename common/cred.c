@@ -402,28 +402,6 @@ post_form(const char *url, struct aml_wbuf *form, struct aml_resp *r, int flags)
 	return aml_http_raw(&q, r);
 }
 
-/* Read a secret or token from a file: the first line, without its
- * newline, so that "echo secret > file" works. */
-char *
-aml_read_secret_file(const char *path, const char *what)
-{
-	char *buf;
-	size_t len;
-
-	if (aml_slurp(path, 1u << 20, &buf, &len) < 0) {
-		aml_err("%s %s:", what, path);
-		return NULL;
-	}
-	len = strcspn(buf, "\r\n");
-	buf[len] = '\0';
-	if (!len) {
-		aml_err("%s %s: empty", what, path);
-		free(buf);
-		return NULL;
-	}
-	aml_secret_hold(buf);
-	return buf;
-}
 
 static void
 bad_answer(const char *url, const char *why)

@@ -107,7 +107,7 @@ aml_jview(const char *path, struct aml_jdoc *d, size_t *lenp)
 }
 
 void
-aml_out_open(struct aml_out *o, const char *path, int force)
+aml_out_open(struct aml_out *o, const char *path, int mode, int force)
 {
 	memset(o, 0, sizeof *o);
 	o->path = path;
@@ -117,7 +117,7 @@ aml_out_open(struct aml_out *o, const char *path, int force)
 		bigpipe(1);
 		return;
 	}
-	if (aml_afile_open(&o->af, path, 0644, force) < 0) {
+	if (aml_afile_open(&o->af, path, mode, force) < 0) {
 		if (errno == EEXIST && !force)
 			aml_die("%s: file exists (use -f to replace it)", path);
 		if (errno == EEXIST)
@@ -252,7 +252,7 @@ aml_defn_filter(int argc, char *argv[], int flags, const char *done)
 	if (aml_defn_check(&d, flags, aml_defn_stderr, name) > 0)
 		exit(AML_EXIT_FAIL);
 
-	aml_out_open(&out, outpath, force);
+	aml_out_open(&out, outpath, 0644, force);
 	aml_jw_init(&jw, &out.w, AML_JW_PRETTY);
 	aml_defn_emit(&jw, &d);
 	aml_wputc(&out.w, '\n');

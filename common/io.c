@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* io.c: reading whole inputs with a limit, and writing files so that no
  * reader ever sees half of one. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -18,24 +19,30 @@
 size_t
 aml_input_limit(void)
 {
+	static size_t limit;
 	const char *s = getenv("AML_MAX_INPUT");
 	unsigned long long v;
+	int shift = 0;
 	char *end;
 
+	/* Asked for at every read: worked out, and warned about, once. */
+	if (limit)
+		return limit;
+	limit = AML_INPUT_LIMIT;
 	if (!s || !*s)
-		return AML_INPUT_LIMIT;
+		return limit;
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
 	}
-	if (errno || *end || v == 0 || v > UINT32_MAX - 1) {
+	if (errno || *end || *s == '-' || v == 0 || v > (UINT32_MAX - 1ULL) >> shift)
 		aml_warn("AML_MAX_INPUT: not a size between 1 and 4G: %s", s);
-		return AML_INPUT_LIMIT;
-	}
-	return (size_t)v;
+	else
+		limit = (size_t)(v << shift);
+	return limit;
 }
 
 const char *
@@ -265,6 +272,7 @@ aml_afile_open(struct aml_afile *af, const char *path, int mode, int force)
 		errno = saved;
 		return -1;
 	}
+	aml_sig_tmpfile(af->tmp, 1);
 	um = umask(0);
 	umask(um);
 	if (fchmod(af->fd, (mode_t)mode & ~um) < 0) {
@@ -314,6 +322,7 @@ aml_afile_commit(struct aml_afile *af)
 		return -1;
 	}
 	syncdir(af->path);
+	aml_sig_tmpfile(af->tmp, 0);
 	free(af->tmp);
 	free(af->path);
 	af->tmp = af->path = NULL;
@@ -328,8 +337,10 @@ aml_afile_abort(struct aml_afile *af)
 	if (af->fd >= 0)
 		close(af->fd);
 	af->fd = -1;
-	if (af->tmp)
+	if (af->tmp) {
 		unlink(af->tmp);
+		aml_sig_tmpfile(af->tmp, 0);
+	}
 	free(af->tmp);
 	free(af->path);
 	af->tmp = af->path = NULL;
@@ -359,4 +370,58 @@ aml_version(void)
 {
 	printf("%s %s\n", aml_prog, AML_VERSION);
 	exit(aml_fshut(stdout, "<stdout>"));
+}
+
+/* Read a secret or token from a file: the first line, without its
+ * newline, so that "echo secret > file" works. */
+char *
+aml_read_secret_file(const char *path, const char *what)
+{
+	char *buf;
+	size_t len;
+
+	if (aml_slurp(path, 1u << 20, &buf, &len) < 0) {
+		aml_err("%s %s:", what, path);
+		return NULL;
+	}
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	if (!len) {
+		aml_err("%s %s: empty", what, path);
+		free(buf);
+		return NULL;
+	}
+	aml_secret_hold(buf);
+	return buf;
+}
+
+int
+aml_secret_get(const char *file, const char *const *vars, const char *what, char **out)
+{
+	const char *v;
+	char *fv;
+	size_t n;
+
+	*out = NULL;
+	if (file)
+		return (*out = aml_read_secret_file(file, what)) ? 0 : -1;
+	for (; vars && *vars; vars++) {
+		if ((v = getenv(*vars)) && *v) {
+			while (isspace((unsigned char)*v))
+				v++;
+			if (!(n = strcspn(v, " \t\r\n")))
+				continue;
+			*out = aml_xstrndup(v, n);
+			aml_secret_hold(*out);
+			return 0;
+		}
+		/* VAR_FILE names a file that holds it (a mounted secret). */
+		fv = aml_xasprintf("%s_FILE", *vars);
+		if ((v = getenv(fv)) && *v)
+			*out = aml_read_secret_file(v, fv);
+		free(fv);
+		if (v && *v)
+			return *out ? 0 : -1;
+	}
+	return 0;
 }

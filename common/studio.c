@@ -17,29 +17,6 @@
 
 #include "amlnet.h"
 
-char *
-aml_studio_key(const char *file, const char *const *vars, const char *what)
-{
-	const char *v;
-	char *k;
-	size_t n;
-
-	if (file)
-		return aml_read_secret_file(file, what);
-	for (; vars && *vars; vars++) {
-		if (!(v = getenv(*vars)) || !*v)
-			continue;
-		while (isspace((unsigned char)*v))
-			v++;
-		n = strcspn(v, " \t\r\n");
-		if (!n)
-			continue;
-		k = aml_xstrndup(v, n);
-		aml_secret_hold(k);
-		return k;
-	}
-	return NULL;
-}
 
 /* The service's base URL from what a user may paste: the ApiLocation,
  * or a request URL of it (.../execute?..., .../jobs?..., swagger.json). */
@@ -387,11 +364,12 @@ classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const ch
 		aml_err("no web service: give --service or set AML_WEBSERVICE_ID");
 		return AML_EXIT_USAGE;
 	}
-	if (!(c->key = aml_studio_key(keyfile, keyvars, "--key-file"))) {
-		if (!keyfile)
-			aml_err("no workspace token or endpoint key: give --key-file or set "
-			    "AML_WORKSPACE_TOKEN");
-		return keyfile ? AML_EXIT_FAIL : AML_EXIT_AUTH;
+	if (aml_secret_get(keyfile, keyvars, "--key-file", &c->key) < 0)
+		return AML_EXIT_FAIL;
+	if (!c->key) {
+		aml_err("no workspace token or endpoint key: give --key-file or set "
+		    "AML_WORKSPACE_TOKEN (or AML_WORKSPACE_TOKEN_FILE)");
+		return AML_EXIT_AUTH;
 	}
 	return 0;
 }

@@ -231,3 +231,53 @@ aml_urldec(const char *s, size_t n, int plus)
 	*o = '\0';
 	return out;
 }
+
+char *
+aml_sas_query(const char *sas)
+{
+	char *q;
+	size_t n;
+
+	while (*sas == ' ' || *sas == '\t')
+		sas++;
+	n = strcspn(sas, " \t\r\n");
+	if (n && *sas == '?')
+		sas++, n--;
+	if (!n)
+		return NULL;
+	q = aml_xmalloc(n + 2);
+	q[0] = '?';
+	memcpy(q + 1, sas, n);
+	q[n + 1] = '\0';
+	aml_secret_hold(q + 1);
+	return q;
+}
+
+/* What in a query makes a URL a credential: a SAS signature, or a key. */
+static int
+secret_query(const char *url)
+{
+	static const char *const names[] = { "sig", "code", "key", "api-key", "token", NULL };
+	const char *q = strchr(url, '?'), *p;
+	size_t n;
+
+	for (p = q; p && *p; p += strcspn(p, "&")) {
+		p++;
+		for (const char *const *k = names; *k; k++) {
+			n = strlen(*k);
+			if (!strncasecmp(p, *k, n) && p[n] == '=')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
+aml_argv_secret(const char *opt, const char *url, const char *instead)
+{
+	if (!secret_query(url))
+		return 0;
+	aml_warn("%s: the URL carries a credential in its query, which every user of this machine "
+	    "can read on a command line (ps); %s", opt, instead);
+	return 1;
+}

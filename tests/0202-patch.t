@@ -186,7 +186,7 @@ run sh -c "aml-patch-ilearner -q -u '$NEW' '$f' >/dev/full"
 expect_fail 1 "^aml-patch-ilearner: write <stdout>: No space left on device$" "a full disk"
 
 # Usage errors.
-for args in "" "-u $NEW -b $FIX/bes-finished.json" "-u $NEW -r output1" "-u $NEW -k" "-u $NEW a b"; do
+for args in "" "-u $NEW -b $FIX/bes-finished.json" "-u $NEW -r output1" "-u $NEW a b"; do
 	run aml-patch-ilearner $args "$f"
 	is "$rc" 2 "usage error: '$args'"
 	like "$(head -1 "$TMP/err")" "^usage: aml-patch-ilearner" "usage on stderr: '$args'"
@@ -196,4 +196,28 @@ is "$rc" 2 "-b - and the definition both on stdin: usage"
 vrun_in "$FIX/bes-finished.json" aml-patch-ilearner -q -b - "$f"
 expect_ok "-b - reads the BES status from stdin"
 is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$M" "-b -: the location from stdin"
+
+# A SAS never has to be on the command line: -k with -u takes it from
+# AML_SAS_TOKEN or AML_SAS_TOKEN_FILE, with or without its '?'; given
+# in -u, it is used, with a warning.
+SAS='sv=2019-02-02&sr=b&se=2030-01-01T00%3A00%3A00Z&sp=r&sig=PLANTEDsig0123456789%3D'
+for form in "$SAS" "?$SAS"; do
+	vrun env AML_SAS_TOKEN="$form" aml-patch-ilearner -q -k -u "$NEW" "$f"
+	expect_ok "-k -u: AML_SAS_TOKEN ${form%%sv=*}sv=..."
+	is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$NEW?$SAS" \
+	    "the token after the URI, one '?'"
+done
+printf '?%s\n' "$SAS" >"$TMP/sas"
+vrun env AML_SAS_TOKEN_FILE="$TMP/sas" aml-patch-ilearner -k -u "$NEW" "$f"
+expect_ok "-k -u: AML_SAS_TOKEN_FILE"
+is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$NEW?$SAS" "from the file"
+unlike "$(cat "$TMP/err")" 'PLANTEDsig' "the signature is not shown"
+run aml-patch-ilearner -q -k -u "$NEW" "$f"
+expect_fail 1 '^aml-patch-ilearner: -k with -u: no SAS token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE$' "-k -u without a token"
+run env AML_SAS_TOKEN_FILE="$TMP/none" aml-patch-ilearner -q -k -u "$NEW" "$f"
+expect_fail 1 "^aml-patch-ilearner: AML_SAS_TOKEN_FILE $TMP/none: No such file or directory\$" "AML_SAS_TOKEN_FILE missing"
+vrun aml-patch-ilearner -u "$NEW?$SAS" "$f"
+expect_ok "a SAS in -u is still taken"
+is "$(head -1 "$TMP/err")" "aml-patch-ilearner: warning: -u: the URL carries a credential in its query, which every user of this machine can read on a command line (ps); give the URI without its SAS and the token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE, with -k" \
+    "with a warning that names the alternative"
 done_testing

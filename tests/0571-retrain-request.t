@@ -96,7 +96,7 @@ expect_fail 2 "plain http is allowed only for loopback" "plain http to another h
 srun aml-retrain -u "$AML_EMULATOR_URL/nothing" -k "$K" "$TMP/job.json"
 expect_fail 2 "not a web service URL" "a URL that is not a service's"
 srun aml-retrain -u "$U" "$TMP/job.json"
-expect_fail 3 "^aml-retrain: no API key: give --key-file or set AML_API_KEY\$" "no key: exit 3"
+expect_fail 3 "^aml-retrain: no API key: give --key-file or set AML_API_KEY \\(or AML_API_KEY_FILE\\)\$" "no key: exit 3"
 srun aml-retrain -u "$U" -k "$TMP/nokey" "$TMP/job.json"
 expect_fail 1 "^aml-retrain: --key-file $TMP/nokey: No such file or directory\$" "a key file that is not there"
 : >"$TMP/empty.key"

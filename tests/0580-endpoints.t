@@ -61,7 +61,7 @@ srun aml-add-endpoint -k "$TMP/wrong" x
 expect_fail 3 "^aml-add-endpoint: GET $EPS/x: HTTP 401 Unauthorized: The request couldn't be authorized\\. " \
     "a wrong token: exit 3"
 AML_WORKSPACE_TOKEN= AML_API_KEY= srun aml-add-endpoint x
-expect_fail 3 "^aml-add-endpoint: no workspace token or endpoint key: give --key-file or set AML_WORKSPACE_TOKEN\$" \
+expect_fail 3 "^aml-add-endpoint: no workspace token or endpoint key: give --key-file or set AML_WORKSPACE_TOKEN \\(or AML_WORKSPACE_TOKEN_FILE\\)\$" \
     "no token"
 AML_WORKSPACE_ID= srun aml-add-endpoint x
 expect_usage "^aml-add-endpoint: no workspace: give --workspace or set AML_WORKSPACE_ID\$" "no workspace"

@@ -198,14 +198,18 @@ outp() {	# outp NAME FILE: run the filter NAME writing FILE
 		    -k "$AML_DEMO_WORKSPACE_TOKEN_FILE" -K "$2" default ;;
 	esac
 }
-# written() FILE: the output is there, a file (JSON, or a key of mode 0600).
+# written() FILE: the output is there, a file: a key of mode 0600, the
+# job's results (with their SAS tokens) as JSON of mode 0600, else JSON
+# of mode 0644 under the umask of 022.
 written() {
 	[ -f "$1" ] && [ ! -L "$1" ] || return 1
 	case $p in
 	aml-*-endpoint) [ -s "$1" ] && [ "$(stat -c %a "$1")" = 600 ] ;;
-	*)	jq -e . "$1" >/dev/null ;;
+	aml-retrain) jq -e . "$1" >/dev/null && [ "$(stat -c %a "$1")" = 600 ] ;;
+	*)	jq -e . "$1" >/dev/null && [ "$(stat -c %a "$1")" = 644 ] ;;
 	esac
 }
+umask 022
 emu studio -d '{"jobMs":50}' >/dev/null
 jq -n --arg cs "$(cat "$AML_DEMO_STORAGE_CONNECTION_FILE")" '
     {Inputs: {input1: {ConnectionString: $cs, RelativeLocation: "data/adult-census-income.csv"}},
@@ -220,7 +224,7 @@ for p in aml-export-ws aml-patch-ilearner aml-import-ws aml-retrain aml-add-endp
 	outp "$p-f" "$TMP/o/out.json"
 	expect_ok "$p -f -o a symlink"
 	written "$TMP/o/out.json"
-	ok $? "replaces the symlink with the output"
+	ok $? "replaces the symlink with the output (mode $(stat -c %a "$TMP/o/out.json"))"
 	same_file "$TMP/target" "$TMP/target.orig" "and never writes through it"
 	rm -f "$TMP/o/out.json"
 	ln -s "$TMP/o/created" "$TMP/o/out.json"

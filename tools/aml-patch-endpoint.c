@@ -102,7 +102,7 @@ from_bes(const char *path)
 	}
 	base = aml_xstrdup(o->base);
 	rel = aml_xstrdup(o->rel);
-	sas = o->sas ? aml_xstrdup(o->sas) : NULL;
+	sas = o->sas ? aml_sas_query(o->sas) : NULL;
 	if ((j = aml_jget(&d, 0, "JobId")) && AML_JTYPE(&d, j) == AML_JSTRING)
 		jobid = aml_jstrdup(&d, j);
 	aml_bes_free(&st);
@@ -320,7 +320,7 @@ main(int argc, char **argv)
 	struct aml_resp r;
 	struct aml_wbuf w;
 	cJSON *ep = NULL, *none;
-	char *end, *b;
+	char *end, *b, *tok;
 	int c, rc;
 
 	aml_setprog(&argv[0]);
@@ -370,9 +370,11 @@ main(int argc, char **argv)
 	} else {
 		base = aml_xstrdup(baseopt);
 		rel = aml_xstrdup(relopt);
-		sas = aml_studio_key(sasfile, sasvars, "--sas-file");
-		if (!sas && sasfile)
+		if (aml_secret_get(sasfile, sasvars, "--sas-file", &tok) < 0)
 			return AML_EXIT_FAIL;
+		/* With or without its '?', as az storage and the portal give it. */
+		sas = tok ? aml_sas_query(tok) : NULL;
+		aml_freesecret(tok);
 	}
 	check_location();
 	if ((rc = aml_classic_setup(&cl, epurl, ws, svc, argc ? argv[0] : NULL, region, keyfile)))

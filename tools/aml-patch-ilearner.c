@@ -35,7 +35,7 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-patch-ilearner [-fqv] [-a asset] [-o file] -u uri [file]\n"
+	fprintf(fp, "usage: aml-patch-ilearner [-fkqv] [-a asset] [-o file] -u uri [file]\n"
 	    "       aml-patch-ilearner [-fkqv] [-a asset] [-o file] -b bes-status [-r output] [file]\n");
 	if (!status)
 		fprintf(fp,
@@ -44,7 +44,8 @@ usage(int status)
 		    "  -u, --uri URI            its new location\n"
 		    "  -b, --bes-status FILE    take it from a finished BES job's status\n"
 		    "  -r, --result NAME        the BES output to use (default: the one .ilearner)\n"
-		    "  -k, --keep-sas           keep the output's SAS token in the URI\n"
+		    "  -k, --keep-sas           keep a SAS token in the URI: the output's with -b;\n"
+		    "                           with -u, AML_SAS_TOKEN or AML_SAS_TOKEN_FILE's\n"
 		    "  -o, --output FILE        write the definition to FILE (atomically)\n"
 		    "  -f, --force              replace FILE if it exists\n"
 		    "  -q, --quiet              say nothing on success, no warnings\n"
@@ -79,6 +80,34 @@ from_bes(const char *path, const char *result, int keepsas, const char **src)
 	aml_bes_free(&st);
 	aml_jfree(&d);
 	free(buf);
+	return uri;
+}
+
+/* -u's location; with -k, the SAS token from the environment after it
+ * (argv is public: a SAS given there is warned about). */
+static char *
+from_arg(const char *arg, int keepsas)
+{
+	static const char *const vars[] = { "AML_SAS_TOKEN", NULL };
+	char *tok, *sas, *uri;
+
+	if (!keepsas)
+		return aml_xstrdup(arg);
+	if (aml_secret_get(NULL, vars, NULL, &tok) < 0)
+		return NULL;
+	if (!tok || !(sas = aml_sas_query(tok))) {
+		aml_err("-k with -u: no SAS token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE");
+		aml_freesecret(tok);
+		return NULL;
+	}
+	if (strchr(arg, '?')) {
+		aml_err("-k with -u: the URI has a query already");
+		uri = NULL;
+	} else {
+		uri = aml_xasprintf("%s%s", arg, sas);
+	}
+	aml_freesecret(tok);
+	aml_freesecret(sas);
 	return uri;
 }
 
@@ -131,7 +160,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1 || !uriarg == !bes || (uriarg && (result || keepsas)))
+	if (argc > 1 || !uriarg == !bes || (uriarg && result))
 		usage(AML_EXIT_USAGE);
 	if (argc == 1)
 		path = argv[0];
@@ -143,7 +172,7 @@ main(int argc, char *argv[])
 
 	/* Everything is checked before the first byte goes out; what was
 	 * allocated is freed on the way out, failures too. */
-	if (!(uri = bes ? from_bes(bes, result, keepsas, &src) : aml_xstrdup(uriarg)))
+	if (!(uri = bes ? from_bes(bes, result, keepsas, &src) : from_arg(uriarg, keepsas)))
 		return AML_EXIT_FAIL;
 	if (aml_uri_check(uri, &why) < 0) {
 		s = aml_uri_redact(uri);
@@ -152,6 +181,9 @@ main(int argc, char *argv[])
 		c = AML_EXIT_FAIL;
 		goto out;
 	}
+	if (uriarg)
+		aml_argv_secret("-u", uriarg, "give the URI without its SAS and the token in "
+		    "AML_SAS_TOKEN or AML_SAS_TOKEN_FILE, with -k");
 	if (!aml_uri_path_ends(uri, ".ilearner")) {
 		s = aml_uri_redact(uri);
 		aml_warn("%s: %s does not end in .ilearner; is it a trained model?", src, s);
@@ -170,7 +202,7 @@ main(int argc, char *argv[])
 	if (p.warning)
 		aml_warn("%s: %s", inname, p.warning);
 
-	aml_out_open(&out, outpath, force);
+	aml_out_open(&out, outpath, 0644, force);
 	aml_patch_splice(&out.w, &d, &p, uri);
 	if ((c = aml_out_close(&out)) == 0 && !aml_quiet)
 		say_change(&d, p.key, p.uri, uri);

@@ -537,7 +537,7 @@ print(const struct aml_jdoc *d, const char *id)
 	struct aml_jw jw;
 	int rc;
 
-	aml_out_open(&out, outpath, force);
+	aml_out_open(&out, outpath, 0600, force);
 	aml_jw_init(&jw, &out.w, AML_JW_PRETTY);
 	aml_jw_open(&jw, '{');
 	AML_JOBJ_EACH(d, 0, k) {
@@ -758,13 +758,13 @@ main(int argc, char **argv)
 		aml_err("no web service: give --url or set AML_BES_URL");
 		usage(AML_EXIT_USAGE);
 	}
+	aml_argv_secret("--url", url, "give the service's URL without it; keys go in --key-file or AML_API_KEY");
 	if (!(base = aml_studio_base(url, &why)))
 		aml_diex(AML_EXIT_USAGE, "--url %s: %s", url, why);
-	if (!(key = aml_studio_key(keyfile, keyvars, "--key-file"))) {
-		if (keyfile)
-			exit(AML_EXIT_FAIL);
-		aml_diex(AML_EXIT_AUTH, "no API key: give --key-file or set AML_API_KEY");
-	}
+	if (aml_secret_get(keyfile, keyvars, "--key-file", &key) < 0)
+		exit(AML_EXIT_FAIL);
+	if (!key)
+		aml_diex(AML_EXIT_AUTH, "no API key: give --key-file or set AML_API_KEY (or AML_API_KEY_FILE)");
 	aml_catch_signals();
 	if (jobarg) {
 		id = aml_xstrdup(jobarg);

@@ -132,13 +132,13 @@ main(int argc, char **argv)
 		aml_err("no web service: give --url or set AML_RRS_URL");
 		usage(AML_EXIT_USAGE);
 	}
+	aml_argv_secret("--url", url, "give the service's URL without it; keys go in --key-file or AML_API_KEY");
 	if (!(base = aml_studio_base(url, &why)))
 		aml_diex(AML_EXIT_USAGE, "--url %s: %s", url, why);
-	if (!(key = aml_studio_key(keyfile, keyvars, "--key-file"))) {
-		if (keyfile)
-			exit(AML_EXIT_FAIL);
-		aml_diex(AML_EXIT_AUTH, "no API key: give --key-file or set AML_API_KEY");
-	}
+	if (aml_secret_get(keyfile, keyvars, "--key-file", &key) < 0)
+		exit(AML_EXIT_FAIL);
+	if (!key)
+		aml_diex(AML_EXIT_AUTH, "no API key: give --key-file or set AML_API_KEY (or AML_API_KEY_FILE)");
 	q.method = "POST";
 	q.url = aml_xasprintf("%s/execute?api-version=2.0&%s", base,
 	    fmt == FMT_SWAGGER ? "format=swagger" : "details=true");
