@@ -8,10 +8,12 @@
  *
  * What the recordings show is done as recorded: PUT answers 200 also
  * when it creates, DELETE 200 with no body, a plan that is not there
- * the gateway's 404 ResourceNotFound; bodies are Newtonsoft-indented
- * with their members in alphabetical order; the etag is a document
- * database's ("0000xxxx-0000-0000-0000-" + the write's Unix time in hex
- * + "0000").  Where nothing was recorded (associations, usage, SKUs,
+ * the gateway's 404 ResourceNotFound; bodies are compact JSON (the
+ * recorder re-indented them, but their Content-Length is the compact
+ * text's, unlike webServices', which came indented) with members in
+ * alphabetical order and doubles as Newtonsoft writes them ("25.0"); the
+ * etag is a document database's ("0000xxxx-0000-0000-0000-" + the
+ * write's Unix time in hex + "0000").  Where nothing was recorded (associations, usage, SKUs,
  * the errors of the checks) the choices are the emulator's, and the
  * notes say which.
  *
@@ -99,7 +101,27 @@ round2(double v)
 	return round(v * 100) / 100;
 }
 
-/* The resource provider's 400, with one detail; -1 for the caller. */
+/* The resource provider's own errors, in the envelope its webServices
+ * side uses (code, message, one detail), compact as its bodies are. */
+static void
+rp_error(struct emu_req *r, int status, const char *code, const char *message,
+    const char *dcode, const char *dmessage)
+{
+	cJSON *j = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(j, "error"), *d, *o;
+
+	cJSON_AddStringToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "message", message);
+	d = cJSON_AddArrayToObject(e, "details");
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "code", dcode);
+	cJSON_AddStringToObject(o, "message", dmessage);
+	cJSON_AddItemToArray(d, o);
+	emu_answer_json(r, status, j);
+	emu_arm_headers(r);
+	cJSON_Delete(j);
+}
+
+/* Its 400, with one detail; -1 for the caller. */
 static int
 refuse(struct emu_req *r, const char *code, const char *fmt, ...) AML_PRINTF(3, 4);
 
@@ -113,18 +135,18 @@ refuse(struct emu_req *r, const char *code, const char *fmt, ...)
 	if (vasprintf(&m, fmt, ap) < 0)
 		aml_die("out of memory");
 	va_end(ap);
-	emu_arm_rp_error(r, 400, "BadRequest", "The request is invalid.", code, m);
+	rp_error(r, 400, "BadRequest", "The request is invalid.", code, m);
 	free(m);
 	return -1;
 }
 
-/* A 404 of the resource provider: a child of a plan, or of its parent. */
+/* Its 404: something under a plan, or the plan above it. */
 static void
 rp_not_found(struct emu_req *r, const char *what, const char *code, const char *name)
 {
 	char *m = aml_xasprintf("No %s could be found with the provided name: %s.", what, name);
 
-	emu_arm_rp_error(r, 404, "NotFound", "The specified resource was not found.", code, m);
+	rp_error(r, 404, "NotFound", "The specified resource was not found.", code, m);
 	free(m);
 }
 
@@ -552,8 +574,8 @@ page(struct emu_req *r, cJSON *items, const char *path, const char *apiver)
 	cJSON *j, *v, *c;
 
 	if (off < 0) {
-		emu_arm_rp_error(r, 400, "BadRequest", "The request is invalid.",
-		    "InvalidSkipToken", "The $skipToken is not valid.");
+		rp_error(r, 400, "BadRequest", "The request is invalid.", "InvalidSkipToken",
+		    "The $skipToken is not valid.");
 		goto out;
 	}
 	j = cJSON_CreateObject();
@@ -570,7 +592,7 @@ page(struct emu_req *r, cJSON *items, const char *path, const char *apiver)
 		cJSON_AddStringToObject(j, "nextLink", next);
 		free(next);
 	}
-	emu_answer_pretty(r, 200, j);
+	emu_answer_json(r, 200, j);
 	cJSON_Delete(j);
 out:
 	cJSON_Delete(items);
@@ -726,7 +748,7 @@ plan_get(struct emu_req *r)
 		gateway_not_found(r);
 	} else {
 		j = render_plan(plan);
-		emu_answer_pretty(r, 200, j);
+		emu_answer_json(r, 200, j);
 		cJSON_Delete(j);
 	}
 	emu_unlock();
@@ -799,7 +821,7 @@ plan_put(struct emu_req *r)
 	emu_changed();
 	/* REC: 200 for a plan it made as well. */
 	j = render_plan(plan);
-	emu_answer_pretty(r, 200, j);
+	emu_answer_json(r, 200, j);
 	cJSON_Delete(j);
 out:
 	emu_unlock();
@@ -837,7 +859,7 @@ plan_patch(struct emu_req *r)
 	new_etag_on(plan);
 	emu_changed();
 	j = render_plan(plan);
-	emu_answer_pretty(r, 200, j);
+	emu_answer_json(r, 200, j);
 	cJSON_Delete(j);
 out:
 	emu_unlock();
@@ -862,8 +884,8 @@ plan_delete(struct emu_req *r)
 		    "%s to another commitment plan, or remove the web service%s, before deleting the "
 		    "plan.", aml_json_str(plan, "name"), n, n == 1 ? "" : "s", n == 1 ? "it" : "them",
 		    n == 1 ? "" : "s");
-		emu_arm_rp_error(r, 409, "Conflict", "The request conflicts with the current state of "
-		    "the resource.", "CommitmentPlanHasAssociations", m);
+		rp_error(r, 409, "Conflict", "The request conflicts with the current state of the "
+		    "resource.", "CommitmentPlanHasAssociations", m);
 		free(m);
 	} else {
 		k = lower_key(r->seg[1], r->seg[2]);
@@ -960,7 +982,7 @@ skus_list(struct emu_req *r)
 		cJSON_AddArrayToObject(o, "restrictions");
 		cJSON_AddItemToArray(v, o);
 	}
-	emu_answer_pretty(r, 200, j);
+	emu_answer_json(r, 200, j);
 	cJSON_Delete(j);
 	emu_unlock();
 	free(apiver);
@@ -988,7 +1010,7 @@ assoc_get(struct emu_req *r)
 		return;
 	if ((plan = parent(r)) && (a = assoc_of(r, plan))) {
 		j = render_assoc(plan, a);
-		emu_answer_pretty(r, 200, j);
+		emu_answer_json(r, 200, j);
 		cJSON_Delete(j);
 	}
 	emu_unlock();
@@ -1092,7 +1114,7 @@ assoc_move(struct emu_req *r)
 	cJSON_AddItemToObject(assocs(to), a->string, a);
 	emu_changed();
 	j = render_assoc(to, a);
-	emu_answer_pretty(r, 200, j);
+	emu_answer_json(r, 200, j);
 	cJSON_Delete(j);
 out:
 	emu_unlock();
