@@ -134,9 +134,12 @@ run aml-rm-ws -g "$RG" -n "$WS"
 expect_ok "but can be removed"
 
 # A definition exported by PowerShell (mixed-case names) through
-# aml-import-ws into aml-new-ws, then aml-update-ws.
+# aml-import-ws into aml-new-ws, then aml-update-ws.  Its commitment plan
+# is a placeholder the PowerShell test fills in: here, the seeded plan.
 emu config -d '{"lroMs":200}' >/dev/null
-aml-import-ws "$REF/GraphWebServiceDefinition_Prod.json" >"$TMP/ps.json"
+PLAN=/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.MachineLearning/commitmentPlans/$AML_DEMO_PLAN
+aml-import-ws "$REF/GraphWebServiceDefinition_Prod.json" |
+    sed "s#WILL BE FILLED IN BY THE TEST#$PLAN#" >"$TMP/ps.json"
 run aml-new-ws -g "$RG" -n psws -l southcentralus "$TMP/ps.json"
 expect_ok "aml-import-ws GraphWebServiceDefinition_Prod.json | aml-new-ws"
 is "$(jq -r '.name + " " + .location + " " + .properties.provisioningState' "$TMP/out")" "psws South Central US Succeeded" \

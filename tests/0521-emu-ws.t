@@ -62,9 +62,11 @@ is_status "$status" 200 "listKeys"
 is "$(jq -c 'keys_unsorted' "$TMP/body")" '["primary","secondary"]' "primary and secondary"
 like "$(jb .primary)" '^[A-Za-z0-9+/]{86}==$' "keys are 88 characters of base64"
 
-# PUT of the recorded PowerShell body (CRLF, 2-space, no id/name/type).
+# PUT of the recorded PowerShell body (CRLF, 2-space, no id/name/type),
+# its commitment plan the seeded one (the recording's is not here).
 N=onesdk3495
-arm PUT "$WSL/$N?$V" -H "$J" --data-binary "@$REC/TestCreateGetRemoveWebService.PUT.requestBody.json"
+on_demo_plan "$REC/TestCreateGetRemoveWebService.PUT.requestBody.json" >"$TMP/rec-put.json"
+arm PUT "$WSL/$N?$V" -H "$J" --data-binary "@$TMP/rec-put.json"
 is_status "$status" 201 "PUT of the recorded body creates: 201"
 jq -r '.exchanges[0].responseBody' "$REC/webServices-exchanges.json" |
     sed "s#/subscriptions/d128f140-94e6-4175-87a7-954b9d27db16/resourceGroups/onesdk4711/#$RGP/#" \
@@ -149,7 +151,8 @@ is "$(jb .properties.assets.asset3.name)" "Adult Census Income Model [trained mo
 
 # PowerShell's Import fixture mixes PascalCase names: the service binds
 # them without regard to case and answers in camelCase.
-arm PUT "$WSL/pascal?$V" -H "$J" --data-binary "@$REF/GraphWebServiceDefinition_Prod.json"
+on_demo_plan "$REF/GraphWebServiceDefinition_Prod.json" >"$TMP/pascal.json"
+arm PUT "$WSL/pascal?$V" -H "$J" --data-binary "@$TMP/pascal.json"
 is_status "$status" 201 "PUT of a definition with PascalCase names"
 lro_wait "$(hdr Azure-AsyncOperation)"
 arm GET "$WSL/pascal?$V"
@@ -160,7 +163,7 @@ is "$(jb '.properties.assets | length')" \
 
 # Bodies with nulls (as the spec examples have them) are fine.
 jq '.properties.exampleRequest.globalParameters = null | .properties.description = null' \
-    "$REC/TestCreateGetRemoveWebService.PUT.requestBody.json" >"$TMP/nulls.json"
+    "$TMP/rec-put.json" >"$TMP/nulls.json"
 arm PUT "$WSL/withnulls?$V" -H "$J" --data-binary "@$TMP/nulls.json"
 is_status "$status" 201 "PUT with null members"
 lro_wait "$(hdr Azure-AsyncOperation)"
@@ -234,7 +237,7 @@ lro_wait "$(hdr Azure-AsyncOperation)"
 arm PATCH "$WSL/$N?$V" -H "$J" --data '{"properties":{"packageType":"Graph","readOnly":false}}'
 invalid 400 BadRequest "a read-only service refuses PATCH"
 is "$(jb .error.details[0].code)" ReadOnlyWebService "ReadOnlyWebService"
-arm PUT "$WSL/$N?$V" -H "$J" --data-binary "@$REC/TestCreateGetRemoveWebService.PUT.requestBody.json"
+arm PUT "$WSL/$N?$V" -H "$J" --data-binary "@$TMP/rec-put.json"
 invalid 400 BadRequest "and PUT"
 
 # DELETE: 202, empty, both headers; then 404.

@@ -67,7 +67,8 @@ later 700
 is "$(emu models | jq length)" 1 "a PATCH that leaves the model is no model change"
 
 # A new service shows up Provisioning while its PUT runs.
-arm PUT "$WSL/slow?$V" -H "$J" --data-binary "@$REC/TestCreateGetRemoveWebService.PUT.requestBody.json"
+on_demo_plan "$REC/TestCreateGetRemoveWebService.PUT.requestBody.json" >"$TMP/rec-put.json"
+arm PUT "$WSL/slow?$V" -H "$J" --data-binary "@$TMP/rec-put.json"
 is_status "$status" 201 "PUT of a new service"
 op=$(hdr Azure-AsyncOperation)
 arm GET "$WSL/slow?$V"
@@ -119,7 +120,7 @@ is "$(jb .error.code)" OperationCanceled "with an error"
 arm GET "$WS?$V"
 is "$(jb .properties.title)" "only the title" "a canceled PATCH changed nothing"
 emu faults -d '{"method":"PUT","path":"*","lro":"Canceled"}' >/dev/null
-arm PUT "$WSL/canceled?$V" -H "$J" --data-binary "@$REC/TestCreateGetRemoveWebService.PUT.requestBody.json"
+arm PUT "$WSL/canceled?$V" -H "$J" --data-binary "@$TMP/rec-put.json"
 later 700
 arm GET "$WSL/canceled?$V"
 is_status "$status" 404 "a canceled create leaves nothing"

@@ -10,7 +10,9 @@
 #  - GET leaves commitmentPlan out (SPEC prose, REC), though the example
 #    shows it;
 #  - the example's location "West US" was not a region of the provider
-#    (REC registration), so the PUT is replayed in South Central US.
+#    (REC registration), so the PUT is replayed in South Central US;
+#  - its commitmentPlan is a placeholder id, and a service is made only
+#    with a plan that exists: the PUT names the seeded plan.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
 emu_start --lro-ms 0 --page-size 1
@@ -71,7 +73,8 @@ is "$(jb '.properties.storageAccount | keys | join(",")')" name "GET: storageAcc
 
 # putWebService.json: create (201) and overwrite (200).
 replay putWebService.json
-jq '.parameters.createOrUpdatePayload | .location = "South Central US"' "$ex" >"$TMP/put.json"
+jq --arg plan "$PLAN" '.parameters.createOrUpdatePayload | .location = "South Central US" |
+    .properties.commitmentPlan.id = $plan' "$ex" >"$TMP/put.json"
 arm PUT "$WSL/$name?api-version=$api" -H 'Content-Type: application/json' --data-binary "@$TMP/put.json"
 status_in "PUT (new)"
 is "$status" 201 "PUT of a new service is 201"

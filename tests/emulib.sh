@@ -94,6 +94,16 @@ ws_paths() {
 	WS=$WSL/$AML_DEMO_WS
 	V=api-version=2017-01-01
 	VP=api-version=2016-05-01-preview
+	PLAN=$RGP/providers/Microsoft.MachineLearning/commitmentPlans/$AML_DEMO_PLAN
+}
+
+# on_demo_plan FILE: the web service definition FILE with the commitment
+# plan it names (the recording's, or the fixture's placeholder) replaced
+# by the seeded one, every other byte kept: the emulator makes a service
+# only with a plan it holds, as the resource provider did.  After ws_paths.
+on_demo_plan() {
+	sed -e "s#\"/subscriptions/[^\"]*/commitmentPlans/[^\"]*\"#\"$PLAN\"#" \
+	    -e "s#\"WILL BE FILLED IN BY THE TEST\"#\"$PLAN\"#" "$1"
 }
 
 # lro_wait URL: poll an Azure-AsyncOperation URL until it is terminal

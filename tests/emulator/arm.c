@@ -154,9 +154,10 @@ bad_version(struct emu_req *r, int api, const char *v)
 		arm_error(r, 400, "InvalidApiVersionParameter", m);
 	} else {
 		aml_wprintf(&w, "No registered resource provider found for location "
-		    "'southcentralus' and API version '%s' for type 'webServices'. The supported "
+		    "'southcentralus' and API version '%s' for type '%s'. The supported "
 		    "api-versions are '%s'. The supported locations are '", v,
-		    api == EMU_API_ML ? PREVIEW ", " STABLE : STABLE);
+		    api == EMU_API_PLANS ? "commitmentPlans" : "webServices",
+		    api == EMU_API_ML ? PREVIEW ", " STABLE : api == EMU_API_PLANS ? PREVIEW : STABLE);
 		for (size_t i = 0; i < NREGIONS; i++)
 			aml_wprintf(&w, "%s%s", i ? ", " : "", regions[i][0]);
 		aml_wputs(&w, "'.");
@@ -265,6 +266,8 @@ emu_arm_begin(struct emu_req *r, int api, int sub, char **apiver)
 	if (api == EMU_API_RESOURCES) {
 		for (size_t i = 0; i < sizeof resources_versions / sizeof *resources_versions; i++)
 			ok |= strcmp(v, resources_versions[i]) == 0;
+	} else if (api == EMU_API_PLANS) {
+		ok = strcmp(v, PREVIEW) == 0;	/* commitmentPlans has no other */
 	} else {
 		ok = strcmp(v, STABLE) == 0 || (api == EMU_API_ML && strcmp(v, PREVIEW) == 0);
 	}
@@ -1134,7 +1137,8 @@ provider(struct emu_req *r)
 			for (size_t k = 0; k < NREGIONS; k++)
 				cJSON_AddItemToArray(l, cJSON_CreateString(regions[k][1]));
 		v = cJSON_AddArrayToObject(t, "apiVersions");
-		cJSON_AddItemToArray(v, cJSON_CreateString(STABLE));
+		if (strcmp(types[i], "commitmentPlans"))
+			cJSON_AddItemToArray(v, cJSON_CreateString(STABLE));
 		if (i != 1)
 			cJSON_AddItemToArray(v, cJSON_CreateString(PREVIEW));
 		cJSON_AddItemToArray(rt, t);
@@ -1425,6 +1429,46 @@ start_op(struct emu_req *r, cJSON *svc, const char *kind, const char *apiver,
 	free(key);
 }
 
+/* A service made with a commitmentPlan is associated with that plan
+ * (plans.c keeps the associations); DELETE ends it. */
+static void
+associate(cJSON *svc, cJSON *props)
+{
+	const char *plan = aml_json_str(cJSON_GetObjectItemCaseSensitive(props, "commitmentPlan"),
+	    "id");
+	char *id = ws_id(svc);
+
+	if (plan)
+		emu_plan_associate(plan, id, aml_json_str(svc, "svcid"));
+	free(id);
+}
+
+static void
+dissociate(cJSON *svc)
+{
+	char *id = ws_id(svc);
+
+	emu_plan_dissociate(id);
+	free(id);
+}
+
+/* The commitmentPlan of a new service must be a plan that can take it:
+ * the resource provider bills the service to it. */
+static int
+plan_refused(struct emu_req *r, cJSON *props, const char *location)
+{
+	const char *plan = aml_json_str(cJSON_GetObjectItemCaseSensitive(props, "commitmentPlan"),
+	    "id");
+	char *code = NULL, *why = NULL;
+
+	if (!plan || emu_plan_check(plan, location, &code, &why) == 0)
+		return 0;
+	emu_arm_rp_error(r, 400, "BadRequest", "The request is invalid.", code, why);
+	free(code);
+	free(why);
+	return 1;
+}
+
 static cJSON *
 new_service(const char *group, const char *name, const char *location)
 {
@@ -1526,6 +1570,8 @@ ws_put(struct emu_req *r)
 		goto out;
 	if (svc && (read_only(r, svc) || busy(r, svc)))
 		goto out;
+	if (!svc && plan_refused(r, cJSON_GetObjectItemCaseSensitive(b, "properties"), disp))
+		goto out;
 	tags = cJSON_GetObjectItemCaseSensitive(b, "tags");
 	p = writable_props(cJSON_GetObjectItemCaseSensitive(b, "properties"));
 	if (preview)
@@ -1540,6 +1586,7 @@ ws_put(struct emu_req *r)
 		svc = new_service(r->seg[1], r->seg[2], disp);
 		cJSON_AddItemToObject(svc, "tags", tags);
 		cJSON_AddItemToObject(svc, "properties", p);
+		associate(svc, p);
 		cJSON_AddTrueToObject(svc, "creating");
 		timestamp(t, sizeof t);
 		set_computed(svc, p, t, t);
@@ -1833,6 +1880,56 @@ list_group(struct emu_req *r)
 	list(r, r->seg[1]);
 }
 
+/* ---- for the provider's other resource types (plans.c) -------------- */
+
+int
+emu_arm_group_missing(struct emu_req *r, const char *group)
+{
+	return group_missing(r, group);
+}
+
+int
+emu_arm_bad_name(struct emu_req *r, const char *name)
+{
+	return bad_name(r, name);
+}
+
+int
+emu_arm_region(const char *location)
+{
+	const char *n = region_name(location);
+
+	for (size_t i = 0; n && i < NREGIONS; i++)
+		if (n == regions[i][0])
+			return (int)i;
+	return -1;
+}
+
+const char *
+emu_arm_region_at(int i)
+{
+	return i >= 0 && (size_t)i < NREGIONS ? regions[i][0] : NULL;
+}
+
+char *
+emu_arm_next_link(const char *path, const char *apiver, const char *param, long offset)
+{
+	struct aml_wbuf w;
+	char *tok = skiptoken(offset);
+
+	aml_wbuf_init(&w, -1);
+	aml_wprintf(&w, "%s%s?api-version=%s&%%24%s=", emu_base, path, apiver, param);
+	pct_lower(&w, tok);
+	free(tok);
+	return aml_wbuf_take(&w);
+}
+
+long
+emu_arm_skip_offset(const char *token)
+{
+	return skipoffset(token);
+}
+
 /* ---- operations finishing ------------------------------------------- */
 
 static void
@@ -1855,6 +1952,7 @@ apply(const struct emu_lro_done *d)
 			old = model_uri(props) ? aml_xstrdup(model_uri(props)) : NULL;
 			notify(svc, old, NULL);
 			free(old);
+			dissociate(svc);
 			cJSON_DeleteItemFromObjectCaseSensitive(all, d->key);
 		}
 		return;
@@ -1862,6 +1960,7 @@ apply(const struct emu_lro_done *d)
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(svc, "creating"))) {
 		cJSON_DeleteItemFromObjectCaseSensitive(svc, "creating");
 		if (canceled) {
+			dissociate(svc);
 			cJSON_DeleteItemFromObjectCaseSensitive(all, d->key);
 			return;
 		}
@@ -1956,6 +2055,7 @@ add_seeded(const char *name)
 	set_str(p, "provisioningState", "Succeeded");
 	order_props(p);
 	cJSON_AddItemToObject(svc, "properties", p);
+	associate(svc, p);
 	cJSON_Delete(b);
 	aml_freesecret(def);
 	aml_freesecret(skey);

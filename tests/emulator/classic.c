@@ -4,15 +4,24 @@
  * management.azureml.net shape (notes §3): web services and their
  * endpoints under /workspaces/{ws}/webservices, endpoint PUT with the
  * name rules and the endpoint limit, PATCH of the trained-model
- * resource with the checks the service makes, DELETE, and the help
- * page an endpoint's HelpLocation names.
+ * resource with the checks the service makes, refresh, DELETE, and the
+ * help page an endpoint's HelpLocation names (notes/classic-endpoints.md).
  *
  * The bearer is the workspace's authorization token, or an endpoint's
  * own key for that endpoint.  A PATCH is accepted at once and takes
  * effect after the switch-over delay (/_emu/studio switchMs): until
  * then GET shows, and scoring uses, the old model.  The default
  * endpoint follows its web service and has, like every endpoint of a
- * training web service, no updatable resources.
+ * training web service, no updatable resources; it can be deleted only
+ * when it is the last endpoint.  Every other endpoint stays on the graph
+ * and trained models it was created with until it is refreshed: a web
+ * service re-published (POST /_emu/studio/publish) moves its default
+ * endpoint alone.
+ *
+ * Emulator members of a web service: "published", when its graph was
+ * last published (else CreationTime); "resources", what it publishes
+ * once its default endpoint is gone.  Of an endpoint: "graph", the
+ * version of the web service's graph it runs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +45,50 @@ static int
 updatable(const cJSON *svc, const cJSON *ep)
 {
 	return aml_json_str(svc, "resource") && !is_default(svc, ep);
+}
+
+/* ---- what a web service publishes ----------------------------------- */
+
+static const char *
+svc_version(const cJSON *svc)
+{
+	const char *v = aml_json_str(svc, "published");
+
+	return v ? v : aml_json_str(svc, "CreationTime");
+}
+
+static const char *
+ep_graph(const cJSON *svc, const cJSON *ep)
+{
+	const char *g = aml_json_str(ep, "graph");
+
+	return g ? g : aml_json_str(svc, "CreationTime");
+}
+
+static cJSON *
+default_endpoint(cJSON *svc)
+{
+	return studio_endpoint(svc, aml_json_str(svc, "DefaultEndpointName"));
+}
+
+/* Its trained models: the default endpoint's, which follows it, or what
+ * that endpoint had when it was deleted. */
+static cJSON *
+svc_resources(cJSON *svc)
+{
+	cJSON *def = default_endpoint(svc);
+
+	return def ? cJSON_GetObjectItemCaseSensitive(def, "Resources") :
+	    cJSON_GetObjectItemCaseSensitive(svc, "resources");
+}
+
+static void
+set_member(cJSON *o, const char *k, cJSON *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, k))
+		cJSON_ReplaceItemInObjectCaseSensitive(o, k, v);
+	else
+		cJSON_AddItemToObject(o, k, v);
 }
 
 /* ---- rendering ------------------------------------------------------ */
@@ -312,8 +365,13 @@ endpoint_put(struct emu_req *r)
 		    "before adding another.", count);
 		goto done;
 	}
-	if (!c.ep)
+	if (!c.ep) {
 		c.ep = studio_new_endpoint(c.ws, c.svc, r->seg[2]);
+		/* It locks onto the web service's graph as it is now. */
+		cJSON_AddStringToObject(c.ep, "graph", svc_version(c.svc));
+		if (!default_endpoint(c.svc) && svc_resources(c.svc))
+			set_member(c.ep, "Resources", cJSON_Duplicate(svc_resources(c.svc), 1));
+	}
 	properties(r, c.ep, b, 1);
 	emu_changed();
 	o = render_endpoint(c.svc, c.ep);
@@ -472,10 +530,18 @@ endpoint_delete(struct emu_req *r)
 	emu_lock();
 	if (begin(r, &c, 3, 1) < 0)
 		goto done;
+	/* "If you have added additional endpoints to the web service, you
+	 * cannot delete the default endpoint" (create-endpoint.md). */
 	if (is_default(c.svc, c.ep)) {
-		studio_mgmt_error(r, 400, "BadRequest", "The default endpoint of a web service cannot "
-		    "be deleted.");
-		goto done;
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c.svc, "endpoints")) > 1) {
+			studio_mgmt_error(r, 400, "BadRequest", "The default endpoint of a web service "
+			    "cannot be deleted while the web service has other endpoints. Delete them "
+			    "first.");
+			goto done;
+		}
+		studio_settle(c.ep);
+		set_member(c.svc, "resources", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c.ep,
+		    "Resources"), 1));
 	}
 	key = aml_xasprintf("ep:%s", aml_json_str(c.ep, "apiId"));
 	cJSON_DeleteItemFromObjectCaseSensitive(emu_obj(studio_state(), "bound"), key);
@@ -486,6 +552,197 @@ endpoint_delete(struct emu_req *r)
 	emu_answer(r, 204, NULL, NULL, 0);
 done:
 	emu_unlock();
+}
+
+/* ---- refresh -------------------------------------------------------- */
+
+/* {"OverwriteResources": "True"} as azuremlps sends it (a .NET bool's
+ * ToString()); a JSON boolean, any case, or nothing (false) too. */
+static int
+overwrite_flag(struct emu_req *r, const cJSON *b, int *over)
+{
+	const cJSON *o = cJSON_GetObjectItem(b, "OverwriteResources");
+	const char *v;
+	size_t n;
+
+	*over = 0;
+	if (!o || cJSON_IsNull(o))
+		return 0;
+	if (cJSON_IsBool(o)) {
+		*over = cJSON_IsTrue(o);
+		return 0;
+	}
+	if (cJSON_IsString(o)) {
+		for (v = o->valuestring; *v == ' '; v++)
+			;
+		for (n = strlen(v); n && v[n - 1] == ' '; n--)
+			;
+		if ((n == 4 && strncasecmp(v, "true", 4) == 0) ||
+		    (n == 5 && strncasecmp(v, "false", 5) == 0)) {
+			*over = n == 4;
+			return 0;
+		}
+	}
+	studio_mgmt_error(r, 400, "BadRequest", "OverwriteResources must be True or False.");
+	return -1;
+}
+
+/* POST .../endpoints/{name}/refresh: the endpoint takes the web service's
+ * graph as it is now; with OverwriteResources its trained models too (a
+ * PATCH still waiting for its switch-over is dropped).  304 when that
+ * changes nothing; the default endpoint follows its web service and is
+ * never refreshed (azuremlps README). */
+static void
+endpoint_refresh(struct emu_req *r)
+{
+	struct ctx c;
+	cJSON *b = NULL, *res;
+	int over, changed;
+
+	emu_lock();
+	if (begin(r, &c, 3, 1) < 0 || !(b = parse_body(r)) || overwrite_flag(r, b, &over) < 0)
+		goto done;
+	if (is_default(c.svc, c.ep)) {
+		studio_mgmt_error(r, 400, "BadRequest", "The default endpoint of a web service "
+		    "cannot be refreshed: it always runs what the web service publishes.");
+		goto done;
+	}
+	studio_settle(c.ep);
+	res = svc_resources(c.svc);
+	changed = strcmp(ep_graph(c.svc, c.ep), svc_version(c.svc)) != 0;
+	if (over && res)
+		changed |= !cJSON_Compare(res, cJSON_GetObjectItemCaseSensitive(c.ep, "Resources"), 1) ||
+		    cJSON_GetObjectItemCaseSensitive(c.ep, "pending");
+	if (!changed) {
+		emu_answer(r, 304, NULL, NULL, 0);
+		goto done;
+	}
+	set_member(c.ep, "graph", cJSON_CreateString(svc_version(c.svc)));
+	set_member(c.ep, "Version", cJSON_CreateString(svc_version(c.svc)));
+	if (over && res) {
+		cJSON_DeleteItemFromObjectCaseSensitive(c.ep, "pending");
+		set_member(c.ep, "Resources", cJSON_Duplicate(res, 1));
+	}
+	emu_changed();
+	emu_answer(r, 204, NULL, NULL, 0);
+done:
+	cJSON_Delete(b);
+	emu_unlock();
+}
+
+/* ---- control: re-publish a web service ------------------------------ */
+
+/* The trained model of a re-published predictive experiment: a blob of
+ * the seeded account, "container/name.ilearner", that holds a model. */
+static int
+model_ok(const char *rel, char **why)
+{
+	const char *slash = strchr(rel, '/');
+	char *cont;
+	unsigned char *data;
+	size_t len;
+	struct studio_model *m;
+	int rc;
+
+	if (!slash || slash == rel || !slash[1] || !aml_uri_path_ends(rel, ".ilearner")) {
+		*why = aml_xasprintf("\"model\" is CONTAINER/NAME.ilearner in %s, not %s",
+		    STUDIO_ACCOUNT, rel);
+		return -1;
+	}
+	cont = aml_xstrndup(rel, (size_t)(slash - rel));
+	rc = blob_get(STUDIO_ACCOUNT, cont, slash + 1, &data, &len);
+	free(cont);
+	if (rc < 0) {
+		*why = aml_xasprintf("there is no blob %s in %s", rel, STUDIO_ACCOUNT);
+		return -1;
+	}
+	m = model_load(data, len, why);
+	free(data);
+	if (!m)
+		return -1;
+	model_free(m);
+	return 0;
+}
+
+static void
+republish(cJSON *svc, const char *model, const char *t)
+{
+	cJSON *def = default_endpoint(svc), *res = svc_resources(svc), *r0, *loc;
+	char *base;
+
+	set_member(svc, "published", cJSON_CreateString(t));
+	if (def) {
+		set_member(def, "Version", cJSON_CreateString(t));
+		set_member(def, "graph", cJSON_CreateString(t));
+	}
+	if (!model)
+		return;
+	if (!res) {
+		res = cJSON_CreateArray();
+		set_member(svc, "resources", res);
+	}
+	if (!(r0 = cJSON_GetArrayItem(res, 0))) {
+		r0 = cJSON_CreateObject();
+		cJSON_AddStringToObject(r0, "Name", aml_json_str(svc, "resource"));
+		cJSON_AddStringToObject(r0, "Kind", "TrainedModel");
+		cJSON_AddItemToArray(res, r0);
+	}
+	loc = cJSON_CreateObject();
+	base = blob_account_url(STUDIO_ACCOUNT);
+	cJSON_AddStringToObject(loc, "BaseLocation", base);
+	cJSON_AddStringToObject(loc, "RelativeLocation", model);
+	cJSON_AddStringToObject(loc, "SasBlobToken", "");
+	set_member(r0, "Location", loc);
+	free(base);
+}
+
+/* POST /_emu/studio/publish {"service": ID, "model": "CONTAINER/NAME"}:
+ * what re-publishing the experiment from Studio does (New-AmlWebService
+ * -Update): a new graph version, and with model a new trained model, for
+ * the default endpoint only.  service defaults to the predictive one. */
+static void
+publish(struct emu_req *r)
+{
+	const cJSON *sv, *mv;
+	const char *id, *model;
+	cJSON *j, *svc, *o;
+	char t[48], *why = NULL;
+
+	if (!emu_control_local(r) || !(j = emu_control_body(r)))
+		return;
+	sv = cJSON_GetObjectItemCaseSensitive(j, "service");
+	mv = cJSON_GetObjectItemCaseSensitive(j, "model");
+	if (!cJSON_IsObject(j) || (sv && !cJSON_IsString(sv)) || (mv && !cJSON_IsString(mv))) {
+		emu_answer_error(r, 400, "InvalidRequest", "expected {\"service\": ID, \"model\": "
+		    "\"CONTAINER/NAME.ilearner\"}, both optional");
+		goto out;
+	}
+	id = sv ? sv->valuestring : emu_id("studioScoreService");
+	model = mv ? mv->valuestring : NULL;
+	emu_lock();
+	if (!(svc = studio_service(studio_workspace(emu_id("studioWorkspaceId")), id))) {
+		emu_answer_error(r, 404, "WebServiceNotFound", "no such web service in the workspace");
+	} else if (model && !aml_json_str(svc, "resource")) {
+		emu_answer_error(r, 400, "InvalidRequest", "a training web service publishes no "
+		    "trained model");
+	} else if (model && model_ok(model, &why) < 0) {
+		emu_answer_error(r, 400, "InvalidRequest", why);
+	} else {
+		emu_time_dotnet(t, sizeof t, emu_now_100ns());
+		republish(svc, model, t);
+		emu_changed();
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "service", aml_json_str(svc, "Id"));
+		cJSON_AddStringToObject(o, "version", t);
+		cJSON_AddItemToObject(o, "resources", svc_resources(svc) ?
+		    cJSON_Duplicate(svc_resources(svc), 1) : cJSON_CreateArray());
+		emu_answer_json(r, 200, o);
+		cJSON_Delete(o);
+	}
+	emu_unlock();
+	free(why);
+out:
+	cJSON_Delete(j);
 }
 
 /* ---- the help page -------------------------------------------------- */
@@ -552,6 +809,8 @@ static const struct emu_route routes[] = {
 	{ "PUT", WSS "/*/endpoints/*", endpoint_put, &studio_fam_mgmt },
 	{ "PATCH", WSS "/*/endpoints/*", endpoint_patch, &studio_fam_mgmt },
 	{ "DELETE", WSS "/*/endpoints/*", endpoint_delete, &studio_fam_mgmt },
+	{ "POST", WSS "/*/endpoints/*/refresh", endpoint_refresh, &studio_fam_mgmt },
+	{ "POST", "/_emu/studio/publish", publish, &emu_fam_plain },
 	{ "GET", "/apihelp" WSS "/*/endpoints/*", help, &emu_fam_plain },
 };
 

@@ -14,6 +14,7 @@
  *   entra.c    Entra ID token endpoints, device code, IMDS, App Service
  *   arm.c      Resource Manager: subscriptions, webServices
  *   lro.c      long-running operations (operationsStatus/operationresults)
+ *   plans.c    commitment plans and their associations with web services
  *   control.c  /_emu/: health, log, faults, reset, config, devices
  *
  * Adding a service (a blob store, BES, RRS, the classic management API)
@@ -305,12 +306,24 @@ void emu_arm_headers(struct emu_req *r);
 /* Every ARM handler starts here: the common headers, the bearer token,
  * api-version (one of the set; *apiver gets it), and with sub the
  * subscription in r->seg[0].  0, or -1 when the answer is written. */
-enum { EMU_API_ML, EMU_API_ML2017, EMU_API_RESOURCES };
+enum { EMU_API_ML, EMU_API_ML2017, EMU_API_RESOURCES, EMU_API_PLANS };
 int emu_arm_begin(struct emu_req *r, int api, int sub, char **apiver);
 /* The resource provider's own errors: Newtonsoft-indented, with details. */
 void emu_arm_rp_error(struct emu_req *r, int status, const char *code,
     const char *message, const char *dcode, const char *dmessage);
 extern const char emu_seed_service[];
+/* For the provider's other resource types, after emu_arm_begin and under
+ * the lock: 1 when the resource group (or the name) is refused, with the
+ * answer written; a location's index in the provider's regions (-1: not
+ * one) and the region name at an index; a list's nextLink for the page
+ * at offset (path from /subscriptions, param "skipToken" or the like),
+ * and the offset a token of it names (-1: not one). */
+int emu_arm_group_missing(struct emu_req *r, const char *group);
+int emu_arm_bad_name(struct emu_req *r, const char *name);
+int emu_arm_region(const char *location);
+const char *emu_arm_region_at(int i);
+char *emu_arm_next_link(const char *path, const char *apiver, const char *param, long offset);
+long emu_arm_skip_offset(const char *token);
 /* Create n more web services in the demo resource group (control API). */
 cJSON *emu_arm_add_services(long n);
 /* Add a subscription, or change one (control API); under the lock. */
@@ -334,6 +347,15 @@ const char *emu_ws_model_uri(const char *svcid);
  * the svcid of the service group/name; NULL when there is none. */
 cJSON *emu_ws_props(const char *svcid);
 const char *emu_ws_svcid(const char *group, const char *name);
+
+/* plans.c, under the lock: can the commitment plan of this ARM id take
+ * one more association, of a resource in location?  0, or -1 with the
+ * resource provider's detail code and message (malloc'd).  A web service
+ * made with a plan is associated with it (name: its svcid; a plan that
+ * is not there is ignored), and dissociated when it goes. */
+int emu_plan_check(const char *plan_id, const char *location, char **code, char **why);
+void emu_plan_associate(const char *plan_id, const char *resource_id, const char *name);
+void emu_plan_dissociate(const char *resource_id);
 
 /* lro.c: operations finish lazily, when a request looks (under lock). */
 struct emu_lro_done {
