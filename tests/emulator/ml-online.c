@@ -485,8 +485,8 @@ ep_put(struct emu_req *r)
 	j = endpoint_json(c.ws, ep, NULL);
 	ml_answer(r, created ? 201 : 200, j);
 	cJSON_Delete(j);
-	if (created)
-		ml_op_headers(r, op, c.apiver, ML_HDR_ASYNC | ML_HDR_TIMEOUT);
+	/* An update has none, unless a fault asks for a Location. */
+	ml_op_headers(r, op, c.apiver, created ? ML_HDR_ASYNC | ML_HDR_TIMEOUT : 0);
 out:
 	cJSON_Delete(b);
 	ml_end(&c);
@@ -823,8 +823,8 @@ dep_put(struct emu_req *r)
 	j = deployment_json(c.ws, d, ep);
 	ml_answer(r, created ? 201 : 200, j);
 	cJSON_Delete(j);
-	if (created)
-		ml_op_headers(r, op, c.apiver, ML_HDR_ASYNC | ML_HDR_TIMEOUT);
+	/* An update has none, unless a fault asks for a Location. */
+	ml_op_headers(r, op, c.apiver, created ? ML_HDR_ASYNC | ML_HDR_TIMEOUT : 0);
 out:
 	free(dn);
 	cJSON_Delete(sv);
