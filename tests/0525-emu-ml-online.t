@@ -70,6 +70,7 @@ is "$(jb .properties.provisioningState)" Succeeded "the endpoint is Succeeded"
 is "$(jb .tags.a)" b "with its tags"
 
 # ---- update: 200, Updating, no header; a client polls GET ----------------
+pid=$(jb .identity.principalId)
 hold endpoint green-ep
 arm PUT "$W/onlineEndpoints/green-ep?$MV" -H "$J" --data '{"location":"South Central US","properties":{"authMode":"AMLToken","description":"changed"}}'
 is_status "$status" 200 "PUT over an endpoint: 200 (the location may be spelled either way)"
@@ -80,6 +81,7 @@ is "$(jb .properties.provisioningState)" Updating "GET says Updating while held"
 unhold
 arm GET "$W/onlineEndpoints/green-ep?$MV"
 is "$(jb '[.properties.provisioningState, .properties.description] | join(" ")')" "Succeeded changed" "then Succeeded"
+is "$(jb .identity.principalId)" "$pid" "the identity keeps its principal id"
 
 # ---- endpoint validation ---------------------------------------------------
 bad_ep() {	# BODY CODE TARGET DESCRIPTION [NAME]

@@ -258,12 +258,24 @@ take_common(cJSON *rec, const cJSON *b)
 	}
 }
 
-/* A managed identity as the service shows it: the ids it made. */
+/* The principal id of a record's system-assigned identity, kept across
+ * a PUT or PATCH that replaces the identity; malloc'd or NULL. */
+static char *
+principal(const cJSON *rec)
+{
+	const char *p = aml_json_str(cJSON_GetObjectItemCaseSensitive(rec, "identity"),
+	    "principalId");
+
+	return p ? aml_xstrdup(p) : NULL;
+}
+
+/* A managed identity as the service shows it: the ids it made (prev,
+ * the one it had, when there was one). */
 static void
-identity_ids(cJSON *rec, const cJSON *old)
+identity_ids(cJSON *rec, const char *prev)
 {
 	cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "identity");
-	const char *t = aml_json_str(id, "type"), *prev;
+	const char *t = aml_json_str(id, "type");
 	char g[37];
 
 	if (!id) {
@@ -275,7 +287,6 @@ identity_ids(cJSON *rec, const cJSON *old)
 	cJSON_DeleteItemFromObjectCaseSensitive(id, "tenantId");
 	if (!t || !strstr(t, "SystemAssigned"))
 		return;
-	prev = aml_json_str(cJSON_GetObjectItemCaseSensitive(old, "identity"), "principalId");
 	if (!prev)
 		emu_guid(g);
 	cJSON_AddStringToObject(id, "principalId", prev ? prev : g);
@@ -458,6 +469,7 @@ ep_put(struct emu_req *r)
 {
 	struct ml_call c;
 	cJSON *b = NULL, *in, *p, *ep, *op, *j, *keys;
+	char *pid;
 	int created;
 
 	if (ml_begin(r, &c) < 0)
@@ -476,8 +488,10 @@ ep_put(struct emu_req *r)
 		keys = cJSON_GetObjectItemCaseSensitive(in, "keys");
 		new_keys(ep, cJSON_IsObject(keys) ? keys : NULL);
 	}
+	pid = principal(ep);
 	take_common(ep, b);
-	identity_ids(ep, ep);
+	identity_ids(ep, pid);
+	free(pid);
 	ml_set(ep, "props", p);
 	ml_set_str(ep, "state", created ? "Creating" : "Updating");
 	ml_touch(ep, 0);
@@ -511,8 +525,11 @@ ep_patch(struct emu_req *r)
 	if (tags)
 		ml_set(ep, "tags", cJSON_Duplicate(tags, 1));
 	if (id) {
+		char *pid = principal(ep);
+
 		ml_set(ep, "identity", cJSON_Duplicate(id, 1));
-		identity_ids(ep, ep);
+		identity_ids(ep, pid);
+		free(pid);
 	}
 	ml_set_str(ep, "state", "Updating");
 	ml_touch(ep, 0);
@@ -779,7 +796,7 @@ dep_put(struct emu_req *r)
 {
 	struct ml_call c;
 	cJSON *b = NULL, *ep, *in, *p = NULL, *d, *op, *j, *sv = NULL;
-	char *dn = NULL, *k;
+	char *dn = NULL, *k, *pid;
 	int created;
 
 	if (dep_begin(r, &c, &ep) < 0)
@@ -805,6 +822,7 @@ dep_put(struct emu_req *r)
 		cJSON_AddStringToObject(d, "name", r->seg[4]);
 		ml_touch(d, 1);
 	}
+	pid = principal(d);
 	take_common(d, b);
 	if (!cJSON_GetObjectItemCaseSensitive(d, "sku")) {
 		cJSON *s = cJSON_AddObjectToObject(d, "sku");
@@ -813,7 +831,8 @@ dep_put(struct emu_req *r)
 		cJSON_AddNumberToObject(s, "capacity", 1);
 	}
 	if (cJSON_GetObjectItemCaseSensitive(d, "identity"))
-		identity_ids(d, d);
+		identity_ids(d, pid);
+	free(pid);
 	ml_set(d, "props", p);
 	p = NULL;
 	ml_set_str(d, "state", created ? "Creating" : "Updating");
