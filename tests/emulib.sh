@@ -127,3 +127,29 @@ is_status() {
 	if [ "$1" = "$2" ]; then ok 0 "$3"; else
 		ok 1 "$3"; diag "status $1, expected $2" "$(head -c 600 "$TMP/body")"; fi
 }
+
+# ml_paths: the Azure Machine Learning workspace's paths (W), the
+# api-version (MV) and the demo endpoint (EP).
+ml_paths() {
+	SUB=/subscriptions/$AZURE_SUBSCRIPTION_ID
+	W=$SUB/resourceGroups/$AML_DEMO_RG/providers/Microsoft.MachineLearningServices/workspaces/$AML_DEMO_WORKSPACE
+	MV=api-version=2024-04-01
+	EP=$W/onlineEndpoints/$AML_DEMO_ENDPOINT
+}
+
+# hold WHAT MATCH: a hold (/_emu/holds); its id in $HOLD.
+hold() {
+	HOLD=$(emu holds -d "{\"what\":\"$1\",\"match\":\"$2\"}" | jq -r .id)
+}
+
+unhold() {
+	emu "holds/${1:-$HOLD}" -X DELETE >/dev/null
+}
+
+# ml_score URL KEY BODY [CURL-ARGS...]: POST to a scoring URI.
+ml_score() {
+	_u=$1 _k=$2 _b=$3
+	shift 3
+	http POST "$_u" -H "Authorization: Bearer $_k" -H 'Content-Type: application/json' \
+	    --data "$_b" "$@"
+}

@@ -152,6 +152,18 @@ bad_version(struct emu_req *r, int api, const char *v)
 		aml_wputs(&w, "'.");
 		m = aml_wbuf_take(&w);
 		arm_error(r, 400, "InvalidApiVersionParameter", m);
+	} else if (api == EMU_API_MLS) {
+		aml_wprintf(&w, "No registered resource provider found for location "
+		    "'southcentralus' and API version '%s' for type 'workspaces'. The supported "
+		    "api-versions are '", v);
+		for (size_t i = 0; emu_mls_versions[i]; i++)
+			aml_wprintf(&w, "%s%s", i ? ", " : "", emu_mls_versions[i]);
+		aml_wputs(&w, "'. The supported locations are '");
+		for (size_t i = 0; i < NREGIONS; i++)
+			aml_wprintf(&w, "%s%s", i ? ", " : "", regions[i][0]);
+		aml_wputs(&w, "'.");
+		m = aml_wbuf_take(&w);
+		arm_error(r, 400, "NoRegisteredProviderFound", m);
 	} else {
 		aml_wprintf(&w, "No registered resource provider found for location "
 		    "'southcentralus' and API version '%s' for type '%s'. The supported "
@@ -268,6 +280,9 @@ emu_arm_begin(struct emu_req *r, int api, int sub, char **apiver)
 			ok |= strcmp(v, resources_versions[i]) == 0;
 	} else if (api == EMU_API_PLANS) {
 		ok = strcmp(v, PREVIEW) == 0;	/* commitmentPlans has no other */
+	} else if (api == EMU_API_MLS) {
+		for (size_t i = 0; emu_mls_versions[i]; i++)
+			ok |= strcmp(v, emu_mls_versions[i]) == 0;
 	} else {
 		ok = strcmp(v, STABLE) == 0 || (api == EMU_API_ML && strcmp(v, PREVIEW) == 0);
 	}

@@ -77,12 +77,20 @@ add_container(cJSON *a, const char *name)
 void
 blob_seed(cJSON *state)
 {
-	cJSON *a = cJSON_AddObjectToObject(emu_obj(emu_obj(state, "blob"), "accounts"),
-	    STUDIO_ACCOUNT);
+	cJSON *a = emu_obj(emu_obj(emu_obj(state, "blob"), "accounts"), STUDIO_ACCOUNT);
 
 	add_container(a, "models");
 	add_container(a, "data");
 	add_container(a, "experimentoutput");
+}
+
+void
+blob_add_container(const char *account, const char *name)
+{
+	cJSON *a = emu_obj(accounts(), account);
+
+	if (!container(account, name))
+		add_container(a, name);
 }
 
 int

@@ -16,6 +16,9 @@
  *   lro.c      long-running operations (operationsStatus/operationresults)
  *   plans.c    commitment plans and their associations with web services
  *   control.c  /_emu/: health, log, faults, reset, config, devices
+ *   hold.c     /_emu/holds: keep jobs and operations in progress
+ *   ml*.c      Azure Machine Learning (Microsoft.MachineLearningServices),
+ *              see ml.h
  *
  * Adding a service (a blob store, BES, RRS, the classic management API)
  * is a new file that defines a struct emu_module with its routes and
@@ -204,6 +207,14 @@ long emu_fault_add(const cJSON *spec, char **why);
 char *emu_fault_list(void);
 void emu_fault_clear(void);
 
+/* ---- holds (hold.c) ------------------------------------------------- */
+/* A module registers the kinds of thing it lets tests hold (a static
+ * string, at init), then asks, under the state lock, whether one of
+ * them is held by name: while it is, the thing stays in progress. */
+void emu_hold_kind(const char *what);
+int emu_held(const char *what, const char *name);
+void emu_hold_clear(void);
+
 /* ---- the state (store.c) -------------------------------------------- */
 /* One tree, one mutex.  Top-level members: "identity" (generated once:
  * tenant, subscription, apps, keys; never reset), and one member per
@@ -292,6 +303,10 @@ int emu_entra_check_bearer(struct emu_req *r);
 void emu_device_decide(struct emu_req *r, const char *user_code, int approve);
 char *emu_federated_token(const cJSON *opts, char **why);
 char *emu_mint_token(const cJSON *claims, char **why);
+/* A bearer token of a data plane: one this emulator signed, of its
+ * tenant, for resource (with or without the trailing slash), in date.
+ * 0, or -1 with why. */
+int emu_entra_token_ok(const char *tok, const char *resource, char **why);
 /* Register one more certificate for the certificate application (the
  * control API); its description (thumbprints, dates), or NULL and why. */
 cJSON *emu_entra_add_cert(const char *cert_pem, char **why);
@@ -306,7 +321,10 @@ void emu_arm_headers(struct emu_req *r);
 /* Every ARM handler starts here: the common headers, the bearer token,
  * api-version (one of the set; *apiver gets it), and with sub the
  * subscription in r->seg[0].  0, or -1 when the answer is written. */
-enum { EMU_API_ML, EMU_API_ML2017, EMU_API_RESOURCES, EMU_API_PLANS };
+enum { EMU_API_ML, EMU_API_ML2017, EMU_API_RESOURCES, EMU_API_PLANS, EMU_API_MLS };
+/* EMU_API_MLS: the api-versions of Microsoft.MachineLearningServices the
+ * emulator takes (ml.c lists them in its answers and the man page). */
+extern const char *const emu_mls_versions[];
 int emu_arm_begin(struct emu_req *r, int api, int sub, char **apiver);
 /* The resource provider's own errors: Newtonsoft-indented, with details. */
 void emu_arm_rp_error(struct emu_req *r, int status, const char *code,

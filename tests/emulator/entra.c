@@ -1773,6 +1773,43 @@ out:
 	return rc;
 }
 
+/* The data planes (an online endpoint's scoring URI in AADToken mode)
+ * take the same tokens for their own resource; they answer 401 their
+ * own way, so this only says why. */
+int
+emu_entra_token_ok(const char *tok, const char *resource, char **why)
+{
+	cJSON *h = NULL, *c = NULL;
+	long now = (long)emu_now(), exp;
+	const char *aud, *tid;
+	size_t n = strlen(resource);
+	int has, rc = -1;
+
+	if (emu_jwt_decode(tok, emu_id("signingPublic"), &h, &c) != EMU_JWT_OK) {
+		*why = aml_xstrdup("the token is not one Entra ID issued");
+		goto out;
+	}
+	aud = aml_json_str(c, "aud");
+	tid = aml_json_str(c, "tid");
+	exp = claim_num(c, "exp", &has);
+	if (resource[n - 1] == '/')
+		n--;
+	if (!aud || strncasecmp(aud, resource, n) || (aud[n] && strcmp(aud + n, "/"))) {
+		*why = aml_xasprintf("the token is for audience '%s', not '%.*s'", aud ? aud : "",
+		    (int)n, resource);
+	} else if (!tid || strcasecmp(tid, emu_id("tenantId"))) {
+		*why = aml_xstrdup("the token is from another tenant");
+	} else if (!has || now > exp + LEEWAY) {
+		*why = aml_xstrdup("the token has expired");
+	} else {
+		rc = 0;
+	}
+out:
+	cJSON_Delete(h);
+	cJSON_Delete(c);
+	return rc;
+}
+
 /* ---- discovery ------------------------------------------------------ */
 
 /* What MSAL and the Azure SDKs fetch before they ask for a token: the

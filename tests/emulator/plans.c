@@ -277,7 +277,8 @@ new_etag(void)
 	if (!cJSON_IsNumber(seq))
 		seq = cJSON_AddNumberToObject(root(), "etagSeq", 0xdd5e);
 	n = ((unsigned)seq->valuedouble + 1) & 0xffff;
-	aml_json_setnum(seq, n);
+	/* A new item: a number read from --state keeps its old text. */
+	cJSON_ReplaceItemInObjectCaseSensitive(root(), "etagSeq", cJSON_CreateNumber(n));
 	return aml_xasprintf("0000%04x-0000-0000-0000-%08lx0000", n,
 	    (unsigned long)(emu_now_ms() / 1000) & 0xffffffffUL);
 }

@@ -37,7 +37,7 @@ static struct studio_cfg cfg_initial;
 
 /* The training data the seeded model was trained on: numeric census
  * columns, one text column (left out of training), and the label. */
-static const char seed_csv[] =
+const char studio_seed_csv[] =
 	"age,workclass,education-num,hours-per-week,capital-gain,income\n"
 	"39,Private,8,40,7688,<=50K\n"
 	"42,Self-emp,15,20,3103,>50K\n"
@@ -88,6 +88,7 @@ static const char seed_csv[] =
 	"31,Private,11,35,2174,<=50K\n"
 	"49,Private,16,40,7688,>50K\n"
 	;
+const size_t studio_seed_csv_len = sizeof studio_seed_csv - 1;
 
 /* Injected job failures (POST /_emu/studio/fail), under the lock. */
 static long fail_count;
@@ -763,11 +764,11 @@ seed_blobs(cJSON *state)
 	char *model, *why = NULL;
 
 	blob_seed(state);
-	blob_put(STUDIO_ACCOUNT, "data", SEED_CSV, seed_csv, sizeof seed_csv - 1, "text/csv");
-	if (studio_csv_parse(seed_csv, sizeof seed_csv - 1, &c, &why) < 0)
+	blob_put(STUDIO_ACCOUNT, "data", SEED_CSV, studio_seed_csv, studio_seed_csv_len, "text/csv");
+	if (studio_csv_parse(studio_seed_csv, studio_seed_csv_len, &c, &why) < 0)
 		aml_die("seed data: %s", why);
-	model = train_fit(&c, "income", "data/" SEED_CSV, (const unsigned char *)seed_csv,
-	    sizeof seed_csv - 1, &why);
+	model = train_fit(&c, "income", "data/" SEED_CSV, (const unsigned char *)studio_seed_csv,
+	    studio_seed_csv_len, &why);
 	if (!model)
 		aml_die("seed model: %s", why);
 	blob_put(STUDIO_ACCOUNT, "models", SEED_MODEL, model, strlen(model),

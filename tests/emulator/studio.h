@@ -34,6 +34,10 @@ extern struct studio_cfg studio_cfg;
 #define STUDIO_ACCOUNT "amlemustore"	/* the seeded storage account */
 #define STUDIO_SAS_VERSION "2013-08-15"	/* what BES Results carry (notes §1.4) */
 
+/* The census rows the seeded models are trained on (studio.c). */
+extern const char studio_seed_csv[];
+extern const size_t studio_seed_csv_len;
+
 /* ---- error shapes (studio.c) ---------------------------------------- */
 /* The execution API (BES, RRS): {"error":{"code": class, "message":
  * the class's text, "details":[{"code","message"}]}} after the table of
@@ -91,6 +95,8 @@ int studio_take_failure(char **why);
 /* Blobs are addressed by account, container and name; their URLs are
  * {base}/blob/{account}/{container}/{name}. */
 void blob_seed(cJSON *state);
+/* A container more in an account (made if need be); under the lock. */
+void blob_add_container(const char *account, const char *container);
 int blob_get(const char *account, const char *container, const char *name,
     unsigned char **data, size_t *len);	/* 0, or -1 when absent */
 int blob_container_exists(const char *account, const char *container);
