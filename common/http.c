@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +49,15 @@ struct xfer {
 	int sent;		/* the request left for the server */
 	int toobig;
 };
+
+/* A network program holds tokens and keys in memory: a core dump would
+ * write them to disk, and another process of the user could read them
+ * with ptrace.  Neither, from the start. */
+static void __attribute__((constructor))
+undumpable(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 
 static void
 cleanup(void)

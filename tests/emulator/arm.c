@@ -139,6 +139,31 @@ joined(struct aml_wbuf *w, const char *const *v, size_t n, const char *sep)
 	}
 }
 
+/* Resource Manager takes JSON only: a body sent as a form (libcurl's
+ * default for a POST) gets 415 from the front door, whatever the
+ * resource provider, even when the body is empty. */
+static int
+unsupported_media(struct emu_req *r)
+{
+	const char *ct = emu_header(r, "Content-Type");
+	char *m;
+	size_t n;
+
+	if (!ct)
+		return 0;
+	n = strcspn(ct, "; \t");
+	if (n == 16 && !strncasecmp(ct, "application/json", 16))
+		return 0;
+	if (!(n == 33 && !strncasecmp(ct, "application/x-www-form-urlencoded", 33)) &&
+	    !(n == 10 && !strncasecmp(ct, "text/plain", 10)))
+		return 0;
+	m = aml_xasprintf("The content media type '%.*s' is not supported. Only "
+	    "'application/json' is supported.", (int)n, ct);
+	arm_error(r, 415, "UnsupportedMediaType", m);
+	free(m);
+	return 1;
+}
+
 static void
 bad_version(struct emu_req *r, int api, const char *v)
 {
@@ -269,6 +294,8 @@ emu_arm_begin(struct emu_req *r, int api, int sub, char **apiver)
 
 	emu_arm_headers(r);
 	if (emu_entra_check_bearer(r) < 0)
+		return -1;
+	if (unsupported_media(r))
 		return -1;
 	if (!(v = emu_query(r, "api-version"))) {
 		arm_error(r, 400, "MissingApiVersionParameter", "The api-version query parameter "
