@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lro.c: waiting for a long-running Resource Manager operation, the way
- * the Azure SDK under the PowerShell cmdlets does it (notes/arm-
- * webservices.md §3).  The first answer names an Azure-AsyncOperation
- * URL, whose body says "status": anything but Succeeded, Failed or
- * Canceled is still running.  When only Location is given, it answers
- * 202 while running and 200 or 204 once done.  The request id of the
- * first answer goes on every error, because that is the one support
- * asks for.
+ * the Azure SDK under the PowerShell cmdlets does it
+ * (notes/arm-webservices.md §3).  The first answer names an
+ * Azure-AsyncOperation URL, whose body says "status": anything but
+ * Succeeded, Failed or Canceled is still running.  When only Location
+ * is given, it answers 202 while running and 200 or 204 once done.  The
+ * request id of the first answer goes on every error, because that is
+ * the one support asks for.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -149,7 +149,8 @@ jq '.properties.title = "From PowerShell"' "$TMP/ps.json" >"$TMP/ps2.json"
 run_in "$TMP/ps2.json" aml-update-ws -g "$RG" -n psws
 expect_ok "and aml-update-ws with it, from stdin"
 is "$(jq -r .properties.title "$TMP/out")" "From PowerShell" "is taken"
-# The service re-encrypts encrypted parameters (notes §10): leave them out.
+# The service re-encrypts encrypted parameters
+# (notes/arm-webservices.md §10): leave them out.
 sealed='walk(if type == "object" and ((.certificateThumbprint? // "") != "") then del(.value, .certificateThumbprint) else . end)'
 aml-get-ws -g "$RG" -n psws | aml-export-ws | jq -S "del(.location) | $sealed" >"$TMP/ps-after.json"
 jq -S "del(.location) | del(.properties.keys, .properties.storageAccount.key, .properties.commitmentPlan) | $sealed" \

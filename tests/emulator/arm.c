@@ -555,9 +555,10 @@ emu_ws_svcid(const char *group, const char *name)
 
 /* The service decrypts what it is given and re-encrypts it with a
  * certificate of its region, so GET shows another value and thumbprint
- * than PUT sent (notes §10), and each region its own thumbprint.  The
- * emulator's "ciphertext" wraps the original value and thumbprint, so
- * that a definition taken from GET and sent back is understood. */
+ * than PUT sent (notes/arm-webservices.md §10), and each region its own
+ * thumbprint.  The emulator's "ciphertext" wraps the original value and
+ * thumbprint, so that a definition taken from GET and sent back is
+ * understood. */
 #define SEAL "aml-emulator-sealed\n"
 
 static char *
@@ -701,7 +702,7 @@ resource_head(cJSON *svc, int tags)
 	return j;
 }
 
-/* 2016-05-01-preview: parameters are strings (notes §7). */
+/* 2016-05-01-preview: parameters are strings (notes/arm-webservices.md §7). */
 static void
 stringify(cJSON *p, void *cls)
 {

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bes.c: the Batch Execution Service, version 2.0 (notes §1): submit a
- * job (its id comes back as a JSON string), start it, read its status,
- * cancel or delete it.  A job on a training web service reads the CSV
- * of input1 and writes the trained model (output1, .ilearner) and its
- * evaluation (output2, .csv); a job on a predictive service scores the
- * CSV with the service's current model (output1, .csv).  A started job
- * runs for /_emu/studio's jobMs and is carried out, all at once, by the
- * first request that finds it due; so is an injected failure.
+ * bes.c: the Batch Execution Service, version 2.0
+ * (notes/retrain-apis.md §1): submit a job (its id comes back as a JSON
+ * string), start it, read its status, cancel or delete it.  A job on a
+ * training web service reads the CSV of input1 and writes the trained
+ * model (output1, .ilearner) and its evaluation (output2, .csv); a job
+ * on a predictive service scores the CSV with the service's current
+ * model (output1, .csv).  A started job runs for /_emu/studio's jobMs
+ * and is carried out, all at once, by the first request that finds it
+ * due; so is an injected failure.
  *
  * The request is checked as the service checks it, Newtonsoft style:
  * member names in any case, unknown members ignored (so a misspelt

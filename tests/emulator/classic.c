@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * classic.c: the web service management API of Studio (classic), the
- * management.azureml.net shape (notes §3): web services and their
- * endpoints under /workspaces/{ws}/webservices, endpoint PUT with the
- * name rules and the endpoint limit, PATCH of the trained-model
- * resource with the checks the service makes, refresh, DELETE, and the
- * help page an endpoint's HelpLocation names (notes/classic-endpoints.md).
+ * management.azureml.net shape (notes/retrain-apis.md §3): web services
+ * and their endpoints under /workspaces/{ws}/webservices, endpoint PUT
+ * with the name rules and the endpoint limit, PATCH of the
+ * trained-model resource with the checks the service makes, refresh,
+ * DELETE, and the help page an endpoint's HelpLocation names
+ * (notes/classic-endpoints.md).
  *
  * The bearer is the workspace's authorization token, or an endpoint's
  * own key for that endpoint.  A PATCH is accepted at once and takes

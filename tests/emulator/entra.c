@@ -1692,7 +1692,7 @@ decode_bearer(struct emu_req *r, const char *tok, const char *tenant, struct ver
 	return 0;
 }
 
-/* notes/auth.md: ARM accepts https://management.azure.com/ and
+/* notes/auth.md §6.4: ARM accepts https://management.azure.com/ and
  * https://management.core.windows.net/, with or without the slash. */
 static int
 arm_audience(const char *aud)

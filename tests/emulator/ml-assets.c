@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ml-assets.c: model containers and versions (notes §5).  A version PUT
+ * ml-assets.c: model containers and versions (notes/aml2-endpoints.md §5).  A version PUT
  * is synchronous (201, then 200) and makes its container when there is
  * none; the container's latestVersion and nextVersion follow.  modelUri
  * must point at something that is there: a finished job's output

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ml-jobs.c: command jobs (notes §6).  PUT is synchronous (201, then 200
+ * ml-jobs.c: command jobs (notes/aml2-endpoints.md §6).  PUT is synchronous (201, then 200
  * with only the tags changed); the status walks NotStarted, Queued,
  * Running over /_emu/ml's jobMs on the emulator's clock and ends
  * Completed or Failed; a hold of kind "job" keeps a job Running (or

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ml-score.c: the scoring URI of every online endpoint (notes §9), on
+ * ml-score.c: the scoring URI of every online endpoint (notes/aml2-endpoints.md §9), on
  * the emulator's own port: {base}/online/{endpoint}/score.  A request
  * carries "Authorization: Bearer" with what the endpoint's authMode
  * takes (a key, an AML token from POST .../token, or an Entra token for

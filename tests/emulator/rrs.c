@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rrs.c: the Request-Response Service (notes §2): POST execute with
- * api-version=2.0, rows in and scored rows out, in the two shapes the
- * services take: ColumnNames and Values (details=true adds the column
- * names and types to the answer), or with format=swagger a list of row
- * objects.  It scores with the model the service uses at that moment
- * (studio_target_model), so a retrain-and-update shows.  Also
- * swagger.json, which names a service's inputs, outputs and columns.
+ * rrs.c: the Request-Response Service (notes/retrain-apis.md §2): POST
+ * execute with api-version=2.0, rows in and scored rows out, in the two
+ * shapes the services take: ColumnNames and Values (details=true adds
+ * the column names and types to the answer), or with format=swagger a
+ * list of row objects.  It scores with the model the service uses at
+ * that moment (studio_target_model), so a retrain-and-update shows.
+ * Also swagger.json, which names a service's inputs, outputs and
+ * columns.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -32,7 +32,8 @@ struct studio_cfg {
 extern struct studio_cfg studio_cfg;
 
 #define STUDIO_ACCOUNT "amlemustore"	/* the seeded storage account */
-#define STUDIO_SAS_VERSION "2013-08-15"	/* what BES Results carry (notes §1.4) */
+/* What BES Results carry (notes/retrain-apis.md §1.4). */
+#define STUDIO_SAS_VERSION "2013-08-15"
 
 /* The census rows the seeded models are trained on (studio.c). */
 extern const char studio_seed_csv[];
