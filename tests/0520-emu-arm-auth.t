@@ -64,7 +64,7 @@ mint() {	# CLAIMS-JSON: a token from the control API
 	emu token -d "{\"claims\":$1}" | jq -r .access_token
 }
 http GET "$AML_ARM_ENDPOINT$WS?$V" -H "Authorization: Bearer $(mint '{"aud":"https://vault.azure.net"}')"
-unauth InvalidAuthenticationToken "wrong audience or resource 'https://vault.azure.net'" "another audience"
+unauth InvalidAuthenticationTokenAudience "wrong audience or resource 'https://vault.azure.net'" "another audience"
 for aud in https://management.azure.com https://management.azure.com/ \
     https://management.core.windows.net https://management.core.windows.net/; do
 	http GET "$AML_ARM_ENDPOINT$WS?$V" -H "Authorization: Bearer $(mint "{\"aud\":\"$aud\"}")"

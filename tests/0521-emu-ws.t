@@ -266,6 +266,13 @@ is "$(jb .error.details[0].message)" "Web Service Definition for region westcent
 arm GET "$WS?region=southcentralus&$V"
 is_status "$status" 200 "the service's own region needs no blob"
 own=$(jb '.properties.package.nodes.node2.parameters["Account Key"].certificateThumbprint')
+arm POST "$WS/CreateRegionalBlob?region=westcentralus&$V" -H 'Content-Type: application/x-www-form-urlencoded'
+is_status "$status" 415 "an empty POST labelled as a form (libcurl's default): 415"
+is "$(jb .error.code)" UnsupportedMediaType "UnsupportedMediaType"
+is "$(jb .error.message)" "The content media type 'application/x-www-form-urlencoded' is not supported. Only 'application/json' is supported." \
+    "in Resource Manager's words"
+arm PATCH "$WS?$V" -H 'Content-Type: text/plain' --data '{"properties":{"packageType":"Graph"}}'
+is_status "$status" 415 "a body as text/plain: 415"
 arm POST "$WS/CreateRegionalBlob?$V"
 is_status "$status" 400 "CreateRegionalBlob without region"
 arm POST "$WS/CreateRegionalBlob?region=mars&$V"

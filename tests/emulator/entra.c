@@ -1746,7 +1746,7 @@ emu_entra_check_bearer(struct emu_req *r)
 		    "resource '%s'. It should exactly match with one of the allowed audiences "
 		    "'https://management.core.windows.net/','https://management.core.windows.net',"
 		    "'https://management.azure.com/','https://management.azure.com'.", v.aud);
-		unauthorized(r, "InvalidAuthenticationToken", m, "The access token is from the "
+		unauthorized(r, "InvalidAuthenticationTokenAudience", m, "The access token is from the "
 		    "wrong audience or resource.", tenant);
 		free(m);
 		goto out;
