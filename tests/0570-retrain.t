@@ -31,6 +31,8 @@ emu requests >"$TMP/log.json"
 is "$(jq -r '[.[] | .method + " " + (.path | sub("\\?.*"; "") | sub(".*/services/[0-9a-f]+"; ""))] | .[0:2] | join(", ")' "$TMP/log.json")" \
     "POST /jobs, POST /jobs/$(jq -r .JobId "$TMP/result.json")/start" "submit, then start"
 is "$(jq -r '[.[] | .path | test("api-version=2\\.0$")] | all' "$TMP/log.json")" true "api-version=2.0 on each"
+is "$(jq -r '.[1] | [.bodySize, (.headers | with_entries(.key |= ascii_downcase) | has("content-type"))] | @text' "$TMP/log.json")" \
+    '[0,false]' "start: an empty POST, and no Content-Type (libcurl would say it is a form)"
 is "$(jq -r '[.[] | .authScheme] | unique | join(",")' "$TMP/log.json")" Bearer "the key as a bearer"
 is "$(jq -r '[.[2:][] | .method] | unique | join(",")' "$TMP/log.json")" GET "then GETs of the status"
 http GET "$(jq -r '.Results.output1 | .BaseLocation + .RelativeLocation + .SasBlobToken' "$TMP/result.json")"
