@@ -581,23 +581,25 @@ aml_http_errline(const struct aml_req *q, const struct aml_resp *r)
 	} else if (!r->len) {
 		aml_wputs(&b, " (empty body)");
 	}
-	/* Entra ID's support asks for the correlation id; ARM's, the
-	 * request id. */
-	if (corr && *corr) {
-		aml_wputs(&b, " [correlation-id ");
-		put_clean(&b, corr, strlen(corr), 80);
-		aml_wputc(&b, ']');
-	} else if ((rid = aml_http_header(r, "x-ms-request-id")) && *rid) {
-		aml_wputs(&b, " [request-id ");
-		put_clean(&b, rid, strlen(rid), 80);
-		aml_wputc(&b, ']');
-	}
-	cJSON_Delete(j);
 	what = aml_wbuf_take(&b);
 	red = aml_redact(what, strlen(what));
 	aml_wputs(&w, red);
 	free(what);
 	free(red);
+	/* Entra ID's support asks for the correlation id; ARM's, the
+	 * request id.  Added after the masking: a message that quotes
+	 * "Authorization: ..." masks to the end of its line, and the id
+	 * must survive it. */
+	if (corr && *corr) {
+		aml_wputs(&w, " [correlation-id ");
+		put_clean(&w, corr, strlen(corr), 80);
+		aml_wputc(&w, ']');
+	} else if ((rid = aml_http_header(r, "x-ms-request-id")) && *rid) {
+		aml_wputs(&w, " [request-id ");
+		put_clean(&w, rid, strlen(rid), 80);
+		aml_wputc(&w, ']');
+	}
+	cJSON_Delete(j);
 	return aml_wbuf_take(&w);
 }
 

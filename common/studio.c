@@ -438,7 +438,15 @@ aml_classic_call(const struct aml_classic *c, const char *method, int depth, con
 			aml_err("%s", line);
 		free(line);
 	}
-	if (rc == 0 && r->len && !(*out = aml_json_parse(r->body, r->len, &e))) {
+	/* A change is judged by its status, as azuremlps judges it: what
+	 * else a 2xx says (a proxy's page, text) does not undo it, and the
+	 * callers verify with a GET.  Only data asked for must be JSON. */
+	if (rc == 0 && r->len && !(*out = aml_json_parse(r->body, r->len, &e)) && method &&
+	    strcmp(method, "GET")) {
+		if (aml_verbose)
+			fprintf(stderr, "* %s: HTTP %ld with an answer that is not JSON: taken as done, "
+			    "to be verified\n", method, r->status);
+	} else if (rc == 0 && r->len && !*out) {
 		if (!(flags & AML_HTTP_QUIET)) {
 			char *path = aml_url_path(q.url);
 

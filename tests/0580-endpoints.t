@@ -40,6 +40,17 @@ expect_ok "-f updates it"
 is "$(jq -r '.Description + " " + .ThrottleLevel + " " + (.MaxConcurrentCalls | tostring)' "$TMP/out")" "updated Low 4" \
     "the new settings (Low caps the calls)"
 
+# A PUT answered 200 with a page that is not JSON is judged by its
+# status and verified: done, or not done.
+emu faults -d '{"method":"PUT","path":"*/endpoints/*","notJson":true,"carriedOut":true}' >/dev/null
+srun aml-add-endpoint -f -w "$W" -s "$S" -k "$T" -d "carried out" retrained
+expect_ok "carried out, answered with a page: the endpoint, as a GET shows it"
+is "$(jq -r .Description "$TMP/out")" "carried out" "with the settings sent"
+emu faults -d '{"method":"PUT","path":"*/endpoints/*","notJson":true}' >/dev/null
+srun aml-add-endpoint -f -w "$W" -s "$S" -k "$T" -d "lost" retrained
+expect_fail 1 '^aml-add-endpoint: PUT endpoints/retrained: the service answered, but the endpoint does not show the settings sent: check with aml-get-endpoint$' \
+    "not carried out: the GET shows it, and the program says so"
+
 for n in Upper under_score -lead trail- abcdefghijklmnopqrstuvwxy; do
 	srun aml-add-endpoint -w "$W" -s "$S" -k "$T" -- "$n"
 	expect_fail 2 "^aml-add-endpoint: $n: an endpoint name " "name $n is refused before sending"
@@ -58,8 +69,8 @@ srun aml-add-endpoint -w 0123456789abcdef0123456789abcdef x
 expect_fail 1 "HTTP 404 WorkspaceNotFound: Workspace not found\\." "an unknown workspace"
 printf 'not-the-token\n' >"$TMP/wrong"
 srun aml-add-endpoint -k "$TMP/wrong" x
-expect_fail 3 "^aml-add-endpoint: GET $EPS/x: HTTP 401 Unauthorized: The request couldn't be authorized\\. " \
-    "a wrong token: exit 3"
+expect_fail 3 "^aml-add-endpoint: GET $EPS/x: HTTP 401 Unauthorized: The request couldn't be authorized\\. .*'Authorization: \\*\\*\\* $RID\$" \
+    "a wrong token: exit 3; the request id survives the masking of the quoted header"
 AML_WORKSPACE_TOKEN= AML_API_KEY= srun aml-add-endpoint x
 expect_fail 3 "^aml-add-endpoint: no workspace token or endpoint key: give --key-file or set AML_WORKSPACE_TOKEN \\(or AML_WORKSPACE_TOKEN_FILE\\)\$" \
     "no token"

@@ -58,6 +58,11 @@ is "$(jq -r '.Resources[0].Location.RelativeLocation' "$TMP/out")" models/explic
 AML_SAS_TOKEN=$(cat "$TMP/sas") srun aml-patch-endpoint -k "$T" -a "$RES" -B "$AML_DEMO_STORAGE_URL" \
     -L models/explicit.ilearner retrained
 expect_ok "AML_SAS_TOKEN, -a with the right name, a base without its slash"
+sed 's/^?//' "$TMP/sas" >"$TMP/sas-bare"
+AML_SAS_TOKEN_FILE=$TMP/sas-bare srun aml-patch-endpoint -k "$T" -B "$AML_DEMO_STORAGE_URL" \
+    -L models/explicit.ilearner retrained
+expect_ok "AML_SAS_TOKEN_FILE holding the token without its '?' (as az storage prints it)"
+
 
 # -n, and a switch-over slower than --timeout.
 emu studio -d '{"switchMs":5000}' >/dev/null
@@ -160,4 +165,13 @@ for a in "-b $TMP/r.json -B x -L y retrained" "-r output1 -B x -L y retrained" "
 done
 
 no_secrets
+emu studio -d '{"switchMs":100}' >/dev/null
+# A PATCH the service carried out, answered with a page that is not
+# JSON: judged by its status, then verified.
+emu faults -d '{"method":"PATCH","path":"*/endpoints/*","notJson":true,"carriedOut":true}' >/dev/null
+train models/carried.ilearner
+srun aml-patch-endpoint -k "$T" -b "$TMP/result.json" retrained
+expect_ok "a 200 that is not JSON: done, and verified"
+is "$(jq -r '.Resources[0].Location.RelativeLocation' "$TMP/out")" models/carried.ilearner "the new model"
+emu faults -X DELETE >/dev/null
 done_testing

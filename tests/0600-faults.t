@@ -392,7 +392,7 @@ addep   eput   503           1 PUT /[^ ]+/endpoints/fresh: HTTP 503 ServiceUnava
 addep   eput   drop-before   1 PUT /[^ ]+/endpoints/fresh: Empty reply from server{MAYEP}
 addep   eput   drop-after    1 PUT /[^ ]+/endpoints/fresh: Empty reply from server{MAYEP}
 addep   eput   truncate      1 PUT /[^ ]+/endpoints/fresh: transfer closed with 
-addep   eput   notjson       1 PUT /[^ ]+/endpoints/fresh: the answer is not JSON: 
+addep   eput   notjson       ok
 addep   eput   slow          1 PUT /[^ ]+/endpoints/fresh: Operation timed out after [0-9]+ milliseconds with 0 bytes received
 addep   -      expire        n/a the workspace token does not expire
 addep   -      lro-failed    n/a no long-running operation
@@ -422,7 +422,7 @@ patchep epatch 503           1 PATCH /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnava
 patchep epatch drop-before   1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server{MAYEP}
 patchep epatch drop-after    1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server{MAYEP}
 patchep epatch truncate      n/a the 204 that takes a PATCH has no body to cut
-patchep epatch notjson       1 PATCH /[^ ]+/endpoints/ep1: the answer is not JSON: 
+patchep epatch notjson       1 endpoint ep1 still reports the old model after 1s; the PATCH was accepted: check again later with aml-get-endpoint$
 patchep epatch slow          1 PATCH /[^ ]+/endpoints/ep1: Operation timed out after 
 patchep eget   503           ok
 patchep eget   503*          1 GET /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnavailable: 
@@ -524,7 +524,11 @@ while read -r name tgt fault outcome <&3; do
 		fault_json "$f"
 		emu faults -d "{\"method\":\"$method\",\"path\":\"$path\",\"count\":$count,$fj}" >/dev/null
 	fi
-	case $fault in slow\*) slow=1 ;; slow) slow=2 ;; *) slow= ;; esac
+	# A PATCH answered 200 with a page, not carried out: judged by its
+	# status, it is verified until -m.
+	case $fault:$name:$tgt in
+	slow\*:*) slow=1 ;; slow:*) slow=2 ;; notjson:patchep:epatch) slow=1 ;; *) slow= ;;
+	esac
 	prog "$name" "$slow" </dev/null
 	unset AML_HTTP_TIMEOUT_MS
 	if [ "$f" = bes-failed ]; then

@@ -46,6 +46,22 @@ usage(int status)
 	exit(status);
 }
 
+/* Whether the endpoint has every setting of the body, as sent. */
+static int
+shows(const cJSON *ep, const cJSON *body)
+{
+	const cJSON *b, *e;
+
+	if (!cJSON_IsObject(ep))
+		return 0;
+	cJSON_ArrayForEach(b, body) {
+		e = cJSON_GetObjectItemCaseSensitive(ep, b->string);
+		if (!e || !cJSON_Compare(b, e, 1))
+			return 0;
+	}
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -166,12 +182,19 @@ main(int argc, char **argv)
 	if (prevent)
 		cJSON_AddTrueToObject(body, "PreventUpdate");
 	s = aml_json_print(body, 0);
-	cJSON_Delete(body);
 	rc = aml_classic_call(&cl, "PUT", 3, s, 0, &ep, &r);
 	free(s);
 	aml_resp_free(&r);
-	if (rc == 0 && !ep)
-		rc = aml_classic_call(&cl, NULL, 3, NULL, 0, &ep, &r), aml_resp_free(&r);
+	/* An answer without the endpoint (empty, or not JSON): what a GET
+	 * shows must be what was asked for. */
+	if (rc == 0 && !ep && (rc = aml_classic_call(&cl, NULL, 3, NULL, 0, &ep, &r)) == 0 &&
+	    !shows(ep, body)) {
+		aml_err("PUT endpoints/%s: the service answered, but the endpoint does not show the "
+		    "settings sent: check with aml-get-endpoint", cl.name);
+		rc = AML_EXIT_FAIL;
+	}
+	aml_resp_free(&r);
+	cJSON_Delete(body);
 	if (rc == 0 && !cJSON_IsObject(ep)) {
 		aml_err("PUT endpoints/%s: the answer is not an endpoint", cl.name);
 		rc = AML_EXIT_FAIL;

@@ -187,6 +187,7 @@ struct emu_fault {
 	int drop;
 	int truncate;
 	int notjson;
+	int carried_out;	/* the request is carried out, its 2xx answer replaced */
 	char *lro;		/* "Failed", "Canceled" or NULL */
 	int lro_location_only;	/* the operation names only Location */
 	long lro_retry_after;	/* -1, or its polls say Retry-After */

@@ -172,7 +172,7 @@ getbool(const cJSON *spec, const char *key, int *v, char **why)
 static const char *const known[] = {
 	"method", "path", "count", "status", "code", "message", "retryAfter",
 	"delayMs", "drop", "truncate", "notJson", "lro", "lroLocationOnly", "lroRetryAfter",
-	"expireToken", "body", "headers",
+	"expireToken", "body", "headers", "carriedOut",
 };
 
 /* "headers": {"Name": "value", ...}, added to whatever the answer is. */
@@ -241,6 +241,7 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 	    getnum(spec, "lroRetryAfter", 0, 3600, &f->lro_retry_after, why) < 0 ||
 	    getbool(spec, "expireToken", &f->expire_token, why) < 0 ||
 	    getstr(spec, "body", &f->body, why) < 0 ||
+	    getbool(spec, "carriedOut", &f->carried_out, why) < 0 ||
 	    getheaders(spec, f, why) < 0) {
 		free(drop);
 		return -1;
@@ -277,6 +278,10 @@ parse(const cJSON *spec, struct emu_fault *f, char **why)
 		*why = aml_xstrdup("give one of status (with optional delayMs or notJson), "
 		    "body (with optional status), delayMs, headers, drop, truncate, notJson, "
 		    "lro (or lroLocationOnly, lroRetryAfter), expireToken");
+		return -1;
+	}
+	if (f->carried_out && (!f->notjson || f->status)) {
+		*why = aml_xstrdup("\"carriedOut\" goes with \"notJson\" alone");
 		return -1;
 	}
 	if (f->retry_after >= 0 && !f->status && !f->notjson) {
@@ -330,6 +335,8 @@ describe(cJSON *a, const struct emu_fault *f)
 		cJSON_AddTrueToObject(o, "truncate");
 	if (f->notjson)
 		cJSON_AddTrueToObject(o, "notJson");
+	if (f->carried_out)
+		cJSON_AddTrueToObject(o, "carriedOut");
 	if (f->lro)
 		cJSON_AddStringToObject(o, "lro", f->lro);
 	if (f->lro_location_only)

@@ -350,8 +350,9 @@ apply_fault(struct emu_req *r)
 	if (f->delay_ms > 0)
 		sleep_ms(f->delay_ms);
 	/* An HTML page, with the status given: what a gateway in front of
-	 * the service answers when it is unwell. */
-	if (f->notjson) {
+	 * the service answers when it is unwell.  carriedOut: after the
+	 * service did what it was asked (see below). */
+	if (f->notjson && !f->carried_out) {
 		emu_answer(r, f->status ? f->status : 200, "text/html", html, sizeof html - 1);
 		if (f->retry_after >= 0) {
 			snprintf(buf, sizeof buf, "%ld", f->retry_after);
@@ -441,6 +442,9 @@ emu_dispatch(struct emu_req *r)
 		if (!r->status)
 			emu_answer_error(r, 500, "InternalServerError",
 			    "The handler gave no answer.");
+		/* Done, but the answer that comes back is not the service's. */
+		if (r->fault && r->fault->carried_out && r->status / 100 == 2)
+			emu_answer(r, r->status, "text/html", html, sizeof html - 1);
 	} else if (other) {
 		char *m = aml_xasprintf("The requested resource does not support http method '%s'.",
 		    r->method);
