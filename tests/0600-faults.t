@@ -175,6 +175,10 @@ fault_json() {
 
 # The table.  {MAY} and {STILL} stand for the endings of a write that
 # may have taken effect and of an operation that may still complete.
+# A classic endpoint change answered 200 with a page is judged by its
+# status and verified with a GET: the Studio rows put the same model and
+# settings every time, so what the GET shows is what was asked, and
+# those cells recover (tests/0580 and 0582 show the other case).
 cat >"$TMP/table" <<'EOF'
 login   token  429           ok
 login   token  429*          1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: HTTP 429 temporarily_unavailable: AADSTS50000: 
@@ -422,7 +426,7 @@ patchep epatch 503           1 PATCH /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnava
 patchep epatch drop-before   1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server{MAYEP}
 patchep epatch drop-after    1 PATCH /[^ ]+/endpoints/ep1: Empty reply from server{MAYEP}
 patchep epatch truncate      n/a the 204 that takes a PATCH has no body to cut
-patchep epatch notjson       1 endpoint ep1 still reports the old model after 1s; the PATCH was accepted: check again later with aml-get-endpoint$
+patchep epatch notjson       ok
 patchep epatch slow          1 PATCH /[^ ]+/endpoints/ep1: Operation timed out after 
 patchep eget   503           ok
 patchep eget   503*          1 GET /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnavailable: 
@@ -524,11 +528,7 @@ while read -r name tgt fault outcome <&3; do
 		fault_json "$f"
 		emu faults -d "{\"method\":\"$method\",\"path\":\"$path\",\"count\":$count,$fj}" >/dev/null
 	fi
-	# A PATCH answered 200 with a page, not carried out: judged by its
-	# status, it is verified until -m.
-	case $fault:$name:$tgt in
-	slow\*:*) slow=1 ;; slow:*) slow=2 ;; notjson:patchep:epatch) slow=1 ;; *) slow= ;;
-	esac
+	case $fault in slow\*) slow=1 ;; slow) slow=2 ;; *) slow= ;; esac
 	prog "$name" "$slow" </dev/null
 	unset AML_HTTP_TIMEOUT_MS
 	if [ "$f" = bes-failed ]; then
