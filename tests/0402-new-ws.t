@@ -19,6 +19,9 @@ jq '.name = "ignored" | .location = "West Europe"' "$TMP/def.json" >"$TMP/def2.j
 emu requests -X DELETE
 run aml-new-ws -g "$RG" -n fresh -l southcentralus "$TMP/def2.json"
 expect_ok "aml-new-ws"
+is "$(cat "$TMP/err")" "aml-new-ws: warning: $TMP/def2.json: no properties.storageAccount.key: the service needs the storage account's key to create a web service, and an export leaves it out; add it: jq --rawfile k KEYFILE '.properties.storageAccount.key = (\$k | rtrimstr(\"\\n\"))'
+aml-new-ws: warning: $TMP/def2.json: no properties.commitmentPlan.id: the service needs the commitment plan that will bill the web service; add it: jq --arg id PLAN-ID '.properties.commitmentPlan = {id: \$id}'" \
+    "an exported definition: warned that the storage key and the plan are missing, and how to add them"
 is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "prints the service on one line"
 is "$(jq -r '.name + "|" + .location + "|" + .properties.provisioningState' "$TMP/out")" \
     "fresh|South Central US|Succeeded" "named and placed as the command line says"
@@ -33,6 +36,17 @@ is "$(sed '1,2d;$d' "$TMP/seq" | grep -vc '/operationsStatus/')" 0 "polls in bet
 jq -c '.[] | select(.method == "PUT")' "$TMP/log.json" >"$TMP/put.json"
 test "$(jq .bodySize "$TMP/put.json")" -gt 2000
 ok $? "the PUT carries the definition"
+
+# With the storage key and the plan: nothing to say.
+printf 'PLANTED-storage-key-0123\n' >"$TMP/storage.key"
+jq --rawfile k "$TMP/storage.key" --arg id "/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.MachineLearning/commitmentPlans/$AML_DEMO_PLAN" \
+    '.properties.storageAccount.key = ($k | rtrimstr("\n")) | .properties.commitmentPlan = {id: $id}' \
+    "$TMP/def.json" >"$TMP/full.json"
+run aml-new-ws -g "$RG" -n complete -l southcentralus "$TMP/full.json"
+expect_ok "a definition with the key and the plan"
+is "$(cat "$TMP/err")" "" "no warning"
+run aml-new-ws -q -g "$RG" -n quiet -l southcentralus "$TMP/def.json"
+is "$(cat "$TMP/err")" "" "-q: none either"
 
 # It exists now: refused without --force, nothing sent.
 emu requests -X DELETE
@@ -82,7 +96,7 @@ expect_fail 1 "^aml-new-ws: $TMP/bad.json: properties\\.package\\.nodes\\.node5\
 is "$(emu requests | jq length)" 0 "none of them sent anything"
 
 # What the service refuses comes back in its words.
-run aml-new-ws -g "$RG" -n elsewhere -l westus "$TMP/def.json"
+run aml-new-ws -q -g "$RG" -n elsewhere -l westus "$TMP/def.json"
 expect_fail 1 "^aml-new-ws: PUT $LIST/elsewhere: HTTP 400 LocationNotAvailableForResourceType: The provided location 'westus' is not available " \
     "a location the provider does not have"
 run aml-get-ws -g "$RG" -n elsewhere

@@ -44,6 +44,38 @@ usage(int status)
 	exit(status);
 }
 
+/* What the service needs to create a web service that an export leaves
+ * out (the storage key, a secret) or an older one lacks (the plan): the
+ * definition is looked at here, and what is missing said just before
+ * the PUT, with how to add it; the service has the last word
+ * (notes/arm-webservices.md §4). */
+enum { NEED_KEY = 1, NEED_PLAN = 2 };
+static int needs;
+
+static void
+creation_needs(const cJSON *j)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "properties");
+	const cJSON *sa = cJSON_GetObjectItemCaseSensitive(p, "storageAccount");
+	const cJSON *cp = cJSON_GetObjectItemCaseSensitive(p, "commitmentPlan");
+	const char *key = aml_json_str(sa, "key");
+
+	needs = (!key || !*key ? NEED_KEY : 0) | (!aml_json_str(cp, "id") ? NEED_PLAN : 0);
+}
+
+static void
+say_needs(void)
+{
+	if (needs & NEED_KEY)
+		aml_warn("%s: no properties.storageAccount.key: the service needs the storage "
+		    "account's key to create a web service, and an export leaves it out; add it: "
+		    "jq --rawfile k KEYFILE '.properties.storageAccount.key = ($k | rtrimstr(\"\\n\"))'",
+		    inname);
+	if (needs & NEED_PLAN)
+		aml_warn("%s: no properties.commitmentPlan.id: the service needs the commitment "
+		    "plan that will bill the web service; add it: jq --arg id PLAN-ID "
+		    "'.properties.commitmentPlan = {id: $id}'", inname);
+}
 
 /* The definition as it is sent: canonical, with our location, compact. */
 static char *
@@ -73,6 +105,7 @@ body_of(const char *path, size_t *len, int preview)
 		aml_die("%s: %s", inname, e.msg);
 	aml_wipe(s, n);
 	free(s);
+	creation_needs(j);
 	if (cJSON_GetObjectItemCaseSensitive(j, "location"))
 		cJSON_ReplaceItemInObjectCaseSensitive(j, "location", cJSON_CreateString(location));
 	else
@@ -118,6 +151,7 @@ create(const struct aml_ws *ws, const char *body, size_t len, struct aml_wbuf *o
 
 	if ((rc = absent(ws, url)) != 0)
 		goto out;
+	say_needs();
 	rc = aml_lro_run(&ws->rs, "PUT", url, body, len, "creating", nowait, out);
 	if (rc || nowait)
 		goto out;
