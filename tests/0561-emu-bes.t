@@ -27,6 +27,8 @@ like "$id" '^[0-9a-f]{32}$' "submit: the job id"
 like "$(cat "$TMP/body")" '^"[0-9a-f]{32}"$' "as a JSON string"
 bes GET "/jobs/$id?$V"
 is "$(jq -c . "$TMP/body")" '{"StatusCode":"NotStarted","Results":null,"Details":null}' "NotStarted"
+# Held in Running (no timer to race) until the hold is released.
+hold bes-job "$id"
 bes POST "/jobs/$id/start?$V"
 is_status "$status" 204 "start: 204"
 bes GET "/jobs/$id?$V"
@@ -35,6 +37,7 @@ bes POST "/jobs/$id/start?$V"
 is "$status $(detail)" "400 InvalidOperation CannotStartJob" "a second start: CannotStartJob"
 is "$(jb '.error.details[0].message')" "The job cannot be started because it is in Running state." \
     "its message"
+unhold
 wait_job "$id"
 is "$(jb .StatusCode)" Finished "Finished"
 is "$(jb .Details)" null "no Details"
@@ -94,8 +97,8 @@ bes GET "/jobs/$id?$V"
 is "$(jb .StatusCode)" Cancelled "Cancelled"
 bes POST "/jobs/$id/start?$V"
 is "$(detail)" "InvalidOperation CannotStartJob" "a cancelled job cannot start"
-emu studio -d '{"jobMs":60000}' >/dev/null
 id=$(submit "$TMP/job.json")
+hold bes-job "$id"
 bes POST "/jobs/$id/start?$V"
 bes DELETE "/jobs/$id?$V"
 bes GET "/jobs/$id?$V"
@@ -104,7 +107,7 @@ bes DELETE "/jobs/$id?$V"
 is_status "$status" 204 "DELETE an ended job"
 bes GET "/jobs/$id?$V"
 is "$status $(detail)" "404 NotFound JobNotFound" "deletes it"
-emu studio -d '{"jobMs":200}' >/dev/null
+unhold
 
 # Failures of the job itself.
 emu studio/fail -d '{"details":"ModuleExecutionError: out of coffee"}' >/dev/null

@@ -462,7 +462,8 @@ settle(const struct studio_target *t, cJSON *job)
 	char *why = NULL;
 
 	if (status_of(job) != RUNNING ||
-	    emu_now_ms() < (int64_t)cJSON_GetObjectItemCaseSensitive(job, "due")->valuedouble)
+	    emu_now_ms() < (int64_t)cJSON_GetObjectItemCaseSensitive(job, "due")->valuedouble ||
+	    emu_held("bes-job", aml_json_str(job, "id")))
 		return;
 	if (studio_take_failure(&why)) {
 		set_status(job, FAILED);
@@ -686,9 +687,17 @@ static const struct emu_route routes[] = {
 	{ "DELETE", SSV "/jobs/*", cancel, &studio_fam_exec },
 };
 
+/* A test holds a job in Running with POST /_emu/holds {"what":"bes-job"}. */
+static void
+init(void)
+{
+	emu_hold_kind("bes-job");
+}
+
 static struct emu_module besmod = {
 	.name = "bes",
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof *routes,
+	.init = init,
 };
 EMU_MODULE(besmod)
