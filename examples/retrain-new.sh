@@ -37,9 +37,10 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 blob=$(basename "$data" .csv)-$stamp.csv
 model=retrained-$stamp.ilearner
 
-# Upload with the Blob REST API; the SAS goes to curl on stdin, not argv.
-printf 'url = "%s/%s/%s%s"\n' "$AML_STORAGE_URL" "$dc" "$blob" \
-    "$(head -n 1 "$AML_STORAGE_SAS_FILE")" |
+# Upload with the Blob REST API; the SAS goes to curl on stdin, not argv,
+# with its '?' or without (az storage ... generate-sas prints none).
+sas=$(head -n 1 "$AML_STORAGE_SAS_FILE")
+printf 'url = "%s/%s/%s?%s"\n' "$AML_STORAGE_URL" "$dc" "$blob" "${sas#\?}" |
     curl -sSf -K - -X PUT -H 'x-ms-blob-type: BlockBlob' \
         -H 'Content-Type: text/csv' --data-binary "@$data" -o /dev/null
 

@@ -67,6 +67,10 @@ for prog in aml-export-ws aml-import-ws aml-patch-ilearner; do
 	    "$prog: a 1 GB input"
 	run sh -c "printf '%02000d' 0 | AML_MAX_INPUT=1K $prog $args"
 	expect_fail 1 "^$prog: <stdin>: input larger than 1024 bytes" "$prog: AML_MAX_INPUT lowers the limit"
+	for bad in abc 0 99999999999G -1K; do
+		run sh -c "AML_MAX_INPUT=$bad $prog $args '$FIX/trained-get.json'"
+		is "$(grep -c 'AML_MAX_INPUT' "$TMP/err")" 1 "$prog: AML_MAX_INPUT=$bad: warned about once"
+	done
 
 	# Stdout on a full disk.
 	run sh -c "$prog $args '$FIX/trained-get.json' >/dev/full"
