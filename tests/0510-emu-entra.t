@@ -127,7 +127,7 @@ cc "$AZURE_CLIENT_SECRET" https://storage.azure.com/.default
 is_status "$status" 200 "a token for another first-party resource"
 is "$(jwt_part "$(jb .access_token)" 2 | jq -r .aud)" https://storage.azure.com "for it"
 http GET "$AML_ARM_ENDPOINT/subscriptions?api-version=2020-01-01" -H "Authorization: Bearer $(jb .access_token)"
-is "$status $(jb .error.code)" "401 InvalidAuthenticationToken" "which Resource Manager refuses"
+is "$status $(jb .error.code)" "401 InvalidAuthenticationTokenAudience" "which Resource Manager refuses"
 token_v2 --data-urlencode "client_id=$AZURE_CLIENT_ID"
 check_aad 400 invalid_request 900144 "no grant_type"
 token_v2 --data-urlencode grant_type=password --data-urlencode "client_id=$AZURE_CLIENT_ID"

@@ -71,7 +71,7 @@ is "$status $(jb .error.code)" "401 AuthenticationFailed" "no token: 401"
 token_v2 --data-urlencode grant_type=client_credentials --data-urlencode "client_id=$AZURE_CLIENT_ID" \
     --data-urlencode "client_secret=$AZURE_CLIENT_SECRET" --data-urlencode scope=https://ml.azure.com/.default
 http GET "$AML_ARM_ENDPOINT$EP?$MV" -H "Authorization: Bearer $(jb .access_token)"
-is "$status $(jb .error.code)" "401 InvalidAuthenticationToken" "a token for https://ml.azure.com is not one for Resource Manager"
+is "$status $(jb .error.code)" "401 InvalidAuthenticationTokenAudience" "a token for https://ml.azure.com is not one for Resource Manager"
 
 # ---- holds -----------------------------------------------------------------------
 http POST "$AML_EMULATOR_URL/_emu/holds" -d '{"what":"jobs","match":"*"}'
