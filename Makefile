@@ -63,7 +63,7 @@ BASE_OBJ = $(addprefix obj/common/,$(BASE_SRC:.c=.o))
 NET_OBJ = $(addprefix obj/common/,$(NET_SRC:.c=.o))
 EMU_SRC = $(wildcard tests/emulator/*.c)
 EMU_OBJ = $(patsubst tests/emulator/%.c,obj/emu/%.o,$(EMU_SRC))
-HDR = common/aml.h common/amlnet.h common/plan.h
+HDR = common/aml.h common/amlnet.h common/plan.h common/endpoint.h
 EMU_HDR = $(wildcard tests/emulator/*.h)
 
 BINS = $(addprefix bin/,$(PROGS))
