@@ -28,10 +28,11 @@ const char aml_assoc_optshelp[] =
     "  -n, --name NAME           the commitment association's name\n"
     "  -i, --id ID               the association's resource id, instead of -g, --plan,\n"
     "                            -n, -s\n";
+const char aml_plan_compacthelp[] =
+    "  -c, --compact             one object on one line\n";
 const char aml_plan_commonhelp[] =
     "  -s, --subscription SUB    subscription id (default AZURE_SUBSCRIPTION_ID,\n"
     "                            else the signed-in account's)\n"
-    "  -c, --compact             one object on one line\n"
     "      --api-version V       default " AML_PLAN_APIVER "\n"
     "  -m, --max-time DURATION   the longest the whole program may take (90, 5m, 1h)\n"
     "  -E, --ca-bundle FILE      CA certificates for TLS\n"

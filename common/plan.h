@@ -59,6 +59,7 @@ struct aml_plan {
 	{ "version", no_argument, NULL, 'V' }
 /* --help lines of those options: plans, and associations (--plan). */
 extern const char aml_plan_optshelp[], aml_assoc_optshelp[], aml_plan_commonhelp[];
+extern const char aml_plan_compacthelp[];	/* -c, for the programs that print one object */
 
 void aml_plan_init(struct aml_plan *p, int assocmode);
 void aml_plan_free(struct aml_plan *p);

@@ -28,7 +28,7 @@ usage(int status)
 	    "       aml-get-association [-cqv] --plan plan-id [-n name] [...]\n"
 	    "       aml-get-association [-cqv] -i id [...]\n");
 	if (!status)
-		fprintf(fp, "%s%s", aml_assoc_optshelp, aml_plan_commonhelp);
+		fprintf(fp, "%s%s%s", aml_assoc_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
 	exit(status);
 }
 

@@ -26,7 +26,7 @@ usage(int status)
 	    "                    [--api-version V] [-m duration] [-E ca-bundle]\n"
 	    "       aml-get-plan [-cqv] -i id [--api-version V] [-m duration] [-E ca-bundle]\n");
 	if (!status)
-		fprintf(fp, "%s%s", aml_plan_optshelp, aml_plan_commonhelp);
+		fprintf(fp, "%s%s%s", aml_plan_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
 	exit(status);
 }
 

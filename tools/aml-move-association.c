@@ -40,7 +40,7 @@ usage(int status)
 		fprintf(fp, "%s"
 		    "      --to PLAN             the destination: a plan's resource id, or the name\n"
 		    "                            of a plan in the same resource group\n"
-		    "%s", aml_assoc_optshelp, aml_plan_commonhelp);
+		    "%s%s", aml_assoc_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
 	exit(status);
 }
 

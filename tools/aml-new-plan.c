@@ -46,7 +46,7 @@ usage(int status)
 		    "      --capacity N          how many units of the SKU (default 1)\n"
 		    "      --tag KEY=VALUE       a tag (repeat for more)\n"
 		    "  -f, --force               replace a plan that exists\n"
-		    "%s", aml_plan_optshelp, aml_plan_commonhelp);
+		    "%s%s", aml_plan_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
 	exit(status);
 }
 

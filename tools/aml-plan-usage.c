@@ -40,6 +40,7 @@ main(int argc, char **argv)
 	aml_plan_init(&p, 0);
 	while ((c = getopt_long(argc, argv, AML_PLAN_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c': usage(AML_EXIT_USAGE); break;	/* nothing to make compact */
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:

@@ -40,7 +40,7 @@ usage(int status)
 		    "      --tier TIER           its tier (default: the plan's)\n"
 		    "      --capacity N          how many units (default: the plan's)\n"
 		    "      --tag KEY=VALUE       the plan's tags become those given (repeat)\n"
-		    "%s", aml_plan_optshelp, aml_plan_commonhelp);
+		    "%s%s", aml_plan_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
 	exit(status);
 }
 
