@@ -6,6 +6,8 @@ VERSION = 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/aml-tools
+EXAMPLESDIR ?= $(DOCDIR)/examples
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 PROVE ?= prove
@@ -63,12 +65,15 @@ BASE_OBJ = $(addprefix obj/common/,$(BASE_SRC:.c=.o))
 NET_OBJ = $(addprefix obj/common/,$(NET_SRC:.c=.o))
 EMU_SRC = $(wildcard tests/emulator/*.c)
 EMU_OBJ = $(patsubst tests/emulator/%.c,obj/emu/%.o,$(EMU_SRC))
-HDR = common/aml.h common/amlnet.h
+HDR = common/aml.h common/amlnet.h common/plan.h common/endpoint.h
 EMU_HDR = $(wildcard tests/emulator/*.h)
 
 BINS = $(addprefix bin/,$(PROGS))
 MAN1 = $(wildcard man/aml-*.1)
 MAN7 = $(wildcard man/*.7)
+DOCS = README.md
+EXAMPLE_SCRIPTS = $(wildcard examples/*.sh)
+EXAMPLE_DATA = $(wildcard examples/data/*)
 
 all: $(BINS)
 
@@ -156,11 +161,27 @@ install: all
 	install -m 0755 $(addprefix bin/,$(PROGS)) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	$(if $(MAN7),install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/)
+	mkdir -p $(DESTDIR)$(DOCDIR) $(DESTDIR)$(EXAMPLESDIR)/data
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 0755 $(EXAMPLE_SCRIPTS) $(DESTDIR)$(EXAMPLESDIR)/
+	install -m 0644 $(EXAMPLE_DATA) $(DESTDIR)$(EXAMPLESDIR)/data/
 
+# Files, then the directories of our own that install made (DOCDIR and
+# what is under it); BINDIR and MANDIR are shared with other software
+# and stay.
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(notdir $(EXAMPLE_SCRIPTS)))
+	rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/data/,$(notdir $(EXAMPLE_DATA)))
+	-rmdir $(DESTDIR)$(EXAMPLESDIR)/data $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# The package's version, for debian/rules (which checks debian/changelog
+# against it) and the tests.
+version:
+	@echo $(VERSION)
 
 # ---- fuzzing (fuzz/README.md) ----------------------------------------
 # libFuzzer targets, one per fuzz/*.c, built by clang with ASan and UBSan
@@ -243,5 +264,5 @@ fuzz-deps-check:
 clean:
 	rm -rf bin obj tests/tmp fuzz/obj fuzz/bin
 
-.PHONY: all check demo install uninstall clean deps deps-check check-deps-check \
+.PHONY: all check demo install uninstall version clean deps deps-check check-deps-check \
 	fuzz fuzz-corpus fuzz-run fuzz-deps-check

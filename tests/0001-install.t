@@ -1,6 +1,8 @@
 #!/bin/sh
-# make install and uninstall honour DESTDIR, PREFIX and MANDIR, install
-# every program and page with the right modes, and take all of it away.
+# make install and uninstall honour DESTDIR, PREFIX, MANDIR and DOCDIR,
+# install every program and page with the right modes, README and the
+# examples under DOCDIR, and take all of it away, with the directories
+# of its own.
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$TESTS/.." && pwd)
@@ -17,9 +19,27 @@ for p in $(cd "$ROOT/bin" && ls aml-*); do
 done
 [ -f "$D/opt/aml/man/man7/aml.7" ]; ok $? "aml.7 installed under MANDIR/man7"
 "$D/opt/aml/bin/aml-export-ws" --version >/dev/null; ok $? "an installed program runs"
+DOC=$D/opt/aml/share/doc/aml-tools
+cmp -s "$DOC/README.md" "$ROOT/README.md"; ok $? "README.md under PREFIX/share/doc/aml-tools"
+[ "$(stat -c %a "$DOC/README.md")" = 644 ]; ok $? "0644"
+for f in $(cd "$ROOT/examples" && find . -type f | sort); do
+	cmp -s "$DOC/examples/$f" "$ROOT/examples/$f"; ok $? "examples/${f#./} under DOCDIR/examples"
+done
+[ -x "$DOC/examples/demo.sh" ]; ok $? "the example scripts can be run"
+rm -rf "$D"
+make -s -C "$ROOT" -o all install DESTDIR="$D" PREFIX=/opt/aml DOCDIR=/opt/doc/aml EXAMPLESDIR=/opt/ex \
+    >"$TMP/make.out" 2>&1
+[ -f "$D/opt/doc/aml/README.md" ] && [ -f "$D/opt/ex/demo.sh" ] && [ -f "$D/opt/ex/data/rows.json" ]
+ok $? "DOCDIR and EXAMPLESDIR"
+make -s -C "$ROOT" uninstall DESTDIR="$D" PREFIX=/opt/aml DOCDIR=/opt/doc/aml EXAMPLESDIR=/opt/ex \
+    >"$TMP/make.out" 2>&1
+[ ! -e "$D/opt/doc/aml" ] && [ ! -e "$D/opt/ex" ]; ok $? "uninstall removes them"
+rm -rf "$D"
+inst install
 
 inst uninstall; ok $? "make uninstall"
 is "$(find "$D" -type f | wc -l | tr -d ' ')" 0 "uninstall leaves no file behind"
+[ ! -e "$D/opt/aml/share/doc/aml-tools" ]; ok $? "nor the documentation's directories"
 
 # make deps, run by someone who cannot install, names the exact command.
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v su >/dev/null 2>&1 &&

@@ -20,7 +20,7 @@ emu requests -X DELETE
 run aml-new-ws -g "$RG" -n fresh -l southcentralus "$TMP/def2.json"
 expect_ok "aml-new-ws"
 is "$(cat "$TMP/err")" "aml-new-ws: warning: $TMP/def2.json: no properties.storageAccount.key: the service needs the storage account's key to create a web service, and an export leaves it out; add it: jq --rawfile k KEYFILE '.properties.storageAccount.key = (\$k | rtrimstr(\"\\n\"))'
-aml-new-ws: warning: $TMP/def2.json: no properties.commitmentPlan.id: the service needs the commitment plan that will bill the web service; add it: jq --arg id PLAN-ID '.properties.commitmentPlan = {id: \$id}'" \
+aml-new-ws: warning: $TMP/def2.json: no properties.commitmentPlan.id: the service needs the commitment plan that will bill the web service; give it with --plan NAME" \
     "an exported definition: warned that the storage key and the plan are missing, and how to add them"
 is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "prints the service on one line"
 is "$(jq -r '.name + "|" + .location + "|" + .properties.provisioningState' "$TMP/out")" \

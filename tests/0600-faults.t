@@ -28,7 +28,7 @@ cp -a "$AML_CONFIG_DIR" "$TMP/cfgsnap"
 cfgfiles=$(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')
 
 # -m takes a duration, for the Studio programs too.
-for p in aml-score aml-add-endpoint aml-get-endpoint; do
+for p in aml-score aml-add-endpoint aml-get-endpoint aml-rm-endpoint aml-refresh-endpoint; do
 	run "$p" -m abc
 	expect_usage "^$p: -m abc: not a duration \\(90, 90s, 5m, 1h, 2d; at most 366d\\)\$" "$p -m abc: a usage error"
 done
@@ -74,6 +74,22 @@ prog() {	# prog NAME SLOW
 	patchep)
 		[ -n "$2" ] && _t="-m 1"
 		run aml-patch-endpoint -q -w "$W" -s "$S" -k "$T" -b "$TMP/result.json" $_t ep1 ;;
+	getplan) run aml-get-plan -q -g "$RG" -n aml-demo-plan $_t ;;
+	newplan) run aml-new-plan -q -g "$RG" -n fresh -l southcentralus --sku S1 $_t ;;
+	updplan) run aml-update-plan -q -g "$RG" -n aml-demo-plan --tag a=b $_t ;;
+	rmplan)	aml-new-plan -q -g "$RG" -n gone -l southcentralus --sku S1 >/dev/null 2>&1
+		run aml-rm-plan -q -g "$RG" -n gone $_t ;;
+	usage)	run aml-plan-usage -q -g "$RG" -n aml-demo-plan $_t ;;
+	getassoc) run aml-get-association -q -g "$RG" --plan aml-demo-plan $_t ;;
+	moveassoc)
+		aml-new-plan -q -g "$RG" -n dest -l southcentralus --sku S1 >/dev/null 2>&1
+		_a=$(aml-get-association -q -g "$RG" --plan aml-demo-plan | jq -r .name)
+		run aml-move-association -q -g "$RG" --plan aml-demo-plan -n "$_a" --to dest $_t ;;
+	rmep)	# Room for it: the workspace's endpoint limit counts addep's.
+		aml-rm-endpoint -q -w "$W" --service "$S" -k "$T" fresh >/dev/null 2>&1
+		aml-add-endpoint -q -f -w "$W" --service "$S" -k "$T" gone >/dev/null 2>&1
+		run aml-rm-endpoint -q -w "$W" --service "$S" -k "$T" $_t gone ;;
+	refep)	run aml-refresh-endpoint -q -w "$W" --service "$S" -k "$T" $_t ep1 ;;
 	*)	echo "Bail out! no program $_p in the table"; exit 1 ;;
 	esac
 }
@@ -93,11 +109,20 @@ progname() {
 	addep)	echo aml-add-endpoint ;;
 	getep)	echo aml-get-endpoint ;;
 	patchep) echo aml-patch-endpoint ;;
+	getplan) echo aml-get-plan ;;
+	newplan) echo aml-new-plan ;;
+	updplan) echo aml-update-plan ;;
+	rmplan)	echo aml-rm-plan ;;
+	usage)	echo aml-plan-usage ;;
+	getassoc) echo aml-get-association ;;
+	moveassoc) echo aml-move-association ;;
+	rmep)	echo aml-rm-endpoint ;;
+	refep)	echo aml-refresh-endpoint ;;
 	esac
 }
 
 studio() {
-	case $1 in retrain|score|addep|getep|patchep) return 0 ;; esac
+	case $1 in retrain|score|addep|getep|patchep|rmep|refep) return 0 ;; esac
 	return 1
 }
 
@@ -126,6 +151,7 @@ studio_setup() {
 output_ok() {	# output_ok NAME
 	case $1 in
 	rm|retrain) [ ! -s "$TMP/out" ] ;;
+	rmplan|rmep|refep) [ "$(wc -l <"$TMP/out")" -eq 1 ] && grep -q "^removed \|^endpoint ep1" "$TMP/out" ;;
 	*)	[ "$(head -c 1 "$TMP/out")" = '{' ] && [ "$(tail -c 2 "$TMP/out")" = '}' ] ;;
 	esac
 }
@@ -148,6 +174,15 @@ target() {
 	exec)	method=POST path='*/execute' ;;
 	eput)	method=PUT path='*/endpoints/*' ;;
 	eget)	method=GET path='*/endpoints/*' ;;
+	plan)	method=GET path='*/commitmentPlans/aml-demo-plan' ;;
+	pput)	method=PUT path='*/commitmentPlans/fresh' ;;
+	ppatch)	method=PATCH path='*/commitmentPlans/*' ;;
+	pdelete) method=DELETE path='*/commitmentPlans/gone' ;;
+	usage)	method=GET path='*/usageHistory' ;;
+	assocs)	method=GET path='*/commitmentAssociations' ;;
+	move)	method=POST path='*/move' ;;
+	edelete) method=DELETE path='*/endpoints/gone' ;;
+	refresh) method=POST path='*/refresh' ;;
 	epatch)	method=PATCH path='*/endpoints/*' ;;
 	-)	method=- path=- ;;
 	*)	echo "Bail out! no target $1"; exit 1 ;;
@@ -389,6 +424,68 @@ score   exec   slow*         1 POST /[^ ]+/execute: no answer within the time li
 score   -      expire        n/a an API key does not expire
 score   -      lro-failed    n/a scoring is one request
 score   -      bes-failed    n/a no Batch Execution job
+getplan plan   429           ok
+getplan plan   429*          1 GET /[^ ]+/commitmentPlans/aml-demo-plan: HTTP 429 TooManyRequests: 
+getplan plan   500           ok
+getplan plan   503*          1 GET /[^ ]+/commitmentPlans/aml-demo-plan: HTTP 503 ServiceUnavailable: 
+getplan plan   drop-before   ok
+getplan plan   drop-after*   1 GET /[^ ]+/commitmentPlans/aml-demo-plan: Empty reply from server$
+getplan plan   truncate*     1 GET /[^ ]+/commitmentPlans/aml-demo-plan: transfer closed with [0-9]+ bytes remaining to read$
+getplan plan   notjson       1 GET /[^ ]+/commitmentPlans/aml-demo-plan: HTTP 200: the answer is not JSON: 
+getplan plan   slow          ok
+getplan plan   slow*         1 GET /[^ ]+/commitmentPlans/aml-demo-plan: no answer within the time limit \(-m 500 ms\)
+getplan plan   expire        ok
+getplan plan   expire*       3 GET /[^ ]+/commitmentPlans/aml-demo-plan: HTTP 401 ExpiredAuthenticationToken: 
+getplan -      lro-failed    n/a a GET starts no long-running operation
+getplan -      bes-failed    n/a no Batch Execution job
+newplan pput   429           ok
+newplan pput   429*          1 PUT /[^ ]+/commitmentPlans/fresh: HTTP 429 TooManyRequests: 
+newplan pput   500           1 PUT /[^ ]+/commitmentPlans/fresh: HTTP 500 InternalServerError: 
+newplan pput   drop-before   1 PUT /[^ ]+/commitmentPlans/fresh: Empty reply from server{MAYPLAN}
+newplan pput   drop-after    1 PUT /[^ ]+/commitmentPlans/fresh: Empty reply from server{MAYPLAN}
+newplan pput   truncate      1 PUT /[^ ]+/commitmentPlans/fresh: transfer closed with [0-9]+ bytes remaining to read{MAYPLAN}
+newplan pput   slow          1 PUT /[^ ]+/commitmentPlans/fresh: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYPLAN}
+newplan pput   expire        ok
+newplan pput   expire*       3 PUT /[^ ]+/commitmentPlans/fresh: HTTP 401 ExpiredAuthenticationToken: 
+newplan -      bes-failed    n/a no Batch Execution job
+updplan ppatch 429           ok
+updplan ppatch 503           1 PATCH /[^ ]+/commitmentPlans/aml-demo-plan: HTTP 503 ServiceUnavailable: 
+updplan ppatch drop-after    1 PATCH /[^ ]+/commitmentPlans/aml-demo-plan: Empty reply from server{MAYPLAN}
+updplan ppatch slow          1 PATCH /[^ ]+/commitmentPlans/aml-demo-plan: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYPLAN}
+updplan ppatch expire        ok
+updplan -      bes-failed    n/a no Batch Execution job
+rmplan  pdelete 429          ok
+rmplan  pdelete 429*         1 DELETE /[^ ]+/commitmentPlans/gone: HTTP 429 TooManyRequests: 
+rmplan  pdelete 500          1 DELETE /[^ ]+/commitmentPlans/gone: HTTP 500 InternalServerError: 
+rmplan  pdelete drop-before  1 DELETE /[^ ]+/commitmentPlans/gone: Empty reply from server{MAYPLAN}
+rmplan  pdelete drop-after   1 DELETE /[^ ]+/commitmentPlans/gone: Empty reply from server{MAYPLAN}
+rmplan  pdelete slow         1 DELETE /[^ ]+/commitmentPlans/gone: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYPLAN}
+rmplan  pdelete expire       ok
+rmplan  pdelete expire*      3 DELETE /[^ ]+/commitmentPlans/gone: HTTP 401 ExpiredAuthenticationToken: 
+rmplan  -      lro-failed    n/a the service removes a plan at once, with no operation
+rmplan  -      bes-failed    n/a no Batch Execution job
+usage   usage  503           ok
+usage   usage  503*          1 GET /[^ ]+/usageHistory: HTTP 503 ServiceUnavailable: 
+usage   usage  drop-after    ok
+usage   usage  notjson       1 GET /[^ ]+/usageHistory: HTTP 200: the answer is not JSON: 
+usage   usage  slow*         1 GET /[^ ]+/usageHistory: no answer within the time limit \(-m 500 ms\)
+usage   usage  expire        ok
+usage   -      lro-failed    n/a a GET starts no long-running operation
+getassoc assocs 429          ok
+getassoc assocs 500*         1 GET /[^ ]+/commitmentAssociations: HTTP 500 InternalServerError: 
+getassoc assocs truncate     ok
+getassoc assocs notjson      1 GET /[^ ]+/commitmentAssociations: HTTP 200: the answer is not JSON: 
+getassoc assocs slow         ok
+getassoc assocs expire*      3 GET /[^ ]+/commitmentAssociations: HTTP 401 ExpiredAuthenticationToken: 
+getassoc -     lro-failed    n/a a GET starts no long-running operation
+moveassoc move 429           ok
+moveassoc move 429*          1 POST /[^ ]+/move: HTTP 429 TooManyRequests: 
+moveassoc move 500           1 POST /[^ ]+/move: HTTP 500 InternalServerError: 
+moveassoc move drop-after    1 POST /[^ ]+/move: Empty reply from server{MAYASSOC}
+moveassoc move notjson       1 POST /[^ ]+/move: HTTP 200: the answer is not JSON: 
+moveassoc move slow          1 POST /[^ ]+/move: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYASSOC}
+moveassoc move expire        ok
+moveassoc -    lro-failed    n/a the service moves an association at once, with no operation
 addep   eput   429           ok
 addep   eput   429*          1 PUT /[^ ]+/endpoints/fresh: HTTP 429 
 addep   eput   500           1 PUT /[^ ]+/endpoints/fresh: HTTP 500 InternalServerError: 
@@ -437,9 +534,29 @@ patchep eget   slow          ok
 patchep -      expire        n/a the workspace token does not expire
 patchep -      lro-failed    n/a the switch-over has no failure to inject (the eget rows wait on it)
 patchep -      bes-failed    n/a the job has ended before (its status is the input)
+rmep    edelete 429          ok
+rmep    edelete 429*         1 DELETE /[^ ]+/endpoints/gone: HTTP 429 
+rmep    edelete 500          1 DELETE /[^ ]+/endpoints/gone: HTTP 500 InternalServerError: 
+rmep    edelete drop-before  1 DELETE /[^ ]+/endpoints/gone: Empty reply from server{MAYEP}
+rmep    edelete drop-after   1 DELETE /[^ ]+/endpoints/gone: Empty reply from server{MAYEP}
+rmep    edelete slow         1 DELETE /[^ ]+/endpoints/gone: Operation timed out after 
+rmep    -      expire        n/a the workspace token does not expire
+rmep    -      lro-failed    n/a no long-running operation
+refep   refresh 429          ok
+refep   refresh 429*         1 POST /[^ ]+/endpoints/ep1/refresh: HTTP 429 
+refep   refresh 503          1 POST /[^ ]+/endpoints/ep1/refresh: HTTP 503 ServiceUnavailable: 
+refep   refresh drop-before  1 POST /[^ ]+/endpoints/ep1/refresh: Empty reply from server{MAYEP}
+refep   refresh drop-after   1 POST /[^ ]+/endpoints/ep1/refresh: Empty reply from server{MAYEP}
+refep   refresh slow         1 POST /[^ ]+/endpoints/ep1/refresh: Operation timed out after 
+refep   eget   503           ok
+refep   eget   503*          1 GET /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnavailable: 
+refep   -      expire        n/a the workspace token does not expire
+refep   -      lro-failed    n/a no long-running operation
 EOF
 
 MAY='; the request reached the server, so it may have taken effect: check with aml-get-ws -g [^ ]+ -n [^ ]+$'
+MAYPLAN='; the request reached the server, so it may have taken effect: check with aml-get-plan -g [^ ]+ -n [^ ]+$'
+MAYASSOC='; the request reached the server, so it may have taken effect: check with aml-get-association -g [^ ]+ --plan [^ ]+ -n [^ ]+$'
 MAYEP='; the request reached the server, so it may have taken effect: check with aml-get-endpoint$'
 STILL='; the operation may still complete: check with aml-get-ws -g [^ ]+ -n [^ ]+( \[request-id [0-9a-f-]+\])?$'
 
@@ -537,7 +654,7 @@ while read -r name tgt fault outcome <&3; do
 		left=$(emu faults | sed -n 's/^ *"count": *\([0-9]*\).*/\1/p')
 	fi
 	met=$((count - ${left:-0}))
-	case $f:$tgt in slow:patch|slow:put|slow:delete|slow:regional|slow:eput|slow:epatch) drain ;; esac
+	case $f:$tgt in slow:patch|slow:put|slow:delete|slow:regional|slow:eput|slow:epatch|slow:pput|slow:ppatch|slow:pdelete|slow:move|slow:edelete|slow:refresh) drain ;; esac
 	why=
 	[ "$met" -ge 1 ] || why="the fault was not met"
 	[ -z "$why" ] && why=$(cfg_check "$name" "$outcome")
@@ -558,6 +675,8 @@ while read -r name tgt fault outcome <&3; do
 		case $re in
 		*"{MAY}") re="${re%"{MAY}"}$MAY" ;;
 		*"{MAYEP}") re="${re%"{MAYEP}"}$MAYEP" ;;
+		*"{MAYPLAN}") re="${re%"{MAYPLAN}"}$MAYPLAN" ;;
+		*"{MAYASSOC}") re="${re%"{MAYASSOC}"}$MAYASSOC" ;;
 		*"{STILL}") re="${re%"{STILL}"}$STILL" ;;
 		esac
 		if [ -n "$why" ]; then
@@ -574,8 +693,8 @@ done
 # Two workers, each with its own emulator, run the Resource Manager rows
 # and the Studio rows side by side (a cell mostly waits); their results
 # are then printed in the table's order.
-grep -Ev '^(retrain|score|addep|getep|patchep) ' "$TMP/table" >"$TMP/rows-arm"
-grep -E '^(retrain|score|addep|getep|patchep) ' "$TMP/table" >"$TMP/rows-studio"
+grep -Ev '^(retrain|score|addep|getep|patchep|rmep|refep) ' "$TMP/table" >"$TMP/rows-arm"
+grep -E '^(retrain|score|addep|getep|patchep|rmep|refep) ' "$TMP/table" >"$TMP/rows-studio"
 mkdir "$TMP/arm" "$TMP/studio"
 cp -a "$TMP/cfgsnap" "$TMP/arm/cfgsnap"
 cp -a "$TMP/cfgsnap" "$TMP/studio/cfgsnap"

@@ -127,6 +127,21 @@ vstep 1 aml-get-ws aml-get-ws -v -g "$RG" -n nosuch
 vstep 1 aml-ws-keys aml-ws-keys -v -g "$RG" -n nosuch
 vstep 0 aml-add-region aml-add-region -v -g "$RG" -n other -r westcentralus
 vstep 1 aml-add-region aml-add-region -v -g "$RG" -n other -r atlantis
+# Commitment plans: none of their programs has a secret to show.
+P=$AML_DEMO_PLAN
+vstep 0 aml-new-plan aml-new-plan -v -g "$RG" -n secplan -l southcentralus --sku S1 --tag k=v
+vstep 1 aml-new-plan aml-new-plan -v -g "$RG" -n secplan -l southcentralus --sku S1
+vstep 0 aml-get-plan aml-get-plan -v -g "$RG"
+vstep 1 aml-get-plan aml-get-plan -v -g "$RG" -n nosuch
+vstep 0 aml-update-plan aml-update-plan -v -g "$RG" -n secplan --capacity 2
+vstep 0 aml-plan-usage aml-plan-usage -v -g "$RG" -n "$P"
+vstep 0 aml-get-association aml-get-association -v -g "$RG" --plan "$P"
+A=$(jq -r .name "$TMP/out")
+vstep 1 aml-move-association aml-move-association -v -g "$RG" --plan "$P" -n "$A" --to nosuch
+vstep 0 aml-move-association aml-move-association -v -g "$RG" --plan "$P" -n "$A" --to secplan
+vstep 1 aml-rm-plan aml-rm-plan -v -g "$RG" -n secplan
+vstep 0 aml-move-association aml-move-association -v -g "$RG" --plan secplan -n "$A" --to "$P"
+vstep 0 aml-rm-plan aml-rm-plan -v -g "$RG" -n secplan
 # A server that quotes secrets back in its errors, and one that fails.
 msg="Storage failed: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=$S_ACCKEY;EndpointSuffix=x at https://acct.blob.core.windows.net/c/m.ilearner?sv=2019-02-02&sig=$S_SIG&se=2030"
 emu faults -d "{\"method\":\"PATCH\",\"status\":400,\"code\":\"StorageError\",\"message\":\"$msg\"}" >/dev/null
@@ -191,6 +206,13 @@ vstep 1 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" nosuch
 vstep 0 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
 vstep 1 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" nosuch
 vstep 3 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TMP/wrong.key" -b "$SEEN/retrain-result.json" sec
+vstep 0 aml-refresh-endpoint aml-refresh-endpoint -v -w "$W" --service "$SVC" -k "$TOK" --overwrite-resources sec
+vstep 3 aml-refresh-endpoint aml-refresh-endpoint -v -w "$W" --service "$SVC" -k "$TMP/wrong.key" sec
+vstep 1 aml-refresh-endpoint aml-refresh-endpoint -v -w "$W" --service "$SVC" -k "$TOK" default
+aml-add-endpoint -q -w "$W" --service "$SVC" -k "$TOK" sec2 >/dev/null
+vstep 0 aml-rm-endpoint aml-rm-endpoint -v -w "$W" --service "$SVC" -k "$TOK" sec2
+vstep 1 aml-rm-endpoint aml-rm-endpoint -v -w "$W" --service "$SVC" -k "$TOK" default
+vstep 3 aml-rm-endpoint aml-rm-endpoint -v -w "$W" --service "$SVC" -k "$TMP/wrong.key" sec
 S_EPKEY=$(cat "$SEEN/ep.key")
 test "${#S_EPKEY}" -ge 20
 ok $? "(-K wrote the endpoint's key)"
@@ -319,9 +341,12 @@ argv_of aml-add-endpoint -f -w "$W" -s "$SVC" -k "$TOK" sec
 argv_of aml-new-ws -f -g "$RG" -n other -l southcentralus "$TMP/secrets.json"
 argv_of aml-add-region -g "$RG" -n other -r westcentralus
 argv_of aml-rm-ws -g "$RG" -n other
+argv_of aml-get-plan -g "$RG"
+argv_of aml-refresh-endpoint -w "$W" --service "$SVC" -k "$TOK" sec
 emu faults -X DELETE
 for p in aml-login aml-token aml-get-ws aml-ws-keys aml-update-ws aml-retrain aml-score \
-    aml-get-endpoint aml-patch-endpoint aml-add-endpoint aml-new-ws aml-add-region aml-rm-ws; do
+    aml-get-endpoint aml-patch-endpoint aml-add-endpoint aml-new-ws aml-add-region aml-rm-ws \
+    aml-get-plan aml-refresh-endpoint; do
 	grep -q "^$p " "$TMP/argv"
 	ok $? "$p's command line was read while it waited"
 done

@@ -24,7 +24,8 @@ fresh() {	# the signed-in state again
 }
 
 # Every program that uses the sign-in, as it would run.
-USERS="aml-token aml-login-l aml-get-ws aml-ws-keys aml-update-ws aml-new-ws aml-rm-ws aml-add-region"
+USERS="aml-token aml-login-l aml-get-ws aml-ws-keys aml-update-ws aml-new-ws aml-rm-ws aml-add-region
+    aml-get-plan aml-new-plan aml-update-plan aml-plan-usage aml-get-association"
 use() {	# use NAME: run it (aml-token gets a new token, so that it needs the lock
 	# too, with the secret aml-login -W kept)
 	case $1 in
@@ -36,6 +37,11 @@ use() {	# use NAME: run it (aml-token gets a new token, so that it needs the loc
 	aml-new-ws)	run aml-new-ws -f -g "$RG" -n files -l southcentralus "$TMP/def.json" ;;
 	aml-rm-ws)	run aml-rm-ws -g "$RG" -n files ;;
 	aml-add-region)	run aml-add-region -g "$RG" -n "$WS" -r westcentralus ;;
+	aml-get-plan)	run aml-get-plan -g "$RG" -n "$AML_DEMO_PLAN" ;;
+	aml-new-plan)	run aml-new-plan -f -g "$RG" -n files -l southcentralus --sku S1 ;;
+	aml-update-plan) run aml-update-plan -g "$RG" -n "$AML_DEMO_PLAN" --tag files=yes ;;
+	aml-plan-usage)	run aml-plan-usage -g "$RG" -n "$AML_DEMO_PLAN" ;;
+	aml-get-association) run aml-get-association -g "$RG" --plan "$AML_DEMO_PLAN" ;;
 	esac
 }
 prog_of() { case $1 in aml-login-l) echo aml-login ;; *) echo "$1" ;; esac; }

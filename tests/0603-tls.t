@@ -84,6 +84,22 @@ how() {
 	addep)	run "$@" aml-add-endpoint -f -w "$W" -s "$S" -k "$T" $_e tls ;;
 	getep)	run "$@" aml-get-endpoint -w "$W" -s "$S" -k "$T" $_e tls ;;
 	patchep) run "$@" aml-patch-endpoint -w "$W" -s "$S" -k "$T" -b "$TMP/result.json" $_e tls ;;
+	getplan) run "$@" aml-get-plan -g "$RG" -n "$AML_DEMO_PLAN" $_e ;;
+	newplan) run "$@" aml-new-plan -f -g "$RG" -n tls -l southcentralus --sku S1 $_e ;;
+	updplan) run "$@" aml-update-plan -g "$RG" -n "$AML_DEMO_PLAN" --tag a=b $_e ;;
+	rmplan)	"$@" aml-new-plan -q -f -g "$RG" -n tlsrm -l southcentralus --sku S1 $_e >/dev/null 2>&1
+		run "$@" aml-rm-plan -g "$RG" -n tlsrm $_e ;;
+	usage)	run "$@" aml-plan-usage -g "$RG" -n "$AML_DEMO_PLAN" $_e ;;
+	getassoc) run "$@" aml-get-association -g "$RG" --plan "$AML_DEMO_PLAN" $_e ;;
+	moveassoc)
+		_a=$(aml-get-association -q -E "$CA" -g "$RG" --plan "$AML_DEMO_PLAN" | jq -r .name)
+		run "$@" aml-move-association -g "$RG" --plan "$AML_DEMO_PLAN" -n "$_a" --to "$AML_DEMO_PLAN" $_e
+		# The service refuses a move to the plan itself: that it answered
+		# is what the success modes are after.
+		[ "$rc" = 1 ] && grep -q '(SameCommitmentPlan)' "$TMP/err" && { rc=0; : >"$TMP/err"; } ;;
+	rmep)	"$@" aml-add-endpoint -q -f -w "$W" --service "$S" -k "$T" $_e tlsrm >/dev/null 2>&1
+		run "$@" aml-rm-endpoint -w "$W" --service "$S" -k "$T" $_e tlsrm ;;
+	refep)	run "$@" aml-refresh-endpoint -w "$W" --service "$S" -k "$T" $_e tls ;;
 	esac
 }
 progname() {
@@ -93,11 +109,16 @@ progname() {
 	region) echo aml-add-region ;; rm) echo aml-rm-ws ;; retrain) echo aml-retrain ;;
 	score) echo aml-score ;; addep) echo aml-add-endpoint ;; getep) echo aml-get-endpoint ;;
 	patchep) echo aml-patch-endpoint ;;
+	getplan) echo aml-get-plan ;; newplan) echo aml-new-plan ;; updplan) echo aml-update-plan ;;
+	rmplan) echo aml-rm-plan ;; usage) echo aml-plan-usage ;; getassoc) echo aml-get-association ;;
+	moveassoc) echo aml-move-association ;; rmep) echo aml-rm-endpoint ;;
+	refep) echo aml-refresh-endpoint ;;
 	esac
 }
 
 VERIFY='TLS certificate verification failed: SSL certificate problem: [^()]+'
-for name in login list token get keys update new region rm retrain score addep getep patchep; do
+for name in login list token get keys update new region rm retrain score addep getep patchep \
+    getplan newplan updplan rmplan usage getassoc moveassoc rmep refep; do
 	p=$(progname "$name")
 	for mode in option curl ssl; do
 		rm -rf "$AML_CONFIG_DIR"
@@ -156,6 +177,15 @@ refused() {	# refused STATUS DESCRIPTION CMD...: exit STATUS, nothing on stdout,
 }
 cat >"$TMP/plain" <<EOF
 2 aml-get-ws, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-get-ws -g $RG -n $WS
+2 aml-get-plan, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-get-plan -g $RG
+2 aml-new-plan, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-new-plan -g $RG -n x -l southcentralus --sku S1
+2 aml-update-plan, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-update-plan -g $RG -n x --capacity 2
+2 aml-rm-plan, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-rm-plan -g $RG -n x
+2 aml-plan-usage, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-plan-usage -g $RG -n x
+2 aml-get-association, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-get-association -g $RG --plan x
+2 aml-move-association, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-move-association -g $RG --plan x -n y --to z
+2 aml-rm-endpoint, AML_CLASSIC_ENDPOINT	env AML_CLASSIC_ENDPOINT=http://mgmt.example.com aml-rm-endpoint -w $W --service $S -k $T tls
+2 aml-refresh-endpoint --endpoint-url	aml-refresh-endpoint -U http://mgmt.example.com/workspaces/$W/webservices/$S/endpoints/tls -k $T
 2 aml-ws-keys, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-ws-keys -g $RG -n $WS
 2 aml-update-ws, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-update-ws -g $RG -n $WS $TMP/title.json
 2 aml-new-ws, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-new-ws -f -g $RG -n x -l southcentralus $TMP/def.json

@@ -128,4 +128,70 @@ is "$patches" "$(echo $won | wc -w | tr -d ' ')" "the service took one PATCH per
 jq -e . "$AML_CONFIG_DIR/tokens.json" >/dev/null && [ "$(stat -c %a "$AML_CONFIG_DIR/tokens.json")" = 600 ]
 ok $? "the token cache is still whole JSON of mode 0600"
 
+# Commitment plans: ten plans made at once; then ten updates of one
+# plan's capacity at once, and the one association moved to ten plans
+# at once.  Each program succeeds or fails cleanly; the plan ends with
+# the capacity of an update that succeeded, and the association under
+# the plan of a move that succeeded, and under no other.
+oneclean() {	# oneclean DIR: exit 0 and quiet, or exit 1 and one line
+	case $(cat "$1/rc"):$(wc -l <"$1/err") in
+	0:0) [ -s "$1/out" ] ;;
+	1:1) [ ! -s "$1/out" ] ;;
+	*) return 1 ;;
+	esac
+}
+P=$AML_DEMO_PLAN
+pids=
+for i in $(seq 1 10); do
+	mkdir -p "$TMP/plan/$i"
+	{ aml-new-plan -q -c -g "$RG" -n "cp$i" -l southcentralus --sku S1 --capacity "$i"; echo $? >"$TMP/plan/$i/rc"; } \
+	    >"$TMP/plan/$i/out" 2>"$TMP/plan/$i/err" &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+bad=
+for i in $(seq 1 10); do
+	[ "$(cat "$TMP/plan/$i/rc")" = 0 ] && [ "$(jq -r .sku.capacity "$TMP/plan/$i/out")" = "$i" ] || bad="$bad $i"
+done
+is "$bad" "" "ten plans made at once, each as asked"
+pids=
+for i in $(seq 1 10); do
+	mkdir -p "$TMP/upd/$i" "$TMP/mv/$i"
+	{ aml-update-plan -q -c -g "$RG" -n cp1 --capacity "$i"; echo $? >"$TMP/upd/$i/rc"; } \
+	    >"$TMP/upd/$i/out" 2>"$TMP/upd/$i/err" &
+	pids="$pids $!"
+done
+A=$(aml-get-association -g "$RG" --plan "$P" | head -1 | jq -r .name)
+for i in $(seq 1 10); do
+	{ aml-move-association -q -c -g "$RG" --plan "$P" -n "$A" --to "cp$i"; echo $? >"$TMP/mv/$i/rc"; } \
+	    >"$TMP/mv/$i/out" 2>"$TMP/mv/$i/err" &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+bad=
+caps=
+moved=
+for i in $(seq 1 10); do
+	oneclean "$TMP/upd/$i" || bad="$bad upd$i"
+	oneclean "$TMP/mv/$i" || bad="$bad mv$i"
+	[ "$(cat "$TMP/upd/$i/rc")" = 0 ] && caps="$caps $i"
+	[ "$(cat "$TMP/mv/$i/rc")" = 0 ] && moved="$moved cp$i"
+done
+is "$bad" "" "ten updates and ten moves at once: each succeeds or fails cleanly"
+is "$(echo $caps | wc -w | tr -d ' ')" 10 "the updates all succeed"
+cap=$(aml-get-plan -g "$RG" -n cp1 | jq -r .sku.capacity)
+case " $caps " in *" $cap "*) ok 0 "cp1 has the capacity of one update ($cap)" ;;
+*) ok 1 "cp1 has the capacity of one update"; diag "capacity $cap; updates:$caps" ;; esac
+test -n "$moved"
+ok $? "a move succeeds (of$moved; the others find the association gone)"
+under=
+for i in $(seq 1 10) ""; do
+	n=${i:+cp$i}
+	n=${n:-$P}
+	aml-get-association -q -g "$RG" --plan "$n" -n "$A" >/dev/null 2>&1 && under="$under $n"
+done
+is "$(echo $under | wc -w | tr -d ' ')" 1 "the association is under exactly one plan ($under)"
+case " $moved " in *" $(echo $under) "*) ok 0 "that of a move that succeeded" ;;
+*) ok 1 "that of a move that succeeded"; diag "under:$under; moved:$moved" ;; esac
+
 done_testing

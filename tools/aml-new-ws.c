@@ -7,16 +7,27 @@
  * the cmdlet has it.  A PUT replaces a service without a word (the
  * specification says so), so the service is looked up first and an
  * existing one is left alone unless --force.
+ *
+ * --plan bills the service to a commitment plan: a plan's resource id,
+ * or the name of a plan in the service's resource group and
+ * subscription.  It sets properties.commitmentPlan.id when the
+ * definition has none; when the definition names a plan (an export of
+ * the preview api-version may), the two must be the same plan (ids
+ * compared without regard to case, as Resource Manager compares them),
+ * else nothing is sent: a service's plan is set once, at creation.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
-#include "amlnet.h"
+#include "plan.h"
 
 static int force, nowait;
 static const char *location;
+static const char *planarg;
+static char *planid;
 static const char *inname;
 
 static const struct option longopts[] = {
@@ -24,6 +35,7 @@ static const struct option longopts[] = {
 	{ "location", required_argument, NULL, 'l' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "no-wait", no_argument, NULL, 'w' },
+	{ "plan", required_argument, NULL, AML_PLAN_OPT_PLAN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -32,13 +44,15 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-new-ws [-fqvw] -l location (-g group -n name | -i id)\n"
+	fprintf(fp, "usage: aml-new-ws [-fqvw] -l location (-g group -n name | -i id) [--plan plan]\n"
 	    "                  [-s subscription] [-a api-version] [-m seconds] [-E ca-bundle] [file]\n");
 	if (!status)
 		fprintf(fp, "%s"
 		    "  -l, --location LOCATION   where the service runs (South Central US, or\n"
 		    "                            southcentralus); wins over the file's\n"
 		    "  -f, --force               replace a service that exists\n"
+		    "      --plan PLAN           the commitment plan that bills it: a plan's id, or\n"
+		    "                            a plan's name in the service's resource group\n"
 		    "  -w, --no-wait             print the first answer and the operation URL\n",
 		    aml_ws_optshelp);
 	exit(status);
@@ -73,8 +87,34 @@ say_needs(void)
 		    inname);
 	if (needs & NEED_PLAN)
 		aml_warn("%s: no properties.commitmentPlan.id: the service needs the commitment "
-		    "plan that will bill the web service; add it: jq --arg id PLAN-ID "
-		    "'.properties.commitmentPlan = {id: $id}'", inname);
+		    "plan that will bill the web service; give it with --plan NAME", inname);
+}
+
+/* properties.commitmentPlan.id: --plan's, or the definition's when it
+ * is the same plan; a definition naming another plan is refused. */
+static void
+set_plan(cJSON *j)
+{
+	cJSON *props, *cp, *id;
+
+	if (!planid)
+		return;
+	if (!(props = cJSON_GetObjectItemCaseSensitive(j, "properties")))
+		props = cJSON_AddObjectToObject(j, "properties");
+	cp = cJSON_GetObjectItemCaseSensitive(props, "commitmentPlan");
+	if (!cJSON_IsObject(cp)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(props, "commitmentPlan");
+		cp = cJSON_AddObjectToObject(props, "commitmentPlan");
+	}
+	id = cJSON_GetObjectItemCaseSensitive(cp, "id");
+	if (cJSON_IsString(id) && *id->valuestring) {
+		if (strcasecmp(id->valuestring, planid) != 0)
+			aml_die("%s: properties.commitmentPlan.id is %s, not the plan --plan names (%s); "
+			    "nothing sent", inname, id->valuestring, planid);
+		return;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(cp, "id");
+	cJSON_AddStringToObject(cp, "id", planid);
 }
 
 /* The definition as it is sent: canonical, with our location, compact. */
@@ -105,6 +145,7 @@ body_of(const char *path, size_t *len, int preview)
 		aml_die("%s: %s", inname, e.msg);
 	aml_wipe(s, n);
 	free(s);
+	set_plan(j);
 	creation_needs(j);
 	if (cJSON_GetObjectItemCaseSensitive(j, "location"))
 		cJSON_ReplaceItemInObjectCaseSensitive(j, "location", cJSON_CreateString(location));
@@ -183,6 +224,7 @@ main(int argc, char **argv)
 		case 'l': location = optarg; break;
 		case 'f': force = 1; break;
 		case 'w': nowait = 1; break;
+		case AML_PLAN_OPT_PLAN: planarg = optarg; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
@@ -211,6 +253,10 @@ main(int argc, char **argv)
 		aml_err("%s: %s", ws.name, why);
 		usage(AML_EXIT_USAGE);
 	}
+	if (planarg && !(planid = aml_plan_ref(planarg, ws.rs.sub, ws.group, &why))) {
+		aml_err("--plan %s: %s", planarg, why);
+		usage(AML_EXIT_USAGE);
+	}
 
 	body = body_of(path, &len, !strcmp(ws.apiver, AML_WS_APIVER_PREVIEW));
 	aml_catch_signals();
@@ -221,6 +267,7 @@ main(int argc, char **argv)
 	}
 	aml_wbuf_free(&out);
 	aml_freesecret(body);	/* it may hold keys and the storage key */
+	free(planid);
 	aml_ws_free(&ws);
 	aml_resignal();
 	return rc;

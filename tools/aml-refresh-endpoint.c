@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * aml-refresh-endpoint: bring an added endpoint of a classic web service
+ * up to what the web service publishes now, as
+ * Refresh-AmlWebServiceEndpoint does: GET the endpoint, then POST
+ * .../endpoints/NAME/refresh with {"OverwriteResources": "True"} or
+ * "False" (a .NET bool's text, as the cmdlet sends it).  Without
+ * --overwrite-resources the endpoint's trained models stay (a retrained
+ * model PATCHed in stays); with it they become the web service's too.
+ *
+ * 304 means nothing changed; either way the program says on stdout
+ * what happened and exits 0.  The default endpoint always runs what the
+ * web service publishes and cannot be refreshed: it is refused here
+ * before anything is sent.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "endpoint.h"
+
+static int overwrite;
+
+static void
+usage(int status)
+{
+	FILE *fp = status ? stderr : stdout;
+
+	fprintf(fp, "usage: aml-refresh-endpoint [-qv] [--overwrite-resources] [-w workspace]\n"
+	    "                            [--service service] [-l location] [-k key-file]\n"
+	    "                            [-m duration] [-E ca-bundle] name\n"
+	    "       aml-refresh-endpoint [-qv] [--overwrite-resources] -U endpoint-url [...]\n");
+	if (!status)
+		fprintf(fp, "      --overwrite-resources replace the endpoint's trained models with the\n"
+		    "                            web service's too\n%s", aml_ep_optshelp);
+	exit(status);
+}
+
+static int
+refresh(const struct aml_classic *c, struct aml_wbuf *out)
+{
+	struct aml_req q = { .method = "POST" };
+	struct aml_resp r;
+	char *others, *u;
+	cJSON *j;
+	int rc, def;
+
+	def = aml_ep_is_default(c, &others, &rc);
+	free(others);
+	if (rc)
+		return rc;
+	if (def == 1) {
+		aml_err("endpoint %s: the default endpoint of web service %s always runs what the web "
+		    "service publishes, and cannot be refreshed; nothing sent", c->name, c->svc);
+		return AML_EXIT_FAIL;
+	}
+	/* The endpoint first, as the cmdlet does: an unknown one is a 404
+	 * in the service's words. */
+	rc = aml_classic_call(c, NULL, 3, NULL, 0, &j, &r);
+	if (j)
+		aml_json_free_secret(j);
+	aml_resp_free(&r);
+	if (rc)
+		return rc;
+	u = aml_classic_url(c, 3);
+	q.url = aml_xasprintf("%s/refresh", u);
+	free(u);
+	q.body = overwrite ? "{\"OverwriteResources\":\"True\"}" : "{\"OverwriteResources\":\"False\"}";
+	q.len = strlen(q.body);
+	q.flags = AML_HTTP_QUIET | AML_HTTP_ANYSTATUS;
+	rc = aml_studio_http(c->key, &q, &r);
+	if (rc == 0 && r.status == 304) {
+		aml_wprintf(out, "endpoint %s: no change detected, so it is not refreshed\n", c->name);
+	} else if (rc == 0 && r.status / 100 == 2) {
+		aml_wprintf(out, "endpoint %s refreshed%s\n", c->name,
+		    overwrite ? ", and its trained models" : "");
+	} else {
+		if (rc == 0)
+			rc = r.status == 401 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
+		aml_ep_failed(&q, &r);
+	}
+	aml_resp_free(&r);
+	free((char *)q.url);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		AML_EP_LONGOPTS,
+		{ "overwrite-resources", no_argument, NULL, AML_EP_OPT_OVERWRITE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct aml_ep_args a = { 0 };
+	struct aml_classic cl;
+	struct aml_wbuf out;
+	int c, rc;
+
+	aml_setprog(&argv[0]);
+	while ((c = getopt_long(argc, argv, AML_EP_SHORTOPTS, longopts, NULL)) != -1) {
+		switch (c) {
+		case AML_EP_OPT_OVERWRITE: overwrite = 1; break;
+		case 'h': usage(AML_EXIT_OK); break;
+		case 'V': aml_version(); break;
+		default:
+			if (aml_ep_opt(&a, c, optarg) <= 0)
+				usage(AML_EXIT_USAGE);
+		}
+	}
+	if ((rc = aml_ep_setup(&cl, &a, argc - optind, argv + optind)))
+		return rc == AML_EXIT_USAGE ? (usage(rc), rc) : rc;
+
+	aml_catch_signals();
+	aml_wbuf_init(&out, -1);
+	if ((rc = refresh(&cl, &out)) == 0) {
+		fwrite(out.buf, 1, out.len, stdout);
+		rc = aml_fshut(stdout, "<stdout>");
+	}
+	aml_wbuf_free(&out);
+	aml_classic_free(&cl);
+	aml_resignal();
+	return rc;
+}
