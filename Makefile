@@ -55,7 +55,7 @@ PROGS = $(TOOLS) $(if $(EMU_SRC),aml-emulator)
 
 # libaml is split in two archives: what every program may use, and what
 # only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
-BASE_SRC = err.c xalloc.c io.c wbuf.c json.c jsonw.c jsoncj.c sig.c redact.c wait.c \
+BASE_SRC = err.c xalloc.c io.c wbuf.c hash.c json.c jsonw.c jsoncj.c sig.c redact.c wait.c \
 	filter.c uri.c bes.c defn.c patch.c
 COMMON_SRC = $(notdir $(wildcard common/*.c))
 NET_SRC = $(filter-out $(BASE_SRC),$(COMMON_SRC))

@@ -167,6 +167,11 @@ void aml_backoff_init(struct aml_backoff *b, long first_ms, long cap_ms, int jit
  * past the deadline. */
 long aml_backoff_next(struct aml_backoff *b, long hint_ms);
 
+/* hash.c: SipHash-1-3 under a key drawn at start (getrandom), for every
+ * hash table whose keys come from input: input cannot choose keys that
+ * share a slot, as it can with an unkeyed hash. */
+uint64_t aml_hash(const void *s, size_t n);
+
 /* json.c: a strict RFC 8259 parser that records the document as a tape
  * of tokens pointing into the input, so that numbers, string escapes and
  * key order are exactly as they were read.  Duplicate keys, nesting

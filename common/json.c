@@ -400,24 +400,19 @@ keyeq(struct parser *ps, uint32_t a, uint32_t b)
 	return na == nb && !memcmp(ps->s1, ps->s2, na);
 }
 
-static uint32_t
+/* The key's hash, keyed (hash.c): keys come from the input, and with a
+ * hash the input could predict, it could put them all in one slot. */
+static uint64_t
 keyhash(struct parser *ps, uint32_t k)
 {
 	const struct aml_jtok *t = &ps->d->tok[k];
-	const unsigned char *s;
-	uint32_t h = 2166136261u;
-	size_t n, i;
+	size_t n;
 
 	if (t->flags & AML_JF_ESC) {
 		n = unesc(ps->d, k, &ps->s1, &ps->s1cap);
-		s = (const unsigned char *)ps->s1;
-	} else {
-		s = (const unsigned char *)ps->d->buf + t->off + 1;
-		n = t->len - 2;
+		return aml_hash(ps->s1, n);
 	}
-	for (i = 0; i < n; i++)
-		h = (h ^ s[i]) * 16777619u;
-	return h;
+	return aml_hash(ps->d->buf + t->off + 1, t->len - 2);
 }
 
 /* The key JSON-escaped, as it would be written (a key can hold a
@@ -444,12 +439,16 @@ dupkey(struct parser *ps, uint32_t k)
 }
 
 /* Small objects compare every pair; big ones (package.nodes can hold
- * thousands) go through a hash table, so the check stays linear. */
+ * thousands) go through a hash table, so the check stays linear.  The
+ * table is sized for this object, not for the largest one before it: a
+ * huge object followed by many small ones would otherwise clear the
+ * huge table for each. */
 static int
 checkdups(struct parser *ps, size_t base)
 {
-	size_t n = ps->nkeys - base, i, j, mask;
-	uint32_t *k, h;
+	size_t n = ps->nkeys - base, i, j, cap, mask;
+	uint32_t *k, tag;
+	uint64_t h;
 
 	if (n < 2)
 		return 0;
@@ -461,24 +460,26 @@ checkdups(struct parser *ps, size_t base)
 					return dupkey(ps, k[i]);
 		return 0;
 	}
-	if (ps->hcap < n * 2) {
-		ps->hcap = 16;
-		while (ps->hcap < n * 2)
-			ps->hcap *= 2;
+	for (cap = 16; cap < n * 2; cap *= 2)
+		;
+	if (ps->hcap < cap) {
 		free(ps->hash);
-		ps->hash = aml_xreallocarray(NULL, ps->hcap, sizeof *ps->hash);
+		ps->hash = aml_xreallocarray(NULL, cap, sizeof *ps->hash);
+		ps->hcap = cap;
 	}
-	memset(ps->hash, 0, ps->hcap * sizeof *ps->hash);
-	mask = ps->hcap - 1;
-	/* Keys are compared only when their hashes match: in a large
+	memset(ps->hash, 0, cap * sizeof *ps->hash);
+	mask = cap - 1;
+	/* The slot from the hash's low bits, a tag from its high bits:
+	 * keys are compared only when their tags match, as in a large
 	 * object each key read is a cache miss. */
 	for (i = 0; i < n; i++) {
 		h = keyhash(ps, k[i]);
+		tag = (uint32_t)(h >> 32);
 		for (j = h & mask; ps->hash[j].tok; j = (j + 1) & mask)
-			if (ps->hash[j].h == h && keyeq(ps, ps->hash[j].tok, k[i]))
+			if (ps->hash[j].h == tag && keyeq(ps, ps->hash[j].tok, k[i]))
 				return dupkey(ps, k[i]);
 		ps->hash[j].tok = k[i];
-		ps->hash[j].h = h;
+		ps->hash[j].h = tag;
 	}
 	return 0;
 }
