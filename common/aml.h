@@ -126,6 +126,10 @@ int aml_slurp_cb(const char *path, size_t limit, char **buf, size_t *len,
  * else.  If the file is cut short meanwhile, the program exits with
  * "prog: path: changed while it was being read". */
 int aml_map(const char *path, size_t limit, char **buf, size_t *len);
+/* aml_slurp_cb into a buffer for the filters' large inputs, which few
+ * page faults fill (jsonfast.c); release it with aml_unmap. */
+int aml_slurp_big(const char *path, size_t limit, char **buf, size_t *len,
+    aml_slurp_fn *fn, void *arg);
 void aml_unmap(char *buf);
 const char *aml_inname(const char *path);	/* "<stdin>" for NULL or "-" */
 
@@ -286,7 +290,8 @@ char *aml_json_print(const cJSON *j, int flags);	/* malloc'd, no newline */
  * force); open it only once the input has been checked. */
 char *aml_jload(const char *path, struct aml_jdoc *d, size_t *len);
 /* The same for a filter that never writes to the input: a large file is
- * mapped read-only, not copied (aml_map).  Release it with aml_unmap. */
+ * mapped read-only, not copied (aml_map), anything else read into a
+ * buffer of few page faults (aml_slurp_big).  Release it with aml_unmap. */
 char *aml_jview(const char *path, struct aml_jdoc *d, size_t *len);
 struct aml_out {
 	const char *path;	/* NULL: stdout */

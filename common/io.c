@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "aml.h"
+#include "jsonfast.h"
 
 /* AML_MAX_INPUT: bytes, with an optional K, M or G suffix. */
 size_t
@@ -54,9 +55,28 @@ aml_slurp(const char *path, size_t limit, char **bufp, size_t *lenp)
  * callback finds each piece still in the cache. */
 #define SLURP_PIECE (1u << 20)
 
-int
-aml_slurp_cb(const char *path, size_t limit, char **bufp, size_t *lenp,
-    aml_slurp_fn *fn, void *arg)
+/* Grow buf (cap bytes) to n: with realloc, or as a big buffer. */
+static char *
+grow(char *buf, size_t cap, size_t n, int big)
+{
+	return big ? aml_big_grow(buf, cap, n) : aml_xrealloc(buf, n);
+}
+
+static void
+drop(char *buf, size_t cap, int big)
+{
+	int saved = errno;
+
+	if (big)
+		aml_big_free(buf, cap);
+	else
+		free(buf);
+	errno = saved;
+}
+
+static int
+slurp(const char *path, size_t limit, char **bufp, size_t *lenp, size_t *capp,
+    aml_slurp_fn *fn, void *arg, int big)
 {
 	int fd = 0, saved;
 	size_t len = 0, cap = 1 << 16, want;
@@ -79,16 +99,20 @@ aml_slurp_cb(const char *path, size_t limit, char **bufp, size_t *lenp,
 		}
 		cap = (size_t)st.st_size + 2;
 	}
-	buf = aml_xmalloc(cap);
+	buf = big ? aml_big_alloc(cap) : aml_xmalloc(cap);
 	for (;;) {
 		if (cap - len < 2) {
 			if (cap > limit + 1) {
-				free(buf);
+				drop(buf, cap, big);
 				errno = EFBIG;
 				goto fail;
 			}
-			cap = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
-			buf = aml_xrealloc(buf, cap);
+			/* Past 64 KiB an input is big (jsonfast.c) at once. */
+			want = big && cap * 2 < (1u << 20) ? 1u << 20 : cap * 2;
+			if (want > limit + 2)
+				want = limit + 2;
+			buf = grow(buf, cap, want, big);
+			cap = want;
 		}
 		want = cap - len - 1;
 		if (fn && want > SLURP_PIECE)
@@ -97,16 +121,14 @@ aml_slurp_cb(const char *path, size_t limit, char **bufp, size_t *lenp,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			saved = errno;
-			free(buf);
-			errno = saved;
+			drop(buf, cap, big);
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
 		if (len > limit) {
-			free(buf);
+			drop(buf, cap, big);
 			errno = EFBIG;
 			goto fail;
 		}
@@ -118,6 +140,7 @@ aml_slurp_cb(const char *path, size_t limit, char **bufp, size_t *lenp,
 		close(fd);
 	*bufp = buf;
 	*lenp = len;
+	*capp = cap;
 	return 0;
 fail:
 	saved = errno;
@@ -125,6 +148,15 @@ fail:
 		close(fd);
 	errno = saved;
 	return -1;
+}
+
+int
+aml_slurp_cb(const char *path, size_t limit, char **bufp, size_t *lenp,
+    aml_slurp_fn *fn, void *arg)
+{
+	size_t cap;
+
+	return slurp(path, limit, bufp, lenp, &cap, fn, arg, 0);
 }
 
 /*
@@ -140,7 +172,7 @@ fail:
 static struct {
 	char *p;
 	size_t n;
-	char *msg;	/* what onbus says */
+	char *msg;	/* what onbus says; NULL for a buffer read */
 } mapped;
 
 /* A mapped file cut short under us faults with SIGBUS on the missing
@@ -216,10 +248,32 @@ aml_map(const char *path, size_t limit, char **bufp, size_t *lenp)
 	return 0;
 }
 
+/* Read the input into a big buffer (jsonfast.c), which aml_unmap
+ * releases: a definition that comes through a pipe. */
+int
+aml_slurp_big(const char *path, size_t limit, char **bufp, size_t *lenp,
+    aml_slurp_fn *fn, void *arg)
+{
+	size_t cap;
+
+	if (mapped.p) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (slurp(path, limit, bufp, lenp, &cap, fn, arg, 1) < 0)
+		return -1;
+	mapped.p = *bufp;
+	mapped.n = cap;
+	return 0;
+}
+
 void
 aml_unmap(char *buf)
 {
-	if (buf && buf == mapped.p) {
+	if (buf && buf == mapped.p && !mapped.msg) {
+		aml_big_free(mapped.p, mapped.n);
+		memset(&mapped, 0, sizeof mapped);
+	} else if (buf && buf == mapped.p) {
 		signal(SIGBUS, SIG_DFL);
 		munmap(mapped.p, mapped.n);
 		free(mapped.msg);

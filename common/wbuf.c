@@ -8,7 +8,7 @@
 
 #include "aml.h"
 
-#define WBUF_FDSIZE (1u << 20)
+#define WBUF_FDSIZE (1u << 17)
 
 void
 aml_wbuf_init(struct aml_wbuf *w, int fd)
