@@ -119,7 +119,7 @@ int aml_slurp(const char *path, size_t limit, char **buf, size_t *len);
 typedef void aml_slurp_fn(void *arg, char *buf, size_t len);
 int aml_slurp_cb(const char *path, size_t limit, char **buf, size_t *len,
     aml_slurp_fn *fn, void *arg);
-/* A regular file of 1 MiB or more (path, or standard input at its start)
+/* A regular file of 64 KiB or more (path, or standard input at its start)
  * mapped read-only, NUL-terminated, where aml_slurp would read it: 0;
  * 1 when it is not one (read it instead); -1 and errno (EFBIG: over
  * limit).  Release it with aml_unmap, which frees anything

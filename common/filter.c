@@ -17,7 +17,7 @@
 
 #include "aml.h"
 
-/* Filters in a pipeline hand each other tens of megabytes: a 1 MiB pipe
+/* Filters in a pipeline hand each other megabytes: a 1 MiB pipe
  * instead of 64 KiB means a sixteenth of the wake-ups.  Best effort. */
 static void
 bigpipe(int fd)

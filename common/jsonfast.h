@@ -15,7 +15,7 @@
 #include <emmintrin.h>
 #endif
 
-/* Buffers of n bytes that may be large: from malloc below 1 MiB, else
+/* Buffers of n bytes that may be large: from malloc below 256 KiB, else
  * a mapping aligned for transparent huge pages.  The size is the
  * caller's to remember; free and grow with the same n.  They die
  * ("out of memory") rather than return NULL. */
