@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/filters.sh: the three JSON filters at the sizes users have.  The
-# 14 KB web service body recorded from the service (the largest recorded
-# one), each filter against cat run as a process; and a synthetic 3 MB
+# 14 KB web service GET response recorded from the service (the recorded
+# PUT request is the same definition, a byte longer), each filter against
+# cat run as a process; and a synthetic 3 MB
 # definition (bench/gendef.awk; Resource Manager keeps a definition
 # inline up to 3 MB, beyond that payloadsInBlobStorage): each filter
 # alone, and export | patch | import against one jq process doing the

@@ -8,7 +8,7 @@
  * pages cost a fault each, 1,500 of them, which was most of a filter's
  * time at that size: on the virtual machine of bench/README.md a fault
  * costs 16 us (the guest's fault and the hypervisor's exit), so 25 ms a
- * filter, against 4 ms for the parsing itself.  A buffer of 256 KiB or
+ * filter, against a few ms for the parsing itself.  A buffer of 256 KiB or
  * more is therefore mapped on its own, aligned to 2 MiB and marked for
  * transparent huge pages: one fault and one clearing a 2 MiB page.
  * Where huge pages are off, it is an ordinary mapping, as malloc's own
