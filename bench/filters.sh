@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/filters.sh: the three JSON filters at the sizes users have.  The
 # 14 KB web service GET response recorded from the service (the recorded
-# PUT request is the same definition, a byte longer), each filter against
+# PUT request it was created from is a byte longer), each filter against
 # cat run as a process; and a synthetic 3 MB
 # definition (bench/gendef.awk; Resource Manager keeps a definition
 # inline up to 3 MB, beyond that payloadsInBlobStorage): each filter
