@@ -57,7 +57,7 @@ PROGS = $(TOOLS) $(if $(EMU_SRC),aml-emulator)
 
 # libaml is split in two archives: what every program may use, and what
 # only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
-BASE_SRC = err.c xalloc.c io.c wbuf.c json.c jsonw.c jsoncj.c sig.c redact.c wait.c \
+BASE_SRC = err.c xalloc.c io.c wbuf.c hash.c json.c jsonfast.c jsonw.c jsoncj.c sig.c redact.c wait.c \
 	filter.c uri.c bes.c defn.c patch.c
 COMMON_SRC = $(notdir $(wildcard common/*.c))
 NET_SRC = $(filter-out $(BASE_SRC),$(COMMON_SRC))
@@ -65,7 +65,7 @@ BASE_OBJ = $(addprefix obj/common/,$(BASE_SRC:.c=.o))
 NET_OBJ = $(addprefix obj/common/,$(NET_SRC:.c=.o))
 EMU_SRC = $(wildcard tests/emulator/*.c)
 EMU_OBJ = $(patsubst tests/emulator/%.c,obj/emu/%.o,$(EMU_SRC))
-HDR = common/aml.h common/amlnet.h common/plan.h common/endpoint.h
+HDR = common/aml.h common/amlnet.h common/jsonfast.h
 EMU_HDR = $(wildcard tests/emulator/*.h)
 
 BINS = $(addprefix bin/,$(PROGS))

@@ -1,27 +1,37 @@
 #!/bin/sh
-# bench/filters.sh: the three JSON filters on a synthetic definition of
-# $MB megabytes (default 50, bench/gendef.awk): each filter's time and
-# peak memory, then export | patch | import against jq doing the same
-# edit, on the definition as written (indented) and compact (one line,
-# as Resource Manager sends it), and against the floor: three programs
-# that only hold the whole input in memory and pass it on (bench/hold.c),
-# as each filter must before it writes a byte.  Needs hyperfine, jq, GNU
-# time and cc.
+# bench/filters.sh: the three JSON filters at the sizes users have.  The
+# 14 KB web service GET response recorded from the service (the recorded
+# PUT request it was created from is a byte longer), each filter against
+# cat run as a process; and a synthetic 3 MB
+# definition (bench/gendef.awk; Resource Manager keeps a definition
+# inline up to 3 MB, beyond that payloadsInBlobStorage): each filter
+# alone, and export | patch | import against one jq process doing the
+# same edit, against `cat | cat | cat` and against `hold | hold | hold`
+# (bench/hold.c: read the whole input, then write it, as each filter must
+# before it writes a byte), indented and compact (one line, as Resource
+# Manager sends it).  Then the filters' peak memory.  Needs hyperfine,
+# jq, GNU time and cc.
 #
-#	sh bench/filters.sh [runs]
-#	MB=100 sh bench/filters.sh 5
+#	sh bench/filters.sh [runs]	# runs of the 3 MB figures (40); 14 KB: 25x
+#	MB=1 sh bench/filters.sh
 . "$(dirname "$0")/lib.sh"
-MB=${MB:-50}
-RUNS=${1:-10}
+MB=${MB:-3}
+RUNS=${1:-40}
 need hyperfine jq /usr/bin/time cc
 cc -O2 -o "$W/hold" bench/hold.c
 NEW=https://benchstorage.blob.core.windows.net/models/retrained.ilearner
 JQEDIT='del(.id, .name, .type)
 	| .properties |= ({packageType} + del(.createdOn, .modifiedOn, .provisioningState, .swaggerLocation))
 	| .properties.assets.asset3.locationInfo.uri = $u'
-
+cp tests/data/reference/sessionrecords-extract/TestCreateGetRemoveWebService.GET.responseBody.json "$W/get.json"
 awk -v MB="$MB" -f bench/gendef.awk >"$W/def.json"
 jq -c . "$W/def.json" >"$W/compact.json"
+
+# The chain's files, and the check that the pipeline and jq agree.
+aml-export-ws "$W/get.json" >"$W/get-exported.json"
+# The recorded body has no trained model: patch its second asset.
+aml-patch-ilearner -q -a asset2 -u "$NEW" "$W/get-exported.json" >"$W/get-patched.json"
+aml-import-ws "$W/get-patched.json" >/dev/null
 aml-export-ws "$W/def.json" >"$W/exported.json"
 aml-patch-ilearner -q -u "$NEW" "$W/exported.json" >"$W/patched.json"
 aml-import-ws "$W/patched.json" >"$W/imported.json"
@@ -29,39 +39,53 @@ jq --arg u "$NEW" "$JQEDIT" "$W/def.json" >"$W/jq.json"
 cmp -s "$W/imported.json" "$W/jq.json" || { echo "bench: the pipeline and jq disagree" >&2; exit 1; }
 aml-export-ws "$W/compact.json" | aml-patch-ilearner -q -u "$NEW" | aml-import-ws |
     cmp -s - "$W/jq.json" || { echo "bench: the pipeline disagrees on compact input" >&2; exit 1; }
+small=$(wc -c <"$W/get.json" | tr -d ' ')
 bytes=$(wc -c <"$W/def.json" | tr -d ' ')
 cbytes=$(wc -c <"$W/compact.json" | tr -d ' ')
 
-# rss COMMAND...: peak resident set in KB.
-rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
-
-echo "== the filters on $bytes bytes ($MB MB, indented; $cbytes compact), $RUNS runs each"
-printf '| step | time (ms) | MB/s | peak RSS (MB) | RSS / input |\n|---|---|---|---|---|\n'
-row() {	# NAME FILE ARGS...: the filter on FILE
-	_name=$1 _in=$2; shift 2
-	hf "$_name" -N --warmup 1 --runs "$RUNS" "$* $_in"
-	_k=$(rss "$@" "$_in")
-	_b=$(wc -c <"$_in" | tr -d ' ')
-	jq -r --arg n "$_name" --argjson k "$_k" --argjson b "$_b" '.results[0] |
-	    "| \($n) | \(.mean * 1000 * 10 | round / 10) ± \(.stddev * 1000 * 10 | round / 10) | \($b / .mean / 1048576 | round) | \($k / 1024 | round) | \($k * 1024 / $b * 100 | round / 100)x |"' "$W/$_name.json"
+# table NAME CAPTION: result 0 is the reference; one row per result, its
+# mean and standard deviation, median, and ratio of means to result 0.
+table() {
+	jq -r --arg c "$2" '.results as $r | $r[0].mean as $m0 |
+	    def ms(x): "\(x * 1000 * 100 | round / 100)";
+	    "\n| \($c) | mean ± sd (ms) | median (ms) | / first row |\n|---|---|---|---|",
+	    ($r[] | "| `\(.command | gsub("\\|"; "\\|"))` | \(ms(.mean)) ± \(ms(.stddev)) | \(ms(.median)) | \(.mean / $m0 * 100 | round / 100)x |")' \
+	    "$W/$1.json" | sed "s|$W/||g"
 }
-row aml-export-ws "$W/def.json" aml-export-ws
-row aml-patch-ilearner "$W/exported.json" aml-patch-ilearner -q -u "$NEW"
-row aml-import-ws "$W/patched.json" aml-import-ws
-row "aml-export-ws (compact)" "$W/compact.json" aml-export-ws
+
+echo "== $small bytes (recorded GET body), 25 x $RUNS runs each, no shell"
+hf small -N --warmup 100 --runs $((RUNS * 25)) "cat $W/get.json" \
+    "aml-export-ws $W/get.json" \
+    "aml-patch-ilearner -q -a asset2 -u $NEW $W/get-exported.json" \
+    "aml-import-ws $W/get-patched.json"
+table small "14 KB, each filter against cat"
+
+echo
+echo "== $bytes bytes ($MB MB indented; $cbytes compact), $RUNS runs each"
+hf alone -N --warmup 5 --runs "$RUNS" "cat $W/def.json" \
+    "aml-export-ws $W/def.json" \
+    "aml-patch-ilearner -q -u $NEW $W/exported.json" \
+    "aml-import-ws $W/patched.json"
+table alone "$MB MB, each filter alone"
 
 pipe() { echo "aml-export-ws $1 | aml-patch-ilearner -q -u $NEW | aml-import-ws >/dev/null"; }
 jqcmd() { echo "jq --arg u $NEW '$JQEDIT' $1 >/dev/null"; }
-hf pipe --warmup 1 --runs "$RUNS" "$(pipe "$W/def.json")" "$(pipe "$W/compact.json")" \
-    "$W/hold <$W/def.json | $W/hold | $W/hold >/dev/null"
-hf jq --warmup 1 --runs "$(( RUNS < 3 ? RUNS : 3 ))" "$(jqcmd "$W/def.json")" "$(jqcmd "$W/compact.json")"
-kj=$(rss jq --arg u "$NEW" "$JQEDIT" "$W/def.json")
-jq -rs --argjson b "$bytes" --argjson c "$cbytes" --argjson kj "$kj" '
-	.[0].results as $p | .[1].results as $j |
-	def ms(r): "\(r.mean * 1000 | round) ± \(r.stddev * 1000 | round)";
-	"\n| pipeline | time (ms) | MB/s | jq (ms) | jq / pipeline |\n|---|---|---|---|---|",
-	"| export \\| patch \\| import, indented | \(ms($p[0])) | \($b / $p[0].mean / 1048576 | round) | \(ms($j[0])) | \($j[0].mean / $p[0].mean * 10 | round / 10)x |",
-	"| export \\| patch \\| import, compact | \(ms($p[1])) | \($c / $p[1].mean / 1048576 | round) | \(ms($j[1])) | \($j[1].mean / $p[1].mean * 10 | round / 10)x |",
-	"| floor: hold \\| hold \\| hold, indented | \(ms($p[2])) | \($b / $p[2].mean / 1048576 | round) | \(ms($j[0])) | \($j[0].mean / $p[2].mean * 10 | round / 10)x |",
-	"\njq peak RSS \($kj / 1024 | round) MB (\($kj * 1024 / $b * 100 | round / 100)x the input)"' \
-    "$W/pipe.json" "$W/jq.json"
+# One run: the pipeline first, so that every ratio is to it.
+hf pipe --warmup 5 --runs "$RUNS" "$(pipe "$W/def.json")" "$(jqcmd "$W/def.json")" \
+    "$W/hold <$W/def.json | $W/hold | $W/hold >/dev/null" \
+    "cat $W/def.json | cat | cat >/dev/null"
+table pipe "$MB MB indented, the pipeline against jq and two floors"
+hf cpipe --warmup 5 --runs "$RUNS" "$(pipe "$W/compact.json")" "$(jqcmd "$W/compact.json")"
+table cpipe "$MB MB compact"
+jq -r '.results as $r | "\njq / pipeline: indented \($r[1].mean / $r[0].mean * 10 | round / 10)x",
+    "floors: hold x3 / cat x3 \($r[2].mean / $r[3].mean * 10 | round / 10)x, pipeline / cat x3 \($r[0].mean / $r[3].mean * 10 | round / 10)x"' "$W/pipe.json"
+jq -r '.results as $r | "jq / pipeline: compact \($r[1].mean / $r[0].mean * 10 | round / 10)x"' "$W/cpipe.json"
+
+# rss COMMAND...: peak resident set in KB.
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+echo
+echo "peak RSS (KB) on $MB MB: export $(rss aml-export-ws "$W/def.json")," \
+    "patch $(rss aml-patch-ilearner -q -u "$NEW" "$W/exported.json")," \
+    "import $(rss aml-import-ws "$W/patched.json")," \
+    "export from a pipe $(cat "$W/def.json" | rss aml-export-ws)," \
+    "jq $(rss jq --arg u "$NEW" "$JQEDIT" "$W/def.json"), cat $(rss cat "$W/def.json")"

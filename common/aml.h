@@ -119,13 +119,17 @@ int aml_slurp(const char *path, size_t limit, char **buf, size_t *len);
 typedef void aml_slurp_fn(void *arg, char *buf, size_t len);
 int aml_slurp_cb(const char *path, size_t limit, char **buf, size_t *len,
     aml_slurp_fn *fn, void *arg);
-/* A regular file of 1 MiB or more (path, or standard input at its start)
+/* A regular file of 64 KiB or more (path, or standard input at its start)
  * mapped read-only, NUL-terminated, where aml_slurp would read it: 0;
  * 1 when it is not one (read it instead); -1 and errno (EFBIG: over
  * limit).  Release it with aml_unmap, which frees anything
  * else.  If the file is cut short meanwhile, the program exits with
  * "prog: path: changed while it was being read". */
 int aml_map(const char *path, size_t limit, char **buf, size_t *len);
+/* aml_slurp_cb into a buffer for the filters' large inputs, which few
+ * page faults fill (jsonfast.c); release it with aml_unmap. */
+int aml_slurp_big(const char *path, size_t limit, char **buf, size_t *len,
+    aml_slurp_fn *fn, void *arg);
 void aml_unmap(char *buf);
 const char *aml_inname(const char *path);	/* "<stdin>" for NULL or "-" */
 
@@ -172,6 +176,11 @@ void aml_backoff_init(struct aml_backoff *b, long first_ms, long cap_ms, int jit
  * current step, which then doubles up to the cap; -1 when it would end
  * past the deadline. */
 long aml_backoff_next(struct aml_backoff *b, long hint_ms);
+
+/* hash.c: SipHash-1-3 under a key drawn at start (getrandom), for every
+ * hash table whose keys come from input: input cannot choose keys that
+ * share a slot, as it can with an unkeyed hash. */
+uint64_t aml_hash(const void *s, size_t n);
 
 /* json.c: a strict RFC 8259 parser that records the document as a tape
  * of tokens pointing into the input, so that numbers, string escapes and
@@ -287,7 +296,8 @@ char *aml_json_print(const cJSON *j, int flags);	/* malloc'd, no newline */
  * the input has been checked. */
 char *aml_jload(const char *path, struct aml_jdoc *d, size_t *len);
 /* The same for a filter that never writes to the input: a large file is
- * mapped read-only, not copied (aml_map).  Release it with aml_unmap. */
+ * mapped read-only, not copied (aml_map), anything else read into a
+ * buffer of few page faults (aml_slurp_big).  Release it with aml_unmap. */
 char *aml_jview(const char *path, struct aml_jdoc *d, size_t *len);
 struct aml_out {
 	const char *path;	/* NULL: stdout */

@@ -745,14 +745,12 @@ bytes(struct ctx *c, uint32_t t, const char **s, int which)
 	return aml_jstr(c->d, t, *buf, *cap);
 }
 
+/* Keyed (hash.c): the keys come from the definition, which must not be
+ * able to put them all in one slot. */
 static uint32_t
 hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	return (uint32_t)aml_hash(s, n);
 }
 
 static void

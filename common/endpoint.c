@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "endpoint.h"
+#include "amlnet.h"
 
 const char aml_ep_optshelp[] =
     "  -w, --workspace ID        workspace (default AML_WORKSPACE_ID)\n"

@@ -17,7 +17,7 @@
 
 #include "aml.h"
 
-/* Filters in a pipeline hand each other tens of megabytes: a 1 MiB pipe
+/* Filters in a pipeline hand each other megabytes: a 1 MiB pipe
  * instead of 64 KiB means a sixteenth of the wake-ups.  Best effort. */
 static void
 bigpipe(int fd)
@@ -53,14 +53,17 @@ bad_json(const char *path, const struct aml_jerr *e)
 	aml_die("%s: %s", aml_inname(path), e->msg);
 }
 
-char *
-aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
+/* Read path whole, parsing it as it arrives; big: into a buffer that
+ * aml_unmap releases. */
+static char *
+load(const char *path, struct aml_jdoc *d, size_t *lenp, int big)
 {
 	struct aml_jinc *inc;
 	struct aml_jerr e;
 	struct stat st;
 	size_t len, limit = aml_input_limit();
 	char *buf;
+	int r;
 
 	if (!path || !strcmp(path, "-")) {
 		bigpipe(0);
@@ -69,19 +72,30 @@ aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
 		len = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
 	}
 	inc = aml_jinc_new(d, &e, len);
-	if (aml_slurp_cb(path, limit, &buf, &len, feed, inc) < 0) {
+	r = big ? aml_slurp_big(path, limit, &buf, &len, feed, inc) :
+	    aml_slurp_cb(path, limit, &buf, &len, feed, inc);
+	if (r < 0) {
 		aml_jinc_abort(inc);
 		if (errno == EFBIG)
 			too_big(path, limit);
 		aml_die("%s:", aml_inname(path));
 	}
 	if (aml_jinc_end(inc, buf, len) < 0) {
-		free(buf);
+		if (big)
+			aml_unmap(buf);
+		else
+			free(buf);
 		bad_json(path, &e);
 	}
 	if (lenp)
 		*lenp = len;
 	return buf;
+}
+
+char *
+aml_jload(const char *path, struct aml_jdoc *d, size_t *lenp)
+{
+	return load(path, d, lenp, 0);
 }
 
 char *
@@ -94,7 +108,7 @@ aml_jview(const char *path, struct aml_jdoc *d, size_t *lenp)
 
 	limit = aml_input_limit();
 	if ((r = aml_map(path, limit, &buf, &len)) > 0)
-		return aml_jload(path, d, lenp);
+		return load(path, d, lenp, 1);
 	if (r < 0)
 		too_big(path, limit);
 	if (aml_jparse(d, buf, len, &e) < 0) {

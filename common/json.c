@@ -13,22 +13,7 @@
 #include <string.h>
 
 #include "aml.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
-/* 1: a byte that ends a fast string scan ('"', '\\', controls, non-ASCII). */
-static const unsigned char strstop[256] = {
-	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-};
+#include "jsonfast.h"
 
 /* Where a parse that ran out of input resumes.  Each is a point where
  * the parser has just skipped whitespace: it only ever stops there. */
@@ -109,14 +94,25 @@ aml_jpos(const char *buf, size_t off, unsigned long *line, unsigned long *col)
 			(*col)++;
 }
 
-/* Out of line: it runs a few dozen times for millions of tokens. */
+/* Out of line: it runs a few dozen times for millions of tokens.  A
+ * tape that outgrows 64 KiB (an input of about 50 KB) becomes a big one
+ * at once, and then doubles: its pages move rather than copy
+ * (jsonfast.c). */
 static void
 growtape(struct aml_jdoc *d)
 {
+	uint32_t old = d->cap;
+
 	if (d->cap >= UINT32_MAX / 2)
 		aml_die("out of memory");
-	d->cap = d->cap + d->cap / 2 + 64;
-	d->tok = aml_xreallocarray(d->tok, d->cap, sizeof *d->tok);
+	if (d->cap < 4096)
+		d->cap = d->cap + d->cap / 2 + 64;
+	else if (d->cap < 65536)
+		d->cap = 65536;
+	else
+		d->cap *= 2;
+	d->tok = aml_big_grow(d->tok, (size_t)old * sizeof *d->tok,
+	    (size_t)d->cap * sizeof *d->tok);
 }
 
 static inline uint32_t
@@ -134,54 +130,6 @@ newtok(struct parser *ps, enum aml_jtype type, const char *at)
 	t->type = (uint8_t)type;
 	t->flags = 0;
 	return d->ntok++;
-}
-
-/* The first byte at or after p that ends a fast string scan.  The vector
- * loop reads 16 bytes at a time only while all of them are at or before
- * the '\0' at lim[-1]; the byte loop stops at that '\0'. */
-static inline const unsigned char *
-strscan(const unsigned char *p, const unsigned char *lim)
-{
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x20);
-	__m128i v, m;
-	unsigned bits;
-
-	while (lim - p >= 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		/* Signed: bytes below 0x20 and from 0x80 up, in one compare. */
-		m = _mm_or_si128(_mm_cmplt_epi8(v, ctl),
-		    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
-		if ((bits = (unsigned)_mm_movemask_epi8(m)))
-			return p + __builtin_ctz(bits);
-		p += 16;
-	}
-#endif
-	while (!strstop[*p])
-		p++;
-	return p;
-}
-
-/* Past a run of spaces (indentation), with the same bounds. */
-static inline const char *
-spaces(const char *p, const char *lim)
-{
-#ifdef __SSE2__
-	const __m128i sp = _mm_set1_epi8(' ');
-	unsigned bits;
-
-	while (lim - p >= 16) {
-		bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-		    _mm_loadu_si128((const __m128i *)(const void *)p), sp)) ^ 0xffffu;
-		if (bits)
-			return p + __builtin_ctz(bits);
-		p += 16;
-	}
-#endif
-	while (*p == ' ')
-		p++;
-	return p;
 }
 
 /* Length of a valid UTF-8 sequence at p, or 0: no overlong forms, no
@@ -239,7 +187,7 @@ string(struct parser *ps, int key)
 	int n;
 
 	for (;;) {
-		p = strscan(p, end + 1);
+		p = aml_jfast_str(p, end + 1);
 		if (*p == '"')
 			break;
 		if (*p == '\\') {
@@ -365,7 +313,7 @@ skipws(struct parser *ps)
 
 	while ((c = wsclass[*p])) {
 		if (c == 2)
-			p = (const unsigned char *)spaces((const char *)p + 1, ps->end + 1);
+			p = (const unsigned char *)aml_jfast_spaces((const char *)p + 1, ps->end + 1);
 		else
 			p++;
 	}
@@ -400,24 +348,19 @@ keyeq(struct parser *ps, uint32_t a, uint32_t b)
 	return na == nb && !memcmp(ps->s1, ps->s2, na);
 }
 
-static uint32_t
+/* The key's hash, keyed (hash.c): keys come from the input, and with a
+ * hash the input could predict, it could put them all in one slot. */
+static uint64_t
 keyhash(struct parser *ps, uint32_t k)
 {
 	const struct aml_jtok *t = &ps->d->tok[k];
-	const unsigned char *s;
-	uint32_t h = 2166136261u;
-	size_t n, i;
+	size_t n;
 
 	if (t->flags & AML_JF_ESC) {
 		n = unesc(ps->d, k, &ps->s1, &ps->s1cap);
-		s = (const unsigned char *)ps->s1;
-	} else {
-		s = (const unsigned char *)ps->d->buf + t->off + 1;
-		n = t->len - 2;
+		return aml_hash(ps->s1, n);
 	}
-	for (i = 0; i < n; i++)
-		h = (h ^ s[i]) * 16777619u;
-	return h;
+	return aml_hash(ps->d->buf + t->off + 1, t->len - 2);
 }
 
 /* The key JSON-escaped, as it would be written (a key can hold a
@@ -444,12 +387,16 @@ dupkey(struct parser *ps, uint32_t k)
 }
 
 /* Small objects compare every pair; big ones (package.nodes can hold
- * thousands) go through a hash table, so the check stays linear. */
+ * thousands) go through a hash table, so the check stays linear.  The
+ * table is sized for this object, not for the largest one before it: a
+ * huge object followed by many small ones would otherwise clear the
+ * huge table for each. */
 static int
 checkdups(struct parser *ps, size_t base)
 {
-	size_t n = ps->nkeys - base, i, j, mask;
-	uint32_t *k, h;
+	size_t n = ps->nkeys - base, i, j, cap, mask;
+	uint32_t *k, tag;
+	uint64_t h;
 
 	if (n < 2)
 		return 0;
@@ -461,24 +408,26 @@ checkdups(struct parser *ps, size_t base)
 					return dupkey(ps, k[i]);
 		return 0;
 	}
-	if (ps->hcap < n * 2) {
-		ps->hcap = 16;
-		while (ps->hcap < n * 2)
-			ps->hcap *= 2;
+	for (cap = 16; cap < n * 2; cap *= 2)
+		;
+	if (ps->hcap < cap) {
 		free(ps->hash);
-		ps->hash = aml_xreallocarray(NULL, ps->hcap, sizeof *ps->hash);
+		ps->hash = aml_xreallocarray(NULL, cap, sizeof *ps->hash);
+		ps->hcap = cap;
 	}
-	memset(ps->hash, 0, ps->hcap * sizeof *ps->hash);
-	mask = ps->hcap - 1;
-	/* Keys are compared only when their hashes match: in a large
+	memset(ps->hash, 0, cap * sizeof *ps->hash);
+	mask = cap - 1;
+	/* The slot from the hash's low bits, a tag from its high bits:
+	 * keys are compared only when their tags match, as in a large
 	 * object each key read is a cache miss. */
 	for (i = 0; i < n; i++) {
 		h = keyhash(ps, k[i]);
+		tag = (uint32_t)(h >> 32);
 		for (j = h & mask; ps->hash[j].tok; j = (j + 1) & mask)
-			if (ps->hash[j].h == h && keyeq(ps, ps->hash[j].tok, k[i]))
+			if (ps->hash[j].h == tag && keyeq(ps, ps->hash[j].tok, k[i]))
 				return dupkey(ps, k[i]);
 		ps->hash[j].tok = k[i];
-		ps->hash[j].h = h;
+		ps->hash[j].h = tag;
 	}
 	return 0;
 }
@@ -664,7 +613,7 @@ aml_jinc_new(struct aml_jdoc *d, struct aml_jerr *e, size_t sizehint)
 	if (sizehint >= UINT32_MAX)
 		sizehint = 0;
 	d->cap = (uint32_t)(sizehint / 12 + 16);
-	d->tok = aml_xreallocarray(NULL, d->cap, sizeof *d->tok);
+	d->tok = aml_big_alloc((size_t)d->cap * sizeof *d->tok);
 	return (struct aml_jinc *)ps;
 }
 
@@ -796,7 +745,7 @@ aml_jparse(struct aml_jdoc *d, const char *buf, size_t len, struct aml_jerr *e)
 void
 aml_jfree(struct aml_jdoc *d)
 {
-	free(d->tok);
+	aml_big_free(d->tok, (size_t)d->cap * sizeof *d->tok);
 	d->tok = NULL;
 	d->ntok = d->cap = 0;
 }

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * jsoncj.c: the strict parser onto cJSON trees.  cJSON's own parser turns
- * every number into a double and lets duplicate keys through; here each
- * number keeps its text in valuestring (cJSON_Delete frees it, and
- * cJSON_Duplicate copies it), and the tape parser has already refused
- * what is not strict JSON.
+ * jsoncj.c: the strict parser onto cJSON trees, and the writer of cJSON
+ * trees (through jsonw.c's).  cJSON's own parser turns every number into
+ * a double and lets duplicate keys through; here each number keeps its
+ * text in valuestring (cJSON_Delete frees it, and cJSON_Duplicate copies
+ * it), and the tape parser has already refused what is not strict JSON.
+ * The filters link none of this, and so not libcjson.
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +124,97 @@ aml_json_num(const cJSON *obj, const char *key, double *v)
 			return 0;
 	}
 	return -1;
+}
+
+/* The shortest text that reads back as the same double. */
+static void
+number(struct aml_jw *jw, double v)
+{
+	char buf[40];
+	int prec;
+
+	if (!isfinite(v)) {
+		aml_jw_raw(jw, "null", 4);
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+		snprintf(buf, sizeof buf, "%.0f", v);
+	} else {
+		for (prec = 15; prec < 17; prec++) {
+			snprintf(buf, sizeof buf, "%.*g", prec, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
+		if (prec == 17)
+			snprintf(buf, sizeof buf, "%.17g", v);
+	}
+	aml_jw_raw(jw, buf, strlen(buf));
+}
+
+static void
+cj(struct aml_jw *jw, const cJSON *j)
+{
+	const cJSON *c;
+
+	switch (j->type & 0xff) {
+	case cJSON_Object:
+		aml_jw_open(jw, '{');
+		for (c = j->child; c; c = c->next) {
+			if ((jw->flags & AML_JW_DROPNULL) && cJSON_IsNull(c))
+				continue;
+			aml_jw_key(jw, c->string ? c->string : "");
+			cj(jw, c);
+		}
+		aml_jw_close(jw, '}');
+		break;
+	case cJSON_Array:
+		aml_jw_open(jw, '[');
+		for (c = j->child; c; c = c->next)
+			cj(jw, c);
+		aml_jw_close(jw, ']');
+		break;
+	case cJSON_String:
+		aml_jw_str(jw, j->valuestring ? j->valuestring : "");
+		break;
+	case cJSON_Number:
+		if (j->valuestring)
+			aml_jw_raw(jw, j->valuestring, strlen(j->valuestring));
+		else
+			number(jw, j->valuedouble);
+		break;
+	case cJSON_Raw:
+		aml_jw_raw(jw, j->valuestring, strlen(j->valuestring));
+		break;
+	case cJSON_True:
+		aml_jw_raw(jw, "true", 4);
+		break;
+	case cJSON_False:
+		aml_jw_raw(jw, "false", 5);
+		break;
+	default:
+		aml_jw_raw(jw, "null", 4);
+		break;
+	}
+}
+
+void
+aml_json_write(struct aml_wbuf *w, const cJSON *j, int flags)
+{
+	struct aml_jw jw;
+
+	aml_jw_init(&jw, w, flags);
+	cj(&jw, j);
+	aml_wputc(w, '\n');
+}
+
+char *
+aml_json_print(const cJSON *j, int flags)
+{
+	struct aml_wbuf w;
+	struct aml_jw jw;
+
+	aml_wbuf_init(&w, -1);
+	aml_jw_init(&jw, &w, flags);
+	cj(&jw, j);
+	return aml_wbuf_take(&w);
 }

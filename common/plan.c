@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plan.h"
+#include "amlnet.h"
 
 const char aml_plan_optshelp[] =
     "  -g, --resource-group RG   the commitment plan's resource group\n"

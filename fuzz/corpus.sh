@@ -45,6 +45,12 @@ for t in "$@"; do
 			cp "$f" "$d/$(echo "$f" | tr / _)"
 		done
 		example_bodies "$d" example-
+		# Node ids that the unseeded FNV-1a hash the tables once used
+		# put in one slot (a flood), valid and with a duplicate.
+		if command -v perl >/dev/null 2>&1; then
+			perl bench/dupflood.pl -c -e 256 | put "$d" fnv-flood-256-edges.json
+			perl bench/dupflood.pl -d 256 | put "$d" fnv-flood-256-dup.json
+		fi
 		;;
 	patch)
 		# The definition alone, and with -a: a key, a name, none found.

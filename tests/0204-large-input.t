@@ -1,5 +1,5 @@
 #!/bin/sh
-# Large inputs through the three filters.  A file of a megabyte or more
+# Large inputs through the three filters.  A file of 64 KiB or more
 # is mapped and parsed whole; standard input is parsed while it arrives,
 # a piece at a time up to the last newline read.  Either way the output
 # is the same, a bad input gets the same error line, the input limit is

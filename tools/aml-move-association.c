@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "amlnet.h"
 
 static const char *to;
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "amlnet.h"
 
 static int force;
 static const char *location;

@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "amlnet.h"
 
 static int force, nowait;
 static const char *location;

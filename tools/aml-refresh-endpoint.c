@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "endpoint.h"
+#include "amlnet.h"
 
 static int overwrite;
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "endpoint.h"
+#include "amlnet.h"
 
 static void
 usage(int status)

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "amlnet.h"
 
 static const struct option longopts[] = {
 	AML_PLAN_LONGOPTS,
