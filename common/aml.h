@@ -434,7 +434,8 @@ void aml_patch_free(struct aml_patch *p);
  * properties.provisioningState, identity.principalId and tenantId, a
  * user-assigned identity's principalId and clientId).  flags:
  * AML_DEFN_SHAPE checks only what the canonical form needs (an object
- * with a properties object), 0 everything.  Reports as aml_defn_check;
+ * with a properties object), 0 everything, and AML_DEFN_LOCATION
+ * requires location too.  Reports as aml_defn_check;
  * returns the number of errors (warnings: unknown members, kept). */
 size_t aml_mldefn_check(const struct aml_jdoc *d, int flags, aml_defn_report *cb, void *arg);
 /* The canonical definition onto jw: the schema's members in a fixed order

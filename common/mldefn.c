@@ -37,6 +37,7 @@ enum kind {
 #define P_RO 2		/* read-only: not checked, dropped on output */
 #define P_NULLV 4	/* K_STRMAP: its values may be null */
 #define P_NONEMPTY 8	/* K_STR: minLength 1 */
+#define P_PUT 16	/* required of a whole PUT body only (AML_DEFN_LOCATION) */
 
 struct type;
 struct prop {
@@ -72,7 +73,7 @@ static const struct prop p_root[] = {
 	{ "name", K_STR, P_RO, NULL, NULL, NULL },
 	{ "type", K_STR, P_RO, NULL, NULL, NULL },
 	{ "systemData", K_OBJ, P_RO, NULL, NULL, NULL },
-	{ "location", K_STR, P_REQ | P_NONEMPTY, NULL, NULL, NULL },
+	{ "location", K_STR, P_REQ | P_PUT | P_NONEMPTY, NULL, NULL, NULL },
 	{ "kind", K_STR, 0, NULL, NULL, NULL },
 	{ "tags", K_STRMAP, 0, NULL, NULL, NULL },
 	{ "identity", K_OBJ, 0, &t_identity, NULL, NULL },
@@ -577,7 +578,8 @@ check_obj(struct ctx *c, uint32_t o, const struct type *t)
 	if (!(c->flags & AML_DEFN_SHAPE)) {
 		for (i = 0; i < t->n; i++) {
 			p = &t->p[i];
-			if (!(p->flags & P_REQ) || (present & (1u << i)))
+			if (!(p->flags & P_REQ) || (present & (1u << i)) ||
+			    ((p->flags & P_PUT) && !(c->flags & AML_DEFN_LOCATION)))
 				continue;
 			mark = c->path.len;
 			push_key(c, p->name, strlen(p->name));

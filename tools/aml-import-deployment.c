@@ -15,5 +15,5 @@ main(int argc, char *argv[])
 {
 	static const struct aml_schema schema = { aml_mldefn_check, aml_mldefn_emit };
 
-	return aml_filter_main(argc, argv, &schema, 0, "valid; definition written to");
+	return aml_filter_main(argc, argv, &schema, AML_DEFN_LOCATION, "valid; definition written to");
 }
