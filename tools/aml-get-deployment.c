@@ -54,6 +54,7 @@ int
 main(int argc, char **argv)
 {
 	const char *outpath = NULL;
+	struct aml_wbuf list;
 	struct aml_out out;
 	struct aml_resp r;
 	struct aml_jdoc d;
@@ -90,15 +91,13 @@ main(int argc, char **argv)
 		aml_resp_free(&r);
 	} else {
 		/* Nothing on stdout unless every page came. */
-		aml_wbuf_init(&out.w, -1);
-		if ((rc = aml_arm_pages(&ml.rs, url, ml.apiver, item, &out.w)) == 0) {
-			struct aml_out o;
-
-			aml_out_open(&o, outpath, 0644, force);
-			aml_wput(&o.w, out.w.buf, out.w.len);
-			rc = aml_out_close(&o);
+		aml_wbuf_init(&list, -1);
+		if ((rc = aml_arm_pages(&ml.rs, url, ml.apiver, item, &list)) == 0) {
+			aml_out_open(&out, outpath, 0644, force);
+			aml_wput(&out.w, list.buf, list.len);
+			rc = aml_out_close(&out);
 		}
-		aml_wbuf_free(&out.w);
+		aml_wbuf_free(&list);
 	}
 	free(url);
 	aml_ml_free(&ml);

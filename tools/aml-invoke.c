@@ -202,10 +202,13 @@ failed(const struct aml_ml *ml, const struct target *t, const struct aml_req *q,
 		    "timeout (requestSettings.requestTimeout)%s", path, idpart);
 		break;
 	case 424:
+		/* What the model said may quote what it was sent: masked. */
 		code = aml_http_header(r, "ms-azureml-model-error-statuscode");
 		reason = aml_http_header(r, "ms-azureml-model-error-reason");
-		aml_err("POST %s: HTTP 424: the model failed: its container answered %s%s%s%s", path,
-		    code ? code : "an error", reason ? ": " : "", reason ? reason : "", idpart);
+		line = aml_redact(reason ? reason : "", reason ? strlen(reason) : 0);
+		aml_err("POST %s: HTTP 424: the model failed: its container answered %.8s%s%s%s",
+		    path, code ? code : "an error", *line ? ": " : "", line, idpart);
+		free(line);
 		break;
 	case 429:
 		aml_err("POST %s: HTTP 429: too many requests are waiting at the deployment; try "
@@ -330,7 +333,12 @@ main(int argc, char **argv)
 	}
 	if (aml_secret_get(keyfile, keyvars, "--key-file", &t.cred) < 0)
 		exit(AML_EXIT_FAIL);
-	t.what = keyfile ? "the key from --key-file" : "the key from AML_ONLINE_KEY";
+	{
+		const char *env = getenv("AML_ONLINE_KEY");
+
+		t.what = keyfile ? "the key from --key-file" : env && *env ?
+		    "the key from AML_ONLINE_KEY" : "the key from AML_ONLINE_KEY_FILE";
+	}
 	aml_catch_signals();
 	if ((rc = endpoint(&ml, &t)) == 0 && (rc = credential(&ml, &t)) == 0)
 		rc = invoke(&ml, &t, buf, len, compact, outpath, force);

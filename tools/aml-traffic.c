@@ -137,8 +137,10 @@ get(const struct aml_ml *ml, const char *url, cJSON **ep)
 	int rc;
 
 	*ep = NULL;
-	if ((rc = aml_ml_get(ml, url, 0, &r, &d)) == 0 && !(*ep = aml_json_parse(r.body, r.len, &e)))
-		rc = AML_EXIT_FAIL;	/* not reached: the tape took it */
+	if ((rc = aml_ml_get(ml, url, 0, &r, &d)) == 0 && !(*ep = aml_json_parse(r.body, r.len, &e))) {
+		aml_err("GET %s: %s", ml->rs.label, e.msg);
+		rc = AML_EXIT_FAIL;
+	}
 	aml_jfree(&d);
 	aml_resp_free(&r);
 	return rc;
