@@ -167,6 +167,9 @@ failed(const struct lro *op, const char *what, const char *status, const struct 
 			if (n)
 				aml_wputc(&w, ')');
 		}
+	} else if (!strcmp(what, "provisioningState")) {
+		/* The resource says no more than its state. */
+		aml_wprintf(&w, ", without saying why: look with %s", op->rs->check);
 	}
 	put_rid(&w, rid);
 	line = aml_wbuf_take(&w);
@@ -189,6 +192,20 @@ gave_up(const struct lro *op, const char *why, const char *rid)
 	aml_err("%s", line);
 	free(line);
 	free(path);
+}
+
+/* -m (or the hour without it) is over while the operation runs. */
+static void
+time_limit(const struct lro *op, const char *status, const char *rid)
+{
+	char why[160], dur[32];
+
+	aml_progress_clear();
+	aml_fmt_duration(dur, sizeof dur, aml_deadline_limit() ? aml_deadline_limit() :
+	    WAIT_DEFAULT_MS);
+	snprintf(why, sizeof why, "operation still %s at the time limit (%s%s)", status,
+	    aml_deadline_limit() ? "-m " : "", dur);
+	gave_up(op, why, rid);
 }
 
 /* A poll that failed: the operation itself may well go on. */
@@ -374,7 +391,7 @@ lro_wait(struct lro *op, const struct aml_resp *first)
 	const char *async = aml_http_header(first, "Azure-AsyncOperation");
 	const char *url = lro_url(first);
 	long ms, hint;
-	char *rid, status[64] = "Running", why[160], dur[32];
+	char *rid, status[64] = "Running";
 	struct aml_backoff b;
 	struct aml_resp r;
 	double pct = -1;
@@ -405,12 +422,7 @@ lro_wait(struct lro *op, const struct aml_resp *first)
 		if (!aml_deadline_limit() && ms >= 0 && aml_now_ms() + ms - op->t0 > WAIT_DEFAULT_MS)
 			ms = -1;
 		if (ms < 0) {
-			aml_progress_clear();
-			aml_fmt_duration(dur, sizeof dur, aml_deadline_limit() ? aml_deadline_limit() :
-			    WAIT_DEFAULT_MS);
-			snprintf(why, sizeof why, "operation still %s at the time limit (%s%s)",
-			    status, aml_deadline_limit() ? "-m " : "", dur);
-			gave_up(op, why, rid);
+			time_limit(op, status, rid);
 			rc = AML_EXIT_FAIL;
 			break;
 		}
@@ -426,6 +438,8 @@ lro_wait(struct lro *op, const struct aml_resp *first)
 			 * between polls: say it of the operation, not the GET. */
 			if (aml_signalled)
 				gave_up(op, "interrupted", rid);
+			else if (!r.status && aml_deadline_limit() && !aml_deadline_left())
+				time_limit(op, status, rid);	/* -m ran out during the poll */
 			else if (mode != M_LOCATION || !location_failed(op, &r, rid))
 				poll_failed(op, url, &r);
 			aml_resp_free(&r);

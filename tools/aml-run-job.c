@@ -259,6 +259,18 @@ why_failed(const struct aml_jdoc *d)
 	return NULL;
 }
 
+static int
+time_limit(const struct aml_ml *ml, const char *name, const char *status)
+{
+	char dur[32];
+
+	aml_progress_clear();
+	aml_fmt_duration(dur, sizeof dur, aml_deadline_limit());
+	aml_err("job %s still %s at the time limit (-m %s); it goes on: follow it with %s", name,
+	    *status ? status : "unknown", dur, ml->rs.check);
+	return AML_EXIT_FAIL;
+}
+
 /* One look at the job: its status into status; 0 or the exit status. */
 static int
 look(const struct aml_ml *ml, const char *url, struct aml_resp *r, struct aml_jdoc *d,
@@ -283,7 +295,7 @@ look(const struct aml_ml *ml, const char *url, struct aml_resp *r, struct aml_jd
 static int
 follow(const struct aml_ml *ml, const char *name, int ours)
 {
-	char *url = job_url(ml, name, NULL), status[64] = "", *why, dur[32];
+	char *url = job_url(ml, name, NULL), status[64] = "", *why;
 	struct aml_req q = { .method = "GET", .url = url };
 	struct aml_backoff b;
 	struct aml_resp r;
@@ -300,6 +312,13 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 			aml_resp_free(&r);
 			free(url);
 			interrupted(ml, name, ours);
+		}
+		if (rc && !r.status && aml_deadline_limit() && !aml_deadline_left()) {
+			/* -m ran out during the poll: the same news as between polls. */
+			aml_jfree(&d);
+			aml_resp_free(&r);
+			free(url);
+			return time_limit(ml, name, status);
 		}
 		if (rc) {
 			aml_progress_clear();
@@ -332,12 +351,8 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 		aml_jfree(&d);
 		aml_resp_free(&r);
 		if ((ms = aml_backoff_next(&b, -1)) < 0) {
-			aml_progress_clear();
-			aml_fmt_duration(dur, sizeof dur, aml_deadline_limit());
-			aml_err("job %s still %s at the time limit (-m %s); it goes on: follow it with %s",
-			    name, status, dur, ml->rs.check);
 			free(url);
-			return AML_EXIT_FAIL;
+			return time_limit(ml, name, status);
 		}
 		if (aml_sleep_ms(ms) < 0) {
 			free(url);
