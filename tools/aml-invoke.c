@@ -173,6 +173,15 @@ message(const struct aml_resp *r)
 	return red;
 }
 
+static void
+print_errline(const struct aml_req *q, const struct aml_resp *r)
+{
+	char *line = aml_http_errline(q, r);
+
+	aml_err("%s", line);
+	free(line);
+}
+
 /* One line for what scoring answered, by status. */
 static int
 failed(const struct aml_ml *ml, const struct target *t, const struct aml_req *q,
@@ -215,9 +224,7 @@ failed(const struct aml_ml *ml, const struct target *t, const struct aml_req *q,
 		    "again later, or give it more instances%s", path, idpart);
 		break;
 	default:
-		line = aml_http_errline(q, r);
-		aml_err("%s", line);
-		free(line);
+		print_errline(q, r);
 		if (r->status == 401 || r->status == 403)
 			rc = AML_EXIT_AUTH;
 	}
@@ -278,7 +285,7 @@ invoke(const struct aml_ml *ml, struct target *t, const char *body, size_t len, 
 	else if (r.status)
 		rc = failed(ml, t, &q, &r);
 	else if (r.err[0])
-		aml_err("POST %s: %s", q.url, r.err);
+		print_errline(&q, &r);
 	aml_resp_free(&r);
 	aml_freesecret(auth);
 	free(dep);
