@@ -458,6 +458,10 @@ int aml_ml_name_ok(const char *opt, const char *name);
  * what holds a secret, wiped once written): 0, or 1 after the error. */
 int aml_ml_print(const struct aml_jdoc *d, uint32_t i, int compact, const char *outpath, int mode,
     int force);
+/* -o FILE, looked at before anything is sent, so that a program that
+ * changes something does not do so only to fail at writing what it did:
+ * 0, or -1 after aml_out_open's error line (it exists, without force). */
+int aml_ml_out_check(const char *path, int force);
 /* A tracked resource as a GET gave it, made a PUT body: id, name, type,
  * systemData, properties.provisioningState, scoringUri, swaggerUri and
  * keys, and the identities' principal, tenant and client ids dropped. */

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "amlnet.h"
 
@@ -325,4 +326,20 @@ aml_ml_same_location(const char *a, const char *b)
 		if (!*a)
 			return 1;
 	}
+}
+
+int
+aml_ml_out_check(const char *path, int force)
+{
+	struct stat st;
+
+	if (!path || !strcmp(path, "-") || lstat(path, &st) < 0)
+		return 0;
+	if (!force)
+		aml_err("%s: file exists (use -f to replace it)", path);
+	else if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		aml_err("%s: not a regular file; not replaced", path);
+	else
+		return 0;
+	return -1;
 }

@@ -83,6 +83,8 @@ main(int argc, char **argv)
 	if (rc)
 		return rc;
 
+	if (aml_ml_out_check(outpath, force) < 0)
+		return AML_EXIT_FAIL;
 	url = aml_ml_dep_url(&ml, NULL);
 	if (ml.dep) {
 		if ((rc = aml_ml_get(&ml, url, 0, &r, &d)) == 0)

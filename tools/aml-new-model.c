@@ -350,6 +350,8 @@ main(int argc, char **argv)
 		aml_err("%s", outname && uriarg ? "--job-output goes with -j" : "an empty value");
 		usage(AML_EXIT_USAGE);
 	}
+	if (jobarg && !strcmp(jobarg, "-") && isatty(0))
+		usage(AML_EXIT_USAGE);
 	if (version && (strchr(version, '/') || strchr(version, '?'))) {
 		aml_err("--model-version %s: not a version", version);
 		usage(AML_EXIT_USAGE);
@@ -358,6 +360,8 @@ main(int argc, char **argv)
 		aml_argv_secret("-u", uriarg, "register the model from a datastore path "
 		    "(azureml://datastores/...) instead");
 
+	if (aml_ml_out_check(outpath, force) < 0)
+		return AML_EXIT_FAIL;
 	aml_catch_signals();
 	if (uriarg) {
 		uri = aml_xstrdup(uriarg);
