@@ -302,7 +302,7 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 	struct aml_jdoc d;
 	int64_t t0 = aml_now_ms();
 	long ms, s;
-	int rc;
+	int rc, seen = 0;
 
 	aml_backoff_init(&b, poll_base_ms(), POLL_CAP_MS, 1);
 	for (;;) {
@@ -324,7 +324,9 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 			aml_progress_clear();
 			if (r.status || r.err[0]) {
 				why = aml_http_errline(&q, &r);
-				if (r.status == 404 || r.status == 401 || r.status == 403)
+				/* "It goes on" only of a job known to be there. */
+				if (r.status == 404 || r.status == 401 || r.status == 403 ||
+				    (!ours && !seen))
 					aml_err("%s", why);
 				else
 					aml_err("%s; the job goes on: follow it with %s", why,
@@ -333,6 +335,7 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 			}
 			break;
 		}
+		seen = 1;
 		if (!strcmp(status, "Completed")) {
 			aml_progress_clear();
 			rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
