@@ -78,6 +78,7 @@ struct aml_resp {
 	size_t nhdr;
 	time_t date;		/* the server's Date header, or 0 */
 	int sent;		/* the last attempt's request reached the server */
+	int deadline;		/* no response: -m's time ran out */
 	char err[512];
 };
 
@@ -458,6 +459,11 @@ int aml_ml_name_ok(const char *opt, const char *name);
  * what holds a secret, wiped once written): 0, or 1 after the error. */
 int aml_ml_print(const struct aml_jdoc *d, uint32_t i, int compact, const char *outpath, int mode,
     int force);
+/* The answer to a request that changes something (a PUT of a job or a
+ * model version) onto d: 0, or 1 after a line that says it may have
+ * taken effect all the same, and how to look (rs.check). */
+int aml_ml_answer(const struct aml_ml *ml, const char *method, const char *url,
+    const struct aml_resp *r, struct aml_jdoc *d);
 /* -o FILE, looked at before anything is sent, so that a program that
  * changes something does not do so only to fail at writing what it did:
  * 0, or -1 after aml_out_open's error line (it exists, without force). */

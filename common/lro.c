@@ -438,7 +438,7 @@ lro_wait(struct lro *op, const struct aml_resp *first)
 			 * between polls: say it of the operation, not the GET. */
 			if (aml_signalled)
 				gave_up(op, "interrupted", rid);
-			else if (!r.status && aml_deadline_limit() && !aml_deadline_left())
+			else if (r.deadline)
 				time_limit(op, status, rid);	/* -m ran out during the poll */
 			else if (mode != M_LOCATION || !location_failed(op, &r, rid))
 				poll_failed(op, url, &r);

@@ -343,3 +343,22 @@ aml_ml_out_check(const char *path, int force)
 		return 0;
 	return -1;
 }
+
+int
+aml_ml_answer(const struct aml_ml *ml, const char *method, const char *url,
+    const struct aml_resp *r, struct aml_jdoc *d)
+{
+	struct aml_jerr e = { 0 };
+	char *path;
+
+	memset(d, 0, sizeof *d);
+	if (aml_jparse(d, r->body, r->len, &e) == 0 && AML_JTYPE(d, 0) == AML_JOBJECT)
+		return 0;
+	aml_jfree(d);
+	path = aml_url_path(url);
+	aml_err("%s %s: HTTP %ld: the answer is not %s (%s); the request reached the server, so it "
+	    "may have taken effect: check with %s", method, path, r->status,
+	    e.msg[0] ? "JSON" : "a JSON object", e.msg[0] ? e.msg : "", ml->rs.check);
+	free(path);
+	return AML_EXIT_FAIL;
+}

@@ -285,7 +285,7 @@ create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, c
 	body = aml_json_print(j, 0);
 	cJSON_Delete(j);
 	if ((rc = aml_arm_call(&ml->rs, "PUT", url, body, strlen(body), 0, &r)) == 0 &&
-	    (rc = aml_arm_answer("PUT", url, &r, &d)) == 0) {
+	    (rc = aml_ml_answer(ml, "PUT", url, &r, &d)) == 0) {
 		rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
 		aml_jfree(&d);
 		if (rc == 0 && !aml_quiet) {

@@ -183,12 +183,12 @@ submit(const struct aml_ml *ml, const char *name, const cJSON *job, struct aml_w
 	int rc;
 
 	rc = aml_arm_call(&ml->rs, "PUT", url, body, strlen(body), 0, &r);
-	if (rc == 0 && r.status != 201) {
+	if (rc == 0 && (rc = aml_ml_answer(ml, "PUT", url, &r, &d)) == 0 && r.status != 201) {
 		aml_err("job %s: the name was taken meanwhile (HTTP %ld, not 201); the service kept "
 		    "the other job and ran nothing", name, r.status);
 		rc = AML_EXIT_FAIL;
 	}
-	if (rc == 0 && (rc = aml_arm_answer("PUT", url, &r, &d)) == 0 && out)
+	if (rc == 0 && out)
 		aml_jw_doc(out, &d, 0, compact ? 0 : AML_JW_PRETTY);
 	if (rc == 0 && aml_verbose)
 		fprintf(stderr, "* job %s submitted\n", name);
@@ -313,7 +313,7 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 			free(url);
 			interrupted(ml, name, ours);
 		}
-		if (rc && !r.status && aml_deadline_limit() && !aml_deadline_left()) {
+		if (rc && r.deadline) {
 			/* -m ran out during the poll: the same news as between polls. */
 			aml_jfree(&d);
 			aml_resp_free(&r);
@@ -322,7 +322,8 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 		}
 		if (rc) {
 			aml_progress_clear();
-			if (r.status || r.err[0]) {
+			/* A 2xx that was no job has been said already. */
+			if (r.status / 100 != 2 && (r.status || r.err[0])) {
 				why = aml_http_errline(&q, &r);
 				/* "It goes on" only of a job known to be there. */
 				if (r.status == 404 || r.status == 401 || r.status == 403 ||
