@@ -46,7 +46,7 @@ emu requests -X DELETE
 run aml-run-job $G "$TMP/job.json"
 expect_ok "a command job: submitted, followed, Completed"
 name=$(jq -r .name "$TMP/out")
-like "$name" '^retrain-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$' "its name made unique: experiment, time, random digits"
+like "$name" '^retrain-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$' "its name made unique: experiment, time, random digits"
 is "$(jq -r .properties.status "$TMP/out")" Completed "the final job is printed"
 jq --indent 2 . "$TMP/out" >"$TMP/jq"
 same_file "$TMP/out" "$TMP/jq" "2-space indented"
@@ -195,6 +195,19 @@ is "$rc $(jq -r '[.properties.modelUri, .properties.modelType] | join(" ")' "$TM
 run aml-new-model $G -n fresh -u "azureml://datastores/workspaceblobstore/paths/no/such/thing"
 expect_fail 1 "^aml-new-model: PUT /[^ ]+/models/fresh/versions/9: HTTP 400 BadArgument: .*nothing is stored at" \
     "a URI with nothing there: the service's 400"
+# A version taken by another registration between the count and the
+# PUT: counted again.  The faults make the race: the model says its next
+# version is 7, which is there, and the look at 7 says it is not.
+emu faults -d '{"method":"GET","path":"*/models/fresh","status":200,"body":"{\"name\":\"fresh\",\"properties\":{\"nextVersion\":\"7\"}}"}' >/dev/null
+emu faults -d '{"method":"GET","path":"*/models/fresh/versions/7","status":404,"code":"ResourceNotFound"}' >/dev/null
+emu requests -X DELETE
+run aml-new-model -c $G -n fresh -u "azureml://datastores/workspaceblobstore/paths/azureml/later/model_output"
+is "$rc $(jq -r .name "$TMP/out")" "0 9" "a version taken meanwhile: counted again, and the next one made"
+is "$(cat "$TMP/err")" "aml-new-model: model fresh version 9 from azureml://datastores/workspaceblobstore/paths/azureml/later/model_output" \
+    "saying nothing of the race"
+is "$(emu requests | jq -r '[.[] | select(.method == "PUT")] | map((.path | sub("\\?.*"; "") | sub(".*/versions/"; "")) + " " + (.status | tostring)) | join(",")')" \
+    "7 400,9 201" "(7 was refused, 9 made)"
+emu faults -X DELETE
 printf '{"id":"x"}' >"$TMP/noname.json"
 run aml-new-model $G -n fresh -j "$TMP/noname.json"
 expect_fail 1 "^aml-new-model: $TMP/noname.json: not a job \\(aml-run-job's output\\): it has no name\$" "-j a file that is no job"

@@ -68,6 +68,8 @@ usage(int status)
 	exit(status);
 }
 
+#define RACES 8		/* lost to other registrations, then give up */
+
 static const char *const modeltypes[] = { "custom_model", "mlflow_model", "triton_model", NULL };
 
 static int
@@ -246,8 +248,46 @@ next_version(const struct aml_ml *ml, char **v)
 	return rc;
 }
 
+/* A PUT's failure, said as aml_arm_call says it (the PUT was quiet, so
+ * that one refused because the version was taken meanwhile could be
+ * told apart first). */
+static void
+say_failure(const struct aml_ml *ml, const char *url, const struct aml_resp *r)
+{
+	struct aml_req q = { .method = "PUT", .url = url };
+	char *line;
+
+	if (!r->status && !r->err[0])
+		return;		/* the sign-in said why */
+	line = aml_http_errline(&q, r);
+	if (!r->status && r->sent && !aml_signalled)
+		aml_err("%s; the request reached the server, so it may have taken effect: check "
+		    "with %s", line, ml->rs.check);
+	else
+		aml_err("%s", line);
+	free(line);
+}
+
+/* Whether version v is there (after a PUT of it was refused). */
 static int
-create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, const char *v)
+there(const struct aml_ml *ml, const char *url)
+{
+	struct aml_resp r;
+	struct aml_jdoc d;
+	int rc = aml_ml_lookup(ml, url, &r, &d);
+
+	aml_jfree(&d);
+	aml_resp_free(&r);
+	return rc == 0;
+}
+
+#define TAKEN (-2)	/* the next version was made meanwhile: count again */
+
+/* PUT version v.  autov: v is the next version as counted, and TAKEN
+ * says another registration made it first. */
+static int
+create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, const char *v,
+    int autov)
 {
 	const char *segs[] = { "models", model, "versions", v, NULL };
 	char *url = aml_ml_url(ml, segs, NULL, NULL), *body, *more, *shown;
@@ -265,7 +305,9 @@ create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, c
 	rc = aml_ml_lookup(ml, url, &r, &d);
 	aml_jfree(&d);
 	aml_resp_free(&r);
-	if (rc == 0) {
+	if (rc == 0 && autov) {
+		rc = TAKEN;
+	} else if (rc == 0) {
 		aml_err("model %s version %s exists; nothing sent (a version never changes: choose "
 		    "another --model-version)", model, v);
 		rc = AML_EXIT_FAIL;
@@ -284,8 +326,21 @@ create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, c
 		cJSON_AddStringToObject(p, "description", description);
 	body = aml_json_print(j, 0);
 	cJSON_Delete(j);
-	if ((rc = aml_arm_call(&ml->rs, "PUT", url, body, strlen(body), 0, &r)) == 0 &&
-	    (rc = aml_ml_answer(ml, "PUT", url, &r, &d)) == 0) {
+	rc = aml_arm_call(&ml->rs, "PUT", url, body, strlen(body), AML_HTTP_QUIET, &r);
+	/* 200, not 201: the version was there, made meanwhile with the same
+	 * files; a refusal, and it is there now: made with others. */
+	if ((rc == 0 && r.status == 200) || (rc && r.status / 100 == 4 && r.status != 401 &&
+	    r.status != 403 && there(ml, url))) {
+		if (autov) {
+			rc = TAKEN;
+		} else {
+			aml_err("model %s version %s was made meanwhile by another registration; "
+			    "nothing changed", model, v);
+			rc = AML_EXIT_FAIL;
+		}
+	} else if (rc) {
+		say_failure(ml, url, &r);
+	} else if ((rc = aml_ml_answer(ml, "PUT", url, &r, &d)) == 0) {
 		rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
 		aml_jfree(&d);
 		if (rc == 0 && !aml_quiet) {
@@ -369,11 +424,21 @@ main(int argc, char **argv)
 	} else if ((rc = from_job(&ml, &uri, &mtype, &job)) != 0) {
 		goto out;
 	}
-	if (version)
+	if (version) {
 		v = aml_xstrdup(version);
-	else if ((rc = next_version(&ml, &v)) != 0)
+		rc = create(&ml, uri, mtype, job, v, 0);
 		goto out;
-	rc = create(&ml, uri, mtype, job, v);
+	}
+	/* The next version, counted again while others take it first. */
+	for (int tries = 0; tries < RACES; tries++) {
+		free(v);
+		if ((rc = next_version(&ml, &v)) != 0 ||
+		    (rc = create(&ml, uri, mtype, job, v, 1)) != TAKEN)
+			goto out;
+	}
+	aml_err("model %s: its next version was made by another registration %d times over; "
+	    "nothing sent (try again, or give --model-version)", model, RACES);
+	rc = AML_EXIT_FAIL;
 out:
 	free(uri);
 	free(mtype);

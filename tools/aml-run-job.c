@@ -7,7 +7,7 @@
  * submitted before.
  *
  * The job's name is -n, else made here, unique: its experiment's name,
- * the time in UTC and random digits (retrain-20240501-123456-3f9a), since
+ * the time in UTC and random digits (retrain-20240501-123456-3f9a0c), since
  * a PUT to a name that is taken does not run anything (the service only
  * replaces the old job's tags).  For the same reason a name given with -n
  * is looked up first.  A job printed before may be given again: what the
@@ -148,7 +148,7 @@ make_name(const cJSON *job)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
 	aml_uuid(id);
-	return aml_xasprintf("%s-%s-%.4s", base, stamp, id);
+	return aml_xasprintf("%s-%s-%.6s", base, stamp, id);
 }
 
 /* -n NAME: that no job has it (a PUT would change only its tags). */
