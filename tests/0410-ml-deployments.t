@@ -133,6 +133,11 @@ run aml-update-deployment $G -e "$E" -d blue "$TMP/v9.def"
 expect_fail 1 "^aml-update-deployment: PUT /[^ ]+/deployments/blue: HTTP 400 BadArgument: properties\\.model: model '$AML_DEMO_MODEL' has no version '9' in workspace '$AML_DEMO_WORKSPACE'\\. \\[request-id [0-9a-f-]+\\]\$" \
     "a model version that is not there: the resource provider's 400, one line"
 
+aml-patch-model -q -u "azureml:nope:1" "$TMP/blue.def" >"$TMP/nope.def"
+run aml-update-deployment $G -e "$E" -d blue "$TMP/nope.def"
+expect_fail 1 "^aml-update-deployment: PUT /[^ ]+/deployments/blue: HTTP 400 BadArgument: properties\\.model: .*'nope'" \
+    "a model that is not there: the resource provider's 400, one line"
+
 # ---- create ---------------------------------------------------------------------
 emu requests -X DELETE
 run aml-new-deployment $G -e "$E" -d green "$TMP/blue.def"

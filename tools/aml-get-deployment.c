@@ -83,8 +83,10 @@ main(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	if (aml_ml_out_check(outpath, force) < 0)
+	if (aml_ml_out_check(outpath, force) < 0) {
+		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
+	}
 	url = aml_ml_dep_url(&ml, NULL);
 	if (ml.dep) {
 		if ((rc = aml_ml_get(&ml, url, 0, &r, &d)) == 0)

@@ -331,8 +331,10 @@ main(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	if (aml_ml_out_check(outpath, force) < 0)
+	if (aml_ml_out_check(outpath, force) < 0) {
+		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
+	}
 	/* The request is JSON: said before anything is sent. */
 	{
 		struct aml_jdoc d;

@@ -327,10 +327,13 @@ create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, c
 	body = aml_json_print(j, 0);
 	cJSON_Delete(j);
 	rc = aml_arm_call(&ml->rs, "PUT", url, body, strlen(body), AML_HTTP_QUIET, &r);
-	/* 200, not 201: the version was there, made meanwhile with the same
-	 * files; a refusal, and it is there now: made with others. */
-	if ((rc == 0 && r.status == 200) || (rc && r.status / 100 == 4 && r.status != 401 &&
-	    r.status != 403 && there(ml, url))) {
+	if (rc == 0 && (rc = aml_ml_answer(ml, "PUT", url, &r, &d)) != 0) {
+		;	/* said: no telling whether it was made */
+	} else if ((rc == 0 && r.status == 200) || (rc && r.status / 100 == 4 &&
+	    r.status != 401 && r.status != 403 && there(ml, url))) {
+		/* 200, not 201: the version was there, made meanwhile with
+		 * the same files; a refusal, and it is there now: made with
+		 * others. */
 		if (autov) {
 			rc = TAKEN;
 		} else {
@@ -340,15 +343,15 @@ create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, c
 		}
 	} else if (rc) {
 		say_failure(ml, url, &r);
-	} else if ((rc = aml_ml_answer(ml, "PUT", url, &r, &d)) == 0) {
+	} else {
 		rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
-		aml_jfree(&d);
 		if (rc == 0 && !aml_quiet) {
 			shown = aml_uri_redact(uri);
 			fprintf(stderr, "%s: model %s version %s from %s\n", aml_prog, model, v, shown);
 			free(shown);
 		}
 	}
+	aml_jfree(&d);
 	aml_resp_free(&r);
 	free(body);
 	free(url);
@@ -415,8 +418,10 @@ main(int argc, char **argv)
 		aml_argv_secret("-u", uriarg, "register the model from a datastore path "
 		    "(azureml://datastores/...) instead");
 
-	if (aml_ml_out_check(outpath, force) < 0)
+	if (aml_ml_out_check(outpath, force) < 0) {
+		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
+	}
 	aml_catch_signals();
 	if (uriarg) {
 		uri = aml_xstrdup(uriarg);

@@ -127,8 +127,10 @@ main(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	if (aml_ml_out_check(outpath, force) < 0)
+	if (aml_ml_out_check(outpath, force) < 0) {
+		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
+	}
 	aml_catch_signals();
 	if (!regen || (rc = regenerate(&ml, regen)) == 0)
 		rc = fetch(&ml, token ? "/token" : "/listKeys", compact, outpath, force);

@@ -418,8 +418,10 @@ main(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	if (aml_ml_out_check(outpath, force) < 0)
+	if (aml_ml_out_check(outpath, force) < 0) {
+		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
+	}
 	if (!jobarg)
 		job = read_job(path);
 	name = jobarg ? aml_xstrdup(jobarg) : namearg ? aml_xstrdup(namearg) : make_name(job);
