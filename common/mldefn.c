@@ -535,8 +535,12 @@ unknown(struct ctx *c, uint32_t k, const struct type *t, const struct prop *p, c
 	const struct prop *near = NULL;
 
 	if (p) {
+		/* The variant is data: quoted when it is not a plain word. */
+		char *v = variant ? aml_jw_name(variant) : aml_xstrdup("absent");
+
 		report(c, AML_DEFN_WARNING, "only where %s is %s, not %s; kept as it is", t->disc,
-		    p->variant, variant ? variant : "absent");
+		    p->variant, v);
+		free(v);
 		return;
 	}
 	for (unsigned i = 0; i < t->n && !near; i++)
