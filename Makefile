@@ -49,7 +49,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(FLAVOUR_LDFLAGS) -Wl,--as-needed
 
 # Pure JSON filters: no network, so they never link libcurl (its load
 # alone costs milliseconds per process).
-FILTERS = aml-export-ws aml-patch-ilearner aml-import-ws
+FILTERS = aml-export-ws aml-patch-ilearner aml-import-ws \
+	aml-export-deployment aml-patch-model aml-import-deployment
 TOOLS = $(sort $(notdir $(basename $(wildcard tools/aml-*.c))))
 NETTOOLS = $(filter-out $(FILTERS),$(TOOLS))
 # The emulator is built once its sources are there.
@@ -58,7 +59,7 @@ PROGS = $(TOOLS) $(if $(EMU_SRC),aml-emulator)
 # libaml is split in two archives: what every program may use, and what
 # only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
 BASE_SRC = err.c xalloc.c io.c wbuf.c hash.c json.c jsonfast.c jsonw.c jsoncj.c sig.c redact.c wait.c \
-	filter.c uri.c bes.c defn.c patch.c
+	filter.c uri.c bes.c defn.c patch.c mldefn.c
 COMMON_SRC = $(notdir $(wildcard common/*.c))
 NET_SRC = $(filter-out $(BASE_SRC),$(COMMON_SRC))
 BASE_OBJ = $(addprefix obj/common/,$(BASE_SRC:.c=.o))

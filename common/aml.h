@@ -315,7 +315,8 @@ int aml_out_close(struct aml_out *o);
 void aml_defn_stderr(void *name, int severity, const char *path, const char *msg);
 /* aml-export-ws and aml-import-ws: the same filter (options, input,
  * check with flags, canonical output), told apart by the check; done
- * completes the -v line "prog: DONE FILE". */
+ * completes the -v line "prog: DONE FILE".  It is aml_filter_main (after
+ * mldefn.c below) with the web service definition's schema. */
 int aml_defn_filter(int argc, char *argv[], int flags, const char *done);
 
 /* uri.c: URIs in definitions and messages.  A blob URI can carry a SAS
@@ -434,6 +435,55 @@ void aml_patch_splice(struct aml_wbuf *w, const struct aml_jdoc *d, const struct
     const char *uri);
 char *aml_patch_describe(const struct aml_jdoc *d, uint32_t key);	/* asset3 "Name" */
 void aml_patch_free(struct aml_patch *p);
+
+/* mldefn.c: the online deployment definition of Azure Machine Learning
+ * (OnlineDeploymentTrackedResource, api-version 2024-04-01): names as
+ * the specification spells them, types, enums (exact), required members
+ * (location, properties, properties.endpointComputeType, sku.name,
+ * identity.type, ...), read-only members (id, name, type, systemData,
+ * properties.provisioningState, identity.principalId and tenantId, a
+ * user-assigned identity's principalId and clientId).  flags:
+ * AML_DEFN_SHAPE checks only what the canonical form needs (an object
+ * with a properties object), 0 everything, and AML_DEFN_LOCATION
+ * requires location too.  Reports as aml_defn_check;
+ * returns the number of errors (warnings: unknown members, kept). */
+size_t aml_mldefn_check(const struct aml_jdoc *d, int flags, aml_defn_report *cb, void *arg);
+/* The canonical definition onto jw: the schema's members in a fixed order
+ * (location, kind, tags, identity, sku, properties; endpointComputeType
+ * and model first in properties), read-only and null members dropped,
+ * unknown members after them as they came; values byte for byte. */
+void aml_mldefn_emit(struct aml_jw *jw, const struct aml_jdoc *d);
+/* properties and properties.model (0 when absent; a string or null):
+ * 0, or -1 and *why when the document has no place for a model. */
+int aml_mldefn_model(const struct aml_jdoc *d, uint32_t *props, uint32_t *model, const char **why);
+/* The document with properties.model set to ref and every other byte as
+ * it was (a model that was absent is added as the last member). */
+void aml_mldefn_splice_model(struct aml_wbuf *w, const struct aml_jdoc *d, uint32_t props,
+    uint32_t model, const char *ref);
+/* A model version as a deployment names it: its ARM id
+ * (/subscriptions/S/resourceGroups/G/providers/Microsoft.
+ * MachineLearningServices/workspaces/W/models/N/versions/V, segment names
+ * in any case), azureml:N:V, or azureml://registries/R/models/N/versions/V. */
+enum { AML_MLREF_ID = 1, AML_MLREF_SHORT, AML_MLREF_REGISTRY };
+struct aml_mlref {
+	int kind;
+	char *ws;		/* AML_MLREF_ID: the id up to the workspace's name */
+	char *name, *version;
+};
+/* 0, or -1 and *why (one line). */
+int aml_mlref_parse(const char *s, struct aml_mlref *r, const char **why);
+void aml_mlref_free(struct aml_mlref *r);
+
+/* filter.c: a kind of definition to a filter, its check and canonical
+ * form; the export and import programs of both platforms are one filter
+ * (options -f -o -q -v, one input, check with flags, canonical output
+ * 2-space indented), told apart by the schema and the flags. */
+struct aml_schema {
+	size_t (*check)(const struct aml_jdoc *d, int flags, aml_defn_report *cb, void *arg);
+	void (*emit)(struct aml_jw *jw, const struct aml_jdoc *d);
+};
+int aml_filter_main(int argc, char *argv[], const struct aml_schema *sc, int flags,
+    const char *done);
 
 /* jsoncj.c: the strict parser onto cJSON trees, for the small documents
  * of the network programs.  A number keeps the text it was read with in

@@ -78,6 +78,7 @@ struct aml_resp {
 	size_t nhdr;
 	time_t date;		/* the server's Date header, or 0 */
 	int sent;		/* the last attempt's request reached the server */
+	int deadline;		/* no response: -m's time ran out */
 	char err[512];
 };
 
@@ -368,6 +369,109 @@ void aml_progress_clear(void);
  * out, one line, so that a script can poll later. */
 int aml_lro_run(const struct aml_rsrc *rs, const char *method, const char *url, const char *body,
     size_t len, const char *doing, int nowait, struct aml_wbuf *out);
+/* The same with flags: AML_LRO_STATE, for resources that say their own
+ * state (Azure Machine Learning's): an answer without an operation to
+ * follow whose body's properties.provisioningState is not Succeeded,
+ * Failed or Canceled (a PUT that updates: 200, "Updating") is followed
+ * by GETs of url until it is; Failed and Canceled report the error the
+ * resource carries.  A Location poll answered with a 4xx and an error
+ * envelope is the operation's failure, for either. */
+#define AML_LRO_STATE 1
+int aml_lro_run_flags(const struct aml_rsrc *rs, const char *method, const char *url,
+    const char *body, size_t len, const char *doing, int flags, int nowait, struct aml_wbuf *out);
+
+/*
+ * ml.c: Azure Machine Learning (Microsoft.MachineLearningServices), for
+ * the programs of its online endpoints, deployments, model versions and
+ * jobs: a workspace by resource group and name (-g, -w), an endpoint
+ * (-e) and a deployment (-d) in it, the subscription (-s) and the
+ * api-version (--api-version, long only).
+ */
+#define AML_ML_APIVER "2024-04-01"
+#define AML_ML_RESOURCE "https://ml.azure.com"	/* the data plane's token audience */
+
+struct aml_ml {
+	struct aml_rsrc rs;	/* label "EP/D", "EP" or "WS"; check: how to look */
+	const char *subarg, *group, *ws, *ep, *dep;
+	const char *apiver;
+};
+
+/* The options every program of a workspace takes, and the endpoint and
+ * deployment ones; a program's own long-only options take codes from
+ * AML_ML_OPT_OWN on. */
+enum { AML_ML_OPT_APIVER = 0x100, AML_ML_OPT_OWN };
+#define AML_ML_SHORTOPTS "s:g:w:m:E:vqhV"
+#define AML_ML_LONGOPTS \
+	{ "subscription", required_argument, NULL, 's' }, \
+	{ "resource-group", required_argument, NULL, 'g' }, \
+	{ "workspace", required_argument, NULL, 'w' }, \
+	{ "api-version", required_argument, NULL, AML_ML_OPT_APIVER }, \
+	{ "max-time", required_argument, NULL, 'm' }, \
+	{ "ca-bundle", required_argument, NULL, 'E' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+#define AML_ML_EP_LONGOPT { "endpoint", required_argument, NULL, 'e' }
+#define AML_ML_DEP_LONGOPT { "deployment", required_argument, NULL, 'd' }
+extern const char aml_ml_optshelp[];	/* their --help lines */
+
+void aml_ml_init(struct aml_ml *ml);
+void aml_ml_free(struct aml_ml *ml);
+/* One option: 1 taken, 0 not one of these, -1 a bad value (its error
+ * line printed; show usage and exit 2). */
+int aml_ml_opt(struct aml_ml *ml, int c, const char *arg);
+#define AML_ML_EP 1		/* an endpoint must be named */
+#define AML_ML_DEP 2		/* and a deployment */
+/* After the options: 0; AML_EXIT_USAGE after "-e is required" (show
+ * usage); AML_EXIT_AUTH (no subscription anywhere, not signed in). */
+int aml_ml_setup(struct aml_ml *ml, int need);
+/* rs.check: "PROG [-s S] -g G -w W [-e E] [-d D]MORE", quoted for sh. */
+void aml_ml_check(struct aml_ml *ml, const char *prog, const char *more);
+/* .../workspaces/WS/SEGS...SUFFIX?api-version=V[&QUERY]; malloc'd.  The
+ * endpoint's, and the deployment's (the endpoint's list without -d). */
+char *aml_ml_url(const struct aml_ml *ml, const char *const *segs, const char *suffix,
+    const char *query);
+char *aml_ml_ep_url(const struct aml_ml *ml, const char *suffix);
+char *aml_ml_dep_url(const struct aml_ml *ml, const char *suffix);
+/* GET url, its answer (a JSON object) onto d: 0, or the exit status after
+ * the error line (none with AML_HTTP_QUIET: r says what came).  r and d
+ * are to be freed either way. */
+int aml_ml_get(const struct aml_ml *ml, const char *url, int flags, struct aml_resp *r,
+    struct aml_jdoc *d);
+/* GET url where a 404 is an answer: 0 and d when it is there,
+ * AML_ML_ABSENT when it is not, else the exit status after the error
+ * line.  r is to be freed either way (it holds the 404's answer). */
+#define AML_ML_ABSENT (-1)
+int aml_ml_lookup(const struct aml_ml *ml, const char *url, struct aml_resp *r, struct aml_jdoc *d);
+/* A deployment definition from path (NULL or "-": stdin), checked as
+ * aml-import-deployment checks it but for location (every problem
+ * reported; the program exits 1 on an error), in its canonical form. */
+cJSON *aml_ml_deployment_read(const char *path);
+char *aml_ml_doc_model(const struct aml_jdoc *d);	/* properties.model, malloc'd, or NULL */
+/* Two spellings of a region the same ("South Central US", "southcentralus")? */
+int aml_ml_same_location(const char *a, const char *b);
+/* The names a PUT takes (^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$): 0, or -1
+ * after "OPT NAME: ..." (a usage error). */
+int aml_ml_name_ok(const char *opt, const char *name);
+/* The value i of d, 2-space indented (compact: one line) and a newline,
+ * onto stdout or written atomically to outpath (mode 0644, or 0600 for
+ * what holds a secret, wiped once written): 0, or 1 after the error. */
+int aml_ml_print(const struct aml_jdoc *d, uint32_t i, int compact, const char *outpath, int mode,
+    int force);
+/* The answer to a request that changes something (a PUT of a job or a
+ * model version) onto d: 0, or 1 after a line that says it may have
+ * taken effect all the same, and how to look (rs.check). */
+int aml_ml_answer(const struct aml_ml *ml, const char *method, const char *url,
+    const struct aml_resp *r, struct aml_jdoc *d);
+/* -o FILE, looked at before anything is sent, so that a program that
+ * changes something does not do so only to fail at writing what it did:
+ * 0, or -1 after aml_out_open's error line (it exists, without force). */
+int aml_ml_out_check(const char *path, int force);
+/* A tracked resource as a GET gave it, made a PUT body: id, name, type,
+ * systemData, properties.provisioningState, scoringUri, swaggerUri and
+ * keys, and the identities' principal, tenant and client ids dropped. */
+void aml_ml_strip(cJSON *res);
 
 /*
  * studio.c: the Studio (classic) services' programs: aml-retrain,

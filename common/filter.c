@@ -227,7 +227,7 @@ filter_usage(int status)
 }
 
 int
-aml_defn_filter(int argc, char *argv[], int flags, const char *done)
+aml_filter_main(int argc, char *argv[], const struct aml_schema *sc, int flags, const char *done)
 {
 	const char *outpath = NULL, *path = NULL;
 	struct aml_jdoc d;
@@ -263,12 +263,12 @@ aml_defn_filter(int argc, char *argv[], int flags, const char *done)
 	if (vflag)
 		fprintf(stderr, "%s: %s: %zu bytes, %u JSON tokens\n", aml_prog, name,
 		    len, d.ntok);
-	if (aml_defn_check(&d, flags, aml_defn_stderr, name) > 0)
+	if (sc->check(&d, flags, aml_defn_stderr, name) > 0)
 		exit(AML_EXIT_FAIL);
 
 	aml_out_open(&out, outpath, 0644, force);
 	aml_jw_init(&jw, &out.w, AML_JW_PRETTY);
-	aml_defn_emit(&jw, &d);
+	sc->emit(&jw, &d);
 	aml_wputc(&out.w, '\n');
 	c = aml_out_close(&out);
 	if (vflag && c == 0)
@@ -276,4 +276,12 @@ aml_defn_filter(int argc, char *argv[], int flags, const char *done)
 	aml_jfree(&d);
 	aml_unmap(buf);
 	return c;
+}
+
+int
+aml_defn_filter(int argc, char *argv[], int flags, const char *done)
+{
+	static const struct aml_schema defn = { aml_defn_check, aml_defn_emit };
+
+	return aml_filter_main(argc, argv, &defn, flags, done);
 }

@@ -48,6 +48,7 @@ struct xfer {
 	size_t limit;
 	int sent;		/* the request left for the server */
 	int toobig;
+	int cut;		/* its time limit is what was left of -m's */
 };
 
 /* A network program holds tokens and keys in memory: a core dump would
@@ -713,8 +714,10 @@ setup(CURL *h, const struct aml_req *q, struct xfer *x, struct curl_slist *hl, i
 	long cms = q->connect_ms ? q->connect_ms : CONNECT_MS_DEFAULT;
 	long left = aml_deadline_left();
 
-	if (left < ms)
+	if (left < ms) {
 		ms = left > 0 ? left : 1;
+		x->cut = 1;
+	}
 
 	if (!ua[0])
 		snprintf(ua, sizeof ua, "aml-tools/%s (%s)", AML_VERSION, aml_prog);
@@ -815,6 +818,7 @@ deadline_err(struct aml_resp *r)
 
 	aml_fmt_duration(lim, sizeof lim, aml_deadline_limit());
 	snprintf(r->err, sizeof r->err, "no answer within the time limit (-m %s)", lim);
+	r->deadline = 1;
 }
 
 /* One attempt: 0 with r->status set, or -1 with r->err set. */
@@ -823,12 +827,13 @@ attempt(const struct aml_req *q, struct aml_resp *r, const char *reqid,
     int direct, int *sent, CURLcode *code)
 {
 	CURL *h = handle();
-	struct xfer x = { q, r, aml_input_limit(), 0, 0 };
+	struct xfer x = { q, r, aml_input_limit(), 0, 0, 0 };
 	struct curl_slist *hl = headers(q, reqid);
 	CURLcode c;
 
 	aml_resp_free(r);
 	r->err[0] = '\0';
+	r->deadline = 0;
 	setup(h, q, &x, hl, direct);
 	if (aml_verbose) {
 		char *u = aml_redact(q->url, strlen(q->url));
@@ -857,8 +862,8 @@ attempt(const struct aml_req *q, struct aml_resp *r, const char *reqid,
 		snprintf(r->err, sizeof r->err, "response body larger than %zu bytes (set AML_MAX_INPUT to raise the limit)", x.limit);
 	else if (c == CURLE_ABORTED_BY_CALLBACK && aml_signalled)
 		snprintf(r->err, sizeof r->err, "interrupted");
-	else if (c == CURLE_OPERATION_TIMEDOUT && aml_deadline_left() == 0)
-		deadline_err(r);
+	else if (c == CURLE_OPERATION_TIMEDOUT && (aml_deadline_left() == 0 || x.cut))
+		deadline_err(r);	/* libcurl's clock may end it a moment early */
 	else if (c == CURLE_PEER_FAILED_VERIFICATION || c == CURLE_SSL_CACERT_BADFILE) {
 		char e[sizeof r->err];
 

@@ -82,7 +82,8 @@ fi
 # alone costs milliseconds a process); a network program does, which
 # shows that ldd sees them.
 if command -v ldd >/dev/null 2>&1; then
-	for p in aml-export-ws aml-patch-ilearner aml-import-ws; do
+	for p in aml-export-ws aml-patch-ilearner aml-import-ws aml-export-deployment \
+	    aml-patch-model aml-import-deployment; do
 		run ldd "$ROOT/bin/$p"
 		expect_ok "ldd $p"
 		unlike "$(cat "$TMP/out")" 'lib(curl|jwt|ssl|crypto)[.-]' "$p links no libcurl, libjwt or OpenSSL"

@@ -23,6 +23,15 @@ WS=$AML_DEMO_WS
 run aml-login
 expect_ok "signed in"
 aml-get-ws -g "$RG" -n "$WS" | aml-export-ws >"$TMP/def.json"
+# Azure Machine Learning: the demo endpoint's deployment as a definition,
+# a job and scoring rows.
+MLG="-g $RG -w $AML_DEMO_WORKSPACE"
+MLE=$AML_DEMO_ENDPOINT
+aml-get-deployment $MLG -e "$MLE" -d blue | aml-export-deployment >"$TMP/dep.def"
+jq -n '{properties: {jobType: "Command", command: "python train.py", environmentId: "azureml:sklearn:1",
+    inputs: {training_data: {jobInputType: "uri_file", uri: "azureml://datastores/workspaceblobstore/paths/census/census-2023.csv"}},
+    outputs: {model_output: {jobOutputType: "custom_model"}}}}' >"$TMP/mljob.json"
+printf '{"data":[[50,16,60,15024]]}\n' >"$TMP/rows.json"
 printf '{"properties":{"packageType":"Graph","title":"Faulted"}}' >"$TMP/title.json"
 cp -a "$AML_CONFIG_DIR" "$TMP/cfgsnap"
 cfgfiles=$(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')
@@ -90,6 +99,16 @@ prog() {	# prog NAME SLOW
 		aml-add-endpoint -q -f -w "$W" --service "$S" -k "$T" gone >/dev/null 2>&1
 		run aml-rm-endpoint -q -w "$W" --service "$S" -k "$T" $_t gone ;;
 	refep)	run aml-refresh-endpoint -q -w "$W" --service "$S" -k "$T" $_t ep1 ;;
+	mlget)	run aml-get-deployment -q $MLG -e "$MLE" -d blue $_t ;;
+	mllist)	run aml-get-deployment -q $MLG -e "$MLE" $_t ;;
+	mlupdate) run aml-update-deployment -q $MLG -e "$MLE" -d blue $_t "$TMP/dep.def" ;;
+	mlnew)	run aml-new-deployment -q $MLG -e "$MLE" -d fresh $_t "$TMP/dep.def" ;;
+	mlrm)	run aml-rm-deployment -q $MLG -e "$MLE" -d green $_t ;;
+	traffic) run aml-traffic -q $MLG -e "$MLE" blue=90 green=10 $_t ;;
+	invoke)	run aml-invoke -q $MLG -e "$MLE" $_t "$TMP/rows.json" ;;
+	mlkeys)	run aml-online-keys -q $MLG -e "$MLE" $_t ;;
+	runjob)	run aml-run-job -q $MLG $_t "$TMP/mljob.json" ;;
+	newmodel) run aml-new-model -q $MLG -n fresh -u "azureml://jobs/$AML_DEMO_JOB/outputs/model_output" $_t ;;
 	*)	echo "Bail out! no program $_p in the table"; exit 1 ;;
 	esac
 }
@@ -118,6 +137,25 @@ progname() {
 	moveassoc) echo aml-move-association ;;
 	rmep)	echo aml-rm-endpoint ;;
 	refep)	echo aml-refresh-endpoint ;;
+	mlget|mllist) echo aml-get-deployment ;;
+	mlupdate) echo aml-update-deployment ;;
+	mlnew)	echo aml-new-deployment ;;
+	mlrm)	echo aml-rm-deployment ;;
+	traffic) echo aml-traffic ;;
+	invoke)	echo aml-invoke ;;
+	mlkeys)	echo aml-online-keys ;;
+	runjob)	echo aml-run-job ;;
+	newmodel) echo aml-new-model ;;
+	esac
+}
+
+# What a program's cell needs before the fault is put: a deployment to
+# remove, or to move traffic to.
+prep() {
+	case $1 in
+	mlrm|traffic)
+		aml-new-deployment -q $MLG -e "$MLE" -d green "$TMP/dep.def" >/dev/null </dev/null ||
+		    { echo "Bail out! no deployment green for $1"; exit 1; } ;;
 	esac
 }
 
@@ -152,6 +190,8 @@ output_ok() {	# output_ok NAME
 	case $1 in
 	rm|retrain) [ ! -s "$TMP/out" ] ;;
 	rmplan|rmep|refep) [ "$(wc -l <"$TMP/out")" -eq 1 ] && grep -q "^removed \|^endpoint ep1" "$TMP/out" ;;
+	rm|retrain|mlrm) [ ! -s "$TMP/out" ] ;;
+	invoke)	[ -s "$TMP/out" ] ;;	# predictions, or what a gateway said
 	*)	[ "$(head -c 1 "$TMP/out")" = '{' ] && [ "$(tail -c 2 "$TMP/out")" = '}' ] ;;
 	esac
 }
@@ -184,6 +224,20 @@ target() {
 	edelete) method=DELETE path='*/endpoints/gone' ;;
 	refresh) method=POST path='*/refresh' ;;
 	epatch)	method=PATCH path='*/endpoints/*' ;;
+	dget)	method=GET path='*/onlineEndpoints/*/deployments/blue' ;;
+	dlist)	method=GET path='*/onlineEndpoints/*/deployments' ;;
+	dput)	method=PUT path='*/onlineEndpoints/*/deployments/blue' ;;
+	dnew)	method=PUT path='*/onlineEndpoints/*/deployments/fresh' ;;
+	ddel)	method=DELETE path='*/onlineEndpoints/*/deployments/green' ;;
+	eget2)	method=GET path='*/onlineEndpoints/census-ep' ;;
+	eput2)	method=PUT path='*/onlineEndpoints/census-ep' ;;
+	mlops)	method=GET path='*/mfeOperationsStatus/*' ;;
+	mlres)	method=GET path='*/mfeOperationResults/*' ;;
+	lkeys)	method=POST path='*/onlineEndpoints/*/listKeys' ;;
+	score)	method=POST path='/online/*/score' ;;
+	jput)	method=PUT path='*/workspaces/*/jobs/*' ;;
+	jget)	method=GET path='*/workspaces/*/jobs/*' ;;
+	mput)	method=PUT path='*/models/*/versions/*' ;;
 	-)	method=- path=- ;;
 	*)	echo "Bail out! no target $1"; exit 1 ;;
 	esac
@@ -314,7 +368,7 @@ update  poll   drop-after    ok
 update  poll   truncate      ok
 update  poll   notjson       1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: HTTP 200: the answer is not JSON: 
 update  poll   slow          ok
-update  poll   slow*         1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: no answer within the time limit \(-m 500 ms\){STILL}
+update  poll   slow*         1 PATCH /[^ ]+/webServices/aml-demo-ws: operation still Running at the time limit \(-m 500 ms\){STILL}
 update  poll   expire        ok
 update  -      bes-failed    n/a no Batch Execution job
 new     put    429           ok
@@ -552,6 +606,140 @@ refep   eget   503           ok
 refep   eget   503*          1 GET /[^ ]+/endpoints/ep1: HTTP 503 ServiceUnavailable: 
 refep   -      expire        n/a the workspace token does not expire
 refep   -      lro-failed    n/a no long-running operation
+mlget   dget   429           ok
+mlget   dget   429*          1 GET /[^ ]+/deployments/blue: HTTP 429 TooManyRequests: 
+mlget   dget   500           ok
+mlget   dget   503*          1 GET /[^ ]+/deployments/blue: HTTP 503 ServiceUnavailable: 
+mlget   dget   drop-before   ok
+mlget   dget   drop-after*   1 GET /[^ ]+/deployments/blue: Empty reply from server$
+mlget   dget   truncate      ok
+mlget   dget   truncate*     1 GET /[^ ]+/deployments/blue: transfer closed with [0-9]+ bytes remaining to read$
+mlget   dget   notjson       1 GET /[^ ]+/deployments/blue: HTTP 200: the answer is not JSON: 
+mlget   dget   slow          ok
+mlget   dget   slow*         1 GET /[^ ]+/deployments/blue: no answer within the time limit \(-m 500 ms\)
+mlget   dget   expire        ok
+mlget   dget   expire*       3 GET /[^ ]+/deployments/blue: HTTP 401 ExpiredAuthenticationToken: 
+mlget   -      lro-failed    n/a a GET starts no long-running operation
+mlget   -      bes-failed    n/a no Batch Execution job
+mllist  dlist  503           ok
+mllist  dlist  503*          1 GET /[^ ]+/deployments: HTTP 503 ServiceUnavailable: 
+mllist  dlist  notjson       1 GET /[^ ]+/deployments: HTTP 200: the answer is not JSON: 
+mllist  dlist  truncate*     1 GET /[^ ]+/deployments: transfer closed with 
+mllist  -      lro-failed    n/a a list starts no long-running operation
+mlupdate dput  429           ok
+mlupdate dput  429*          1 PUT /[^ ]+/deployments/blue: HTTP 429 TooManyRequests: 
+mlupdate dput  500           1 PUT /[^ ]+/deployments/blue: HTTP 500 InternalServerError: 
+mlupdate dput  503           1 PUT /[^ ]+/deployments/blue: HTTP 503 ServiceUnavailable: 
+mlupdate dput  drop-before   1 PUT /[^ ]+/deployments/blue: Empty reply from server{MAYML}
+mlupdate dput  drop-after    1 PUT /[^ ]+/deployments/blue: Empty reply from server{MAYML}
+mlupdate dput  truncate      1 PUT /[^ ]+/deployments/blue: transfer closed with [0-9]+ bytes remaining to read{MAYML}
+mlupdate dput  notjson       1 PUT /[^ ]+/deployments/blue: HTTP 200: the answer is not JSON \(.*\){MAYML}
+mlupdate dput  slow          1 PUT /[^ ]+/deployments/blue: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYML}
+mlupdate dput  expire        ok
+mlupdate dput  expire*       3 PUT /[^ ]+/deployments/blue: HTTP 401 ExpiredAuthenticationToken: 
+mlupdate dput  lro-failed    1 PUT /[^ ]+/deployments/blue: provisioningState Failed, without saying why: look with aml-get-deployment -g [^ ]+ -w [^ ]+ -e census-ep -d blue \[request-id [0-9a-f-]+\]$
+mlupdate dput  lro-canceled  1 PUT /[^ ]+/deployments/blue: provisioningState Canceled, without saying why: 
+mlupdate dget  503           ok
+mlupdate dget  503*          1 GET /[^ ]+/deployments/blue: HTTP 503 ServiceUnavailable: 
+mlupdate dget  notjson       1 GET /[^ ]+/deployments/blue: HTTP 200: the answer is not JSON: 
+mlupdate -     bes-failed    n/a no Batch Execution job
+mlnew   dnew   429           ok
+mlnew   dnew   429*          1 PUT /[^ ]+/deployments/fresh: HTTP 429 TooManyRequests: 
+mlnew   dnew   500           1 PUT /[^ ]+/deployments/fresh: HTTP 500 InternalServerError: 
+mlnew   dnew   drop-before   1 PUT /[^ ]+/deployments/fresh: Empty reply from server{MAYML}
+mlnew   dnew   drop-after    1 PUT /[^ ]+/deployments/fresh: Empty reply from server{MAYML}
+mlnew   dnew   truncate      1 PUT /[^ ]+/deployments/fresh: transfer closed with [0-9]+ bytes remaining to read{MAYML}
+mlnew   dnew   notjson       1 PUT /[^ ]+/deployments/fresh: HTTP 200: the answer is not JSON \(.*\){MAYML}
+mlnew   dnew   slow          1 PUT /[^ ]+/deployments/fresh: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYML}
+mlnew   dnew   expire        ok
+mlnew   dnew   lro-failed    1 PUT /[^ ]+/deployments/fresh: operation Failed: InternalServerError: Injected failure\. \[request-id [0-9a-f-]+\]$
+mlnew   dnew   lro-canceled  1 PUT /[^ ]+/deployments/fresh: operation Canceled: OperationCanceled: 
+mlnew   mlops  503           ok
+mlnew   mlops  503*          1 GET /[^ ]+/mfeOperationsStatus/[0-9a-f-]+: HTTP 503 ServiceUnavailable: .*{STILLML}
+mlnew   mlops  drop-before   ok
+mlnew   mlops  notjson       1 GET /[^ ]+/mfeOperationsStatus/[0-9a-f-]+: HTTP 200: the answer is not JSON: 
+mlnew   mlops  slow*         1 PUT /[^ ]+/deployments/fresh: operation still Running at the time limit \(-m 500 ms\){STILLML}
+mlnew   eget2  503*          1 GET /[^ ]+/onlineEndpoints/census-ep: HTTP 503 ServiceUnavailable: 
+mlnew   -      bes-failed    n/a no Batch Execution job
+mlrm    ddel   429           ok
+mlrm    ddel   429*          1 DELETE /[^ ]+/deployments/green: HTTP 429 TooManyRequests: 
+mlrm    ddel   500           1 DELETE /[^ ]+/deployments/green: HTTP 500 InternalServerError: 
+mlrm    ddel   drop-before   1 DELETE /[^ ]+/deployments/green: Empty reply from server{MAYML}
+mlrm    ddel   drop-after    1 DELETE /[^ ]+/deployments/green: Empty reply from server{MAYML}
+mlrm    ddel   notjson       1 DELETE /[^ ]+/deployments/green: HTTP 200: the answer is not JSON \(.*\){MAYML}
+mlrm    ddel   slow          1 DELETE /[^ ]+/deployments/green: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYML}
+mlrm    ddel   expire        ok
+mlrm    ddel   lro-failed    1 DELETE /[^ ]+/deployments/green: operation Failed: InternalServerError: Injected failure\. \[request-id [0-9a-f-]+\]$
+mlrm    ddel   lro-canceled  1 DELETE /[^ ]+/deployments/green: operation Canceled: OperationCanceled: 
+mlrm    mlres  503           ok
+mlrm    mlres  503*          1 GET /[^ ]+/mfeOperationResults/[0-9a-f-]+: HTTP 503 ServiceUnavailable: .*{STILLML}
+mlrm    mlres  truncate      ok
+mlrm    mlres  drop-after*   1 GET /[^ ]+/mfeOperationResults/[0-9a-f-]+: Empty reply from server{STILLML}
+mlrm    -      bes-failed    n/a no Batch Execution job
+traffic eput2  429           ok
+traffic eput2  500           1 PUT /[^ ]+/onlineEndpoints/census-ep: HTTP 500 InternalServerError: 
+traffic eput2  drop-after    1 PUT /[^ ]+/onlineEndpoints/census-ep: Empty reply from server{MAYTR}
+traffic eput2  notjson       1 PUT /[^ ]+/onlineEndpoints/census-ep: HTTP 200: the answer is not JSON \(.*\){MAYTR}
+traffic eput2  expire        ok
+traffic eput2  lro-failed    1 PUT /[^ ]+/onlineEndpoints/census-ep: provisioningState Failed, without saying why: look with aml-traffic -g [^ ]+ -w [^ ]+ -e census-ep \[request-id [0-9a-f-]+\]$
+traffic eget2  503           ok
+traffic eget2  503*          1 GET /[^ ]+/onlineEndpoints/census-ep: HTTP 503 ServiceUnavailable: 
+traffic eget2  notjson       1 GET /[^ ]+/onlineEndpoints/census-ep: HTTP 200: the answer is not JSON: 
+traffic -      bes-failed    n/a no Batch Execution job
+invoke  score  429           ok
+invoke  score  429*          1 POST /online/census-ep/score: HTTP 429: too many requests are waiting at the deployment; try again later, or give it more instances
+invoke  score  500           1 POST /online/census-ep/score: HTTP 500 [A-Za-z]+: Injected fault
+invoke  score  503           1 POST /online/census-ep/score: HTTP 503 [A-Za-z]+: Injected fault
+invoke  score  drop-before   1 POST /online/census-ep/score: Empty reply from server$
+invoke  score  drop-after    1 POST /online/census-ep/score: Empty reply from server$
+invoke  score  truncate      1 POST /online/census-ep/score: transfer closed with [0-9]+ bytes remaining to read$
+invoke  score  notjson       ok
+invoke  score  slow          1 POST /online/census-ep/score: Operation timed out after [0-9]+ milliseconds with 0 bytes received$
+invoke  score  slow*         1 POST /online/census-ep/score: no answer within the time limit \(-m 500 ms\)
+invoke  lkeys  503           1 POST /[^ ]+/listKeys: HTTP 503 ServiceUnavailable: 
+invoke  lkeys  429           ok
+invoke  eget2  drop-after    ok
+invoke  eget2  expire        ok
+invoke  -      lro-failed    n/a scoring is one request
+invoke  -      bes-failed    n/a no Batch Execution job
+mlkeys  lkeys  429           ok
+mlkeys  lkeys  429*          1 POST /[^ ]+/listKeys: HTTP 429 TooManyRequests: 
+mlkeys  lkeys  500           1 POST /[^ ]+/listKeys: HTTP 500 InternalServerError: 
+mlkeys  lkeys  drop-after    1 POST /[^ ]+/listKeys: Empty reply from server{MAYKEYS}
+mlkeys  lkeys  truncate      1 POST /[^ ]+/listKeys: transfer closed with 
+mlkeys  lkeys  notjson       1 POST /[^ ]+/listKeys: HTTP 200: the answer is not JSON: 
+mlkeys  lkeys  slow*         1 POST /[^ ]+/listKeys: no answer within the time limit \(-m 500 ms\)
+mlkeys  lkeys  expire        ok
+mlkeys  lkeys  expire*       3 POST /[^ ]+/listKeys: HTTP 401 ExpiredAuthenticationToken: 
+mlkeys  -      lro-failed    n/a listKeys starts no long-running operation
+mlkeys  -      bes-failed    n/a no Batch Execution job
+runjob  jput   429           ok
+runjob  jput   429*          1 PUT /[^ ]+/jobs/[^ ]+: HTTP 429 TooManyRequests: 
+runjob  jput   500           1 PUT /[^ ]+/jobs/[^ ]+: HTTP 500 InternalServerError: 
+runjob  jput   drop-after    1 PUT /[^ ]+/jobs/[^ ]+: Empty reply from server{MAYJOB}
+runjob  jput   notjson       1 PUT /[^ ]+/jobs/[^ ]+: HTTP 200: the answer is not JSON \(.*\){MAYJOB}
+runjob  jput   slow          1 PUT /[^ ]+/jobs/[^ ]+: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYJOB}
+runjob  jput   expire        ok
+runjob  jget   429           ok
+runjob  jget   503           ok
+runjob  jget   503*          1 GET /[^ ]+/jobs/[^ ]+: HTTP 503 ServiceUnavailable: .*; the job goes on: follow it with aml-run-job -g [^ ]+ -w [^ ]+ -j [^ ]+$
+runjob  jget   drop-after    ok
+runjob  jget   truncate      ok
+runjob  jget   notjson       1 GET /[^ ]+/jobs/[^ ]+: HTTP 200: the answer is not JSON: 
+runjob  jget   slow          ok
+runjob  jget   slow*         1 job [^ ]+ still [A-Za-z]+ at the time limit \(-m 500 ms\); it goes on: follow it with aml-run-job 
+runjob  jget   expire        ok
+runjob  -      lro-failed    n/a a job's PUT is no long-running operation
+runjob  -      bes-failed    n/a no Batch Execution job (the Azure Machine Learning job's failures are in 0412)
+newmodel mput  429           ok
+newmodel mput  429*          1 PUT /[^ ]+/models/fresh/versions/1: HTTP 429 TooManyRequests: 
+newmodel mput  500           1 PUT /[^ ]+/models/fresh/versions/1: HTTP 500 InternalServerError: 
+newmodel mput  drop-after    1 PUT /[^ ]+/models/fresh/versions/1: Empty reply from server{MAYMODEL}
+newmodel mput  notjson       1 PUT /[^ ]+/models/fresh/versions/1: HTTP 200: the answer is not JSON \(.*\){MAYMODEL}
+newmodel mput  slow          1 PUT /[^ ]+/models/fresh/versions/1: Operation timed out after [0-9]+ milliseconds with 0 bytes received{MAYMODEL}
+newmodel mput  expire        ok
+newmodel -     lro-failed    n/a a model version's PUT is no long-running operation
+newmodel -     bes-failed    n/a no Batch Execution job
 EOF
 
 MAY='; the request reached the server, so it may have taken effect: check with aml-get-ws -g [^ ]+ -n [^ ]+$'
@@ -559,6 +747,13 @@ MAYPLAN='; the request reached the server, so it may have taken effect: check wi
 MAYASSOC='; the request reached the server, so it may have taken effect: check with aml-get-association -g [^ ]+ --plan [^ ]+ -n [^ ]+$'
 MAYEP='; the request reached the server, so it may have taken effect: check with aml-get-endpoint$'
 STILL='; the operation may still complete: check with aml-get-ws -g [^ ]+ -n [^ ]+( \[request-id [0-9a-f-]+\])?$'
+ML_CHECK='aml-get-deployment -g [^ ]+ -w [^ ]+ -e census-ep -d [a-z]+'
+MAYML="; the request reached the server, so it may have taken effect: check with $ML_CHECK\$"
+STILLML="; the operation may still complete: check with $ML_CHECK( \\[request-id [0-9a-f-]+\\])?\$"
+MAYTR='; the request reached the server, so it may have taken effect: check with aml-traffic -g [^ ]+ -w [^ ]+ -e census-ep$'
+MAYKEYS=$MAYTR
+MAYJOB='; the request reached the server, so it may have taken effect: check with aml-run-job -g [^ ]+ -w [^ ]+ -j [^ ]+$'
+MAYMODEL='; the request reached the server, so it may have taken effect: check with aml-new-model -g [^ ]+ -w [^ ]+ -n fresh --model-version 1 \(which refuses a version that exists\)$'
 
 # The configuration directory after a cell: the same files, whole JSON,
 # mode 0600; after a failed sign-in, exactly the stored one.
@@ -634,11 +829,15 @@ while read -r name tgt fault outcome <&3; do
 		emu requests -X DELETE
 	else
 		emu reset -X POST
+		# Retry-After 0 and jobs that end at once: the programs honour
+		# Retry-After, and 10 s a poll would only make the cells slow.
+		emu ml -d '{"retryAfter":0,"jobMs":0}' >/dev/null
 		rm -rf "$AML_CONFIG_DIR"
 		cp -a "$TMP/cfgsnap" "$AML_CONFIG_DIR"
 	fi
 	rm -rf "$TMP/o"
 	mkdir "$TMP/o"
+	prep "$name"
 	if [ "$f" = bes-failed ]; then
 		emu studio/fail -d '{"details":"Injected failure."}' >/dev/null
 	else
@@ -655,6 +854,8 @@ while read -r name tgt fault outcome <&3; do
 	fi
 	met=$((count - ${left:-0}))
 	case $f:$tgt in slow:patch|slow:put|slow:delete|slow:regional|slow:eput|slow:epatch|slow:pput|slow:ppatch|slow:pdelete|slow:move|slow:edelete|slow:refresh) drain ;; esac
+	case $f:$tgt in slow:patch|slow:put|slow:delete|slow:regional|slow:eput|slow:epatch|\
+	    slow:dput|slow:dnew|slow:ddel|slow:jput|slow:mput) drain ;; esac
 	why=
 	[ "$met" -ge 1 ] || why="the fault was not met"
 	[ -z "$why" ] && why=$(cfg_check "$name" "$outcome")
@@ -678,6 +879,12 @@ while read -r name tgt fault outcome <&3; do
 		*"{MAYPLAN}") re="${re%"{MAYPLAN}"}$MAYPLAN" ;;
 		*"{MAYASSOC}") re="${re%"{MAYASSOC}"}$MAYASSOC" ;;
 		*"{STILL}") re="${re%"{STILL}"}$STILL" ;;
+		*"{MAYML}") re="${re%"{MAYML}"}$MAYML" ;;
+		*"{STILLML}") re="${re%"{STILLML}"}$STILLML" ;;
+		*"{MAYTR}") re="${re%"{MAYTR}"}$MAYTR" ;;
+		*"{MAYKEYS}") re="${re%"{MAYKEYS}"}$MAYKEYS" ;;
+		*"{MAYJOB}") re="${re%"{MAYJOB}"}$MAYJOB" ;;
+		*"{MAYMODEL}") re="${re%"{MAYMODEL}"}$MAYMODEL" ;;
 		esac
 		if [ -n "$why" ]; then
 			ok 1 "$desc: fails cleanly"
@@ -698,7 +905,7 @@ grep -E '^(retrain|score|addep|getep|patchep|rmep|refep) ' "$TMP/table" >"$TMP/r
 mkdir "$TMP/arm" "$TMP/studio"
 cp -a "$TMP/cfgsnap" "$TMP/arm/cfgsnap"
 cp -a "$TMP/cfgsnap" "$TMP/studio/cfgsnap"
-cp "$TMP/def.json" "$TMP/title.json" "$TMP/arm/"
+cp "$TMP/def.json" "$TMP/title.json" "$TMP/dep.def" "$TMP/mljob.json" "$TMP/rows.json" "$TMP/arm/"
 (
 	TMP=$TMP/arm
 	AML_CONFIG_DIR=$TMP/config

@@ -5,7 +5,9 @@
 # keys, the storage account key, a connection string's AccountKey (in a
 # BES status, and quoted by a server), a SAS signature; and for the
 # Studio services their API keys, the workspace token, the storage
-# account's key, the SAS of a job's results, an endpoint's key); every
+# account's key, the SAS of a job's results, an endpoint's key; and for
+# Azure Machine Learning an online endpoint's keys, a wrong one, an AML
+# token and an Entra token for https://ml.azure.com); every
 # program then runs with -v through success and failure paths, and its
 # stdout, its stderr, every file it writes and the configuration
 # directory after it are searched for each value.
@@ -13,6 +15,8 @@
 # The only places a secret may be:
 #   the stdout of aml-token (the access token: printing it is its job);
 #   the stdout of aml-ws-keys (the API keys: likewise);
+#   the stdout of aml-online-keys and its -o file (an online endpoint's
+#   keys, or with --token its AML token: likewise);
 #   aml-retrain's status, on stdout or in its -o file (the SAS of the
 #   job's results: what the status is for);
 #   the file given to -K of aml-add-endpoint and aml-get-endpoint (the
@@ -223,6 +227,68 @@ test -s "$TMP/sigs"
 ok $? "(the results carry SAS signatures: $(wc -l <"$TMP/sigs" | tr -d ' '))"
 sed -n 's/.*[?&]sig=\([^&]*\).*/\1/p' "$AML_DEMO_SAS_FILE" >>"$TMP/sigs"
 
+# Azure Machine Learning: an online endpoint with planted keys, one of
+# authMode AMLToken (its AML token) and one of AADToken (an Entra token
+# for https://ml.azure.com, cached in tokens.json); a planted wrong key
+# given by file and by AML_ONLINE_KEY.  aml-online-keys prints keys and
+# tokens (its purpose, on stdout and in its -o file); nothing else may.
+emu ml -d '{"jobMs":0,"retryAfter":0}' >/dev/null
+S_MLKEY1=pR1m-0nl1ne-3ndp01nt-k3y-planted-01
+S_MLKEY2=s3c0-0nl1ne-3ndp01nt-k3y-planted-02
+S_MLWRONG=wr0ng-0nl1ne-3ndp01nt-k3y-planted
+printf '%s\n' "$S_MLWRONG" >"$TMP/mlwrong"
+printf '%s\n' "$S_MLKEY2" >"$TMP/mlkey2"
+chmod 600 "$TMP/mlwrong" "$TMP/mlkey2"
+MLG="-g $RG -w $AML_DEMO_WORKSPACE"
+MLW=/subscriptions/$AZURE_SUBSCRIPTION_ID/resourceGroups/$RG/providers/Microsoft.MachineLearningServices/workspaces/$AML_DEMO_WORKSPACE
+MLAT=$(aml-token -r)
+mlput() {	# mlput PATH BODY: a PUT to the workspace, as a test's own set-up
+	curl -sS -f -X PUT "$AML_ARM_ENDPOINT$MLW/$1?api-version=2024-04-01" -H "Authorization: Bearer $MLAT" \
+	    -H 'Content-Type: application/json' --data "$2" >/dev/null
+}
+mlput onlineEndpoints/sec-ep "{\"location\":\"southcentralus\",\"properties\":{\"authMode\":\"Key\",\"keys\":{\"primaryKey\":\"$S_MLKEY1\",\"secondaryKey\":\"$S_MLKEY2\"}}}"
+mlput onlineEndpoints/tok-ep '{"location":"southcentralus","properties":{"authMode":"AMLToken"}}'
+mlput onlineEndpoints/aad-ep '{"location":"southcentralus","properties":{"authMode":"AADToken"}}'
+aml-get-deployment $MLG -e "$AML_DEMO_ENDPOINT" -d blue | aml-export-deployment >"$TMP/dep.def"
+printf '{"data":[[50,16,60,15024]]}\n' >"$TMP/rows.json"
+jq -n '{properties: {jobType: "Command", command: "python train.py", environmentId: "azureml:sklearn:1",
+    inputs: {training_data: {jobInputType: "uri_file", uri: "azureml://datastores/workspaceblobstore/paths/census/census-2023.csv"}},
+    outputs: {model_output: {jobOutputType: "custom_model"}}}}' >"$TMP/mljob.json"
+for ep in sec-ep tok-ep aad-ep; do
+	vstep 0 aml-new-deployment aml-new-deployment -v $MLG -e "$ep" -d d1 "$TMP/dep.def"
+	vstep 0 aml-traffic aml-traffic -v $MLG -e "$ep" d1=100
+	vstep 0 aml-invoke aml-invoke -v $MLG -e "$ep" "$TMP/rows.json"
+done
+vstep 0 aml-get-deployment aml-get-deployment -v $MLG -e sec-ep -d d1
+vstep 0 aml-get-deployment aml-get-deployment -v $MLG -e sec-ep
+vstep 0 aml-update-deployment aml-update-deployment -v $MLG -e sec-ep -d d1 "$TMP/dep.def"
+vstep 0 aml-online-keys aml-online-keys -v $MLG -e sec-ep
+is "$(jq -r '.primaryKey + " " + .secondaryKey' "$TMP/out")" "$S_MLKEY1 $S_MLKEY2" "(the planted keys are the endpoint's)"
+vstep 0 aml-online-keys aml-online-keys -v $MLG -e sec-ep -o "$SEEN/online-keys.json"
+vstep 0 aml-online-keys aml-online-keys -v $MLG -e tok-ep --token
+S_AMLTOKEN=$(jq -r .accessToken "$TMP/out")
+test "${#S_AMLTOKEN}" -ge 20
+ok $? "(an AML token to look for)"
+vstep 1 aml-online-keys aml-online-keys -v $MLG -e sec-ep --token
+vstep 0 aml-invoke aml-invoke -v $MLG -e sec-ep -k "$TMP/mlkey2" "$TMP/rows.json"
+vstep 0 aml-invoke env AML_ONLINE_KEY="$S_MLKEY1" aml-invoke -v $MLG -e sec-ep "$TMP/rows.json"
+vstep 3 aml-invoke aml-invoke -v $MLG -e sec-ep -k "$TMP/mlwrong" "$TMP/rows.json"
+vstep 3 aml-invoke env AML_ONLINE_KEY="$S_MLWRONG" aml-invoke -v $MLG -e sec-ep "$TMP/rows.json"
+vstep 3 aml-invoke env AML_ONLINE_KEY_FILE="$TMP/mlwrong" aml-invoke -v $MLG -e tok-ep "$TMP/rows.json"
+vstep 3 aml-invoke aml-invoke -v $MLG -e aad-ep -k "$TMP/mlwrong" "$TMP/rows.json"
+vstep 1 aml-invoke aml-invoke -v $MLG -e sec-ep -d nope "$TMP/rows.json"
+emu ml/scoring -d '{"endpoint":"sec-ep","deployment":"d1","status":424,"reason":"KeyError: '"$S_MLKEY1"'"}' >/dev/null
+vstep 1 aml-invoke aml-invoke -v $MLG -e sec-ep "$TMP/rows.json"
+emu ml/scoring -d '{"endpoint":"sec-ep","deployment":"d1","status":0}' >/dev/null
+vstep 0 aml-run-job aml-run-job -v $MLG -n sec-job "$TMP/mljob.json"
+vstep 0 aml-new-model aml-new-model -v $MLG -n sec-model -j sec-job
+vstep 0 aml-traffic aml-traffic -v $MLG -e sec-ep
+vstep 0 aml-traffic aml-traffic -v $MLG -e "$AML_DEMO_ENDPOINT" blue=100
+vstep 1 aml-rm-deployment aml-rm-deployment -v $MLG -e sec-ep -d d1
+vstep 0 aml-online-keys aml-online-keys -v $MLG -e sec-ep --regenerate secondary
+S_MLKEY3=$(jq -r .secondaryKey "$TMP/out")
+vstep 0 aml-rm-deployment aml-rm-deployment -v $MLG -e "$AML_DEMO_ENDPOINT" -d nothing
+
 # Removal and sign-out; then a program that is not signed in.
 vstep 0 aml-rm-ws aml-rm-ws -v -g "$RG" -n other
 vstep 0 aml-logout aml-logout -v
@@ -251,6 +317,8 @@ allowed() {
 	apikey:*-aml-ws-keys.out) return 0 ;;
 	sas:*-aml-retrain.out|sas:retrain-result.json) return 0 ;;
 	epkey:ep.key|epkey:ep2.key) return 0 ;;
+	mlkey:*-aml-online-keys.out|mlkey:online-keys.json) return 0 ;;
+	mltoken:*-aml-online-keys.out) return 0 ;;
 	esac
 	return 1
 }
@@ -278,6 +346,11 @@ nowhere_else none "$S_SCOREKEY" "the predictive web service's API key: nowhere"
 nowhere_else none "$S_WSTOKEN" "the workspace token: nowhere"
 nowhere_else none "$S_STKEY" "the storage account's key: nowhere"
 nowhere_else epkey "$S_EPKEY" "an endpoint's key: only in the file -K named"
+nowhere_else mlkey "$S_MLKEY1" "an online endpoint's primary key: only from aml-online-keys"
+nowhere_else mlkey "$S_MLKEY2" "its secondary key: only from aml-online-keys"
+nowhere_else mlkey "$S_MLKEY3" "a regenerated key: only from aml-online-keys"
+nowhere_else none "$S_MLWRONG" "a wrong online endpoint key: nowhere"
+nowhere_else mltoken "$S_AMLTOKEN" "an AML token: only from aml-online-keys --token"
 bad=
 while read -r sig; do
 	for f in $(where "$sig"); do
@@ -304,7 +377,7 @@ ok $? "refresh tokens: only in tokens.json"
 [ -z "$bad" ] || diag "found in:$bad"
 # Anything shaped like a JWT (tokens, client assertions) outside them.
 bad=$(grep -rlE 'eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}' "$SEEN" | sed "s|^$SEEN/||" |
-    grep -v -e '-aml-token\.out$' -e '\.cfg/tokens\.json$' | tr '\n' ' ')
+    grep -v -e '-aml-token\.out$' -e '\.cfg/tokens\.json$' -e '-aml-online-keys\.out$' | tr '\n' ' ')
 is "$bad" "" "nothing shaped like a JWT anywhere else"
 test "$(cat "$SEEN"/*.err | grep -c '\*\*\*')" -ge 20
 ok $? "the traces have masked values ($(cat "$SEEN"/*.err | grep -c '\*\*\*') lines)"
@@ -343,16 +416,19 @@ argv_of aml-add-region -g "$RG" -n other -r westcentralus
 argv_of aml-rm-ws -g "$RG" -n other
 argv_of aml-get-plan -g "$RG"
 argv_of aml-refresh-endpoint -w "$W" --service "$SVC" -k "$TOK" sec
+argv_of aml-invoke $MLG -e sec-ep -k "$TMP/mlkey2" "$TMP/rows.json"
+argv_of env AML_ONLINE_KEY_FILE="$TMP/mlkey2" aml-invoke $MLG -e sec-ep "$TMP/rows.json"
+argv_of aml-online-keys $MLG -e sec-ep
 emu faults -X DELETE
 for p in aml-login aml-token aml-get-ws aml-ws-keys aml-update-ws aml-retrain aml-score \
     aml-get-endpoint aml-patch-endpoint aml-add-endpoint aml-new-ws aml-add-region aml-rm-ws \
-    aml-get-plan aml-refresh-endpoint; do
+    aml-get-plan aml-refresh-endpoint aml-invoke aml-online-keys; do
 	grep -q "^$p " "$TMP/argv"
 	ok $? "$p's command line was read while it waited"
 done
 bad=
 for s in "$S_CLIENT" "$S_PFXPW" "$S_PRIMARY" "$S_STORAGE" "$S_ACCKEY" "$S_TRAINKEY" \
-    "$S_SCOREKEY" "$S_WSTOKEN" "$S_STKEY" "$S_EPKEY"; do
+    "$S_SCOREKEY" "$S_WSTOKEN" "$S_STKEY" "$S_EPKEY" "$S_MLKEY1" "$S_MLKEY2" "$S_MLKEY3"; do
 	grep -qF -- "$s" "$TMP/argv" && bad="$bad $s"
 done
 grep -qE 'eyJ[A-Za-z0-9_-]{10,}' "$TMP/argv" && bad="$bad a-token"

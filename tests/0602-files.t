@@ -16,6 +16,13 @@ expect_ok "signed in, the secret kept"
 aml-get-ws -g "$RG" -n "$WS" >"$TMP/resource.json"
 aml-export-ws "$TMP/resource.json" >"$TMP/def.json"
 printf '{"properties":{"packageType":"Graph","title":"Files"}}' >"$TMP/title.json"
+# Azure Machine Learning: a deployment's definition, a job, scoring rows.
+emu ml -d '{"jobMs":0,"retryAfter":0}' >/dev/null
+MLG="-g $RG -w $AML_DEMO_WORKSPACE"
+MLE=$AML_DEMO_ENDPOINT
+aml-get-deployment $MLG -e "$MLE" -d blue >"$TMP/dep.json"
+aml-export-deployment "$TMP/dep.json" >"$TMP/dep.def"
+printf '{"data":[[50,16,60,15024]]}\n' >"$TMP/rows.json"
 cp -a "$CFG" "$TMP/cfgsnap"
 
 fresh() {	# the signed-in state again
@@ -25,7 +32,9 @@ fresh() {	# the signed-in state again
 
 # Every program that uses the sign-in, as it would run.
 USERS="aml-token aml-login-l aml-get-ws aml-ws-keys aml-update-ws aml-new-ws aml-rm-ws aml-add-region
-    aml-get-plan aml-new-plan aml-update-plan aml-plan-usage aml-get-association"
+    aml-get-plan aml-new-plan aml-update-plan aml-plan-usage aml-get-association
+	aml-get-deployment aml-update-deployment aml-new-deployment aml-rm-deployment aml-traffic
+	aml-invoke aml-online-keys aml-run-job aml-new-model"
 use() {	# use NAME: run it (aml-token gets a new token, so that it needs the lock
 	# too, with the secret aml-login -W kept)
 	case $1 in
@@ -42,6 +51,15 @@ use() {	# use NAME: run it (aml-token gets a new token, so that it needs the loc
 	aml-update-plan) run aml-update-plan -g "$RG" -n "$AML_DEMO_PLAN" --tag files=yes ;;
 	aml-plan-usage)	run aml-plan-usage -g "$RG" -n "$AML_DEMO_PLAN" ;;
 	aml-get-association) run aml-get-association -g "$RG" --plan "$AML_DEMO_PLAN" ;;
+	aml-get-deployment) run aml-get-deployment $MLG -e "$MLE" -d blue ;;
+	aml-update-deployment) run aml-update-deployment $MLG -e "$MLE" -d blue "$TMP/dep.def" ;;
+	aml-new-deployment) run aml-new-deployment -f $MLG -e "$MLE" -d files "$TMP/dep.def" ;;
+	aml-rm-deployment) run aml-rm-deployment -q $MLG -e "$MLE" -d files ;;
+	aml-traffic)	run aml-traffic $MLG -e "$MLE" ;;
+	aml-invoke)	run aml-invoke $MLG -e "$MLE" "$TMP/rows.json" ;;
+	aml-online-keys) run aml-online-keys $MLG -e "$MLE" ;;
+	aml-run-job)	run aml-run-job $MLG -j "$AML_DEMO_JOB" ;;
+	aml-new-model)	run aml-new-model -q $MLG -n files -u "azureml://jobs/$AML_DEMO_JOB/outputs/model_output" ;;
 	esac
 }
 prog_of() { case $1 in aml-login-l) echo aml-login ;; *) echo "$1" ;; esac; }
@@ -202,16 +220,32 @@ outp() {	# outp NAME FILE: run the filter NAME writing FILE
 	aml-get-endpoint|aml-get-endpoint-f)
 		run aml-get-endpoint -q ${1#aml-get-endpoint} -w "$AML_DEMO_WORKSPACE_ID" -s "$AML_DEMO_SCORE_SERVICE" \
 		    -k "$AML_DEMO_WORKSPACE_TOKEN_FILE" -K "$2" default ;;
+	aml-export-deployment|aml-export-deployment-f)
+		run aml-export-deployment ${1#aml-export-deployment} -o "$2" "$TMP/dep.json" ;;
+	aml-patch-model|aml-patch-model-f)
+		run aml-patch-model -q ${1#aml-patch-model} -u azureml:census:1 -o "$2" "$TMP/dep.def" ;;
+	aml-import-deployment|aml-import-deployment-f)
+		run aml-import-deployment ${1#aml-import-deployment} -o "$2" "$TMP/dep.def" ;;
+	aml-get-deployment|aml-get-deployment-f)
+		run aml-get-deployment ${1#aml-get-deployment} $MLG -e "$MLE" -d blue -o "$2" ;;
+	aml-online-keys|aml-online-keys-f)
+		run aml-online-keys ${1#aml-online-keys} $MLG -e "$MLE" -o "$2" ;;
+	aml-invoke|aml-invoke-f)
+		run aml-invoke ${1#aml-invoke} $MLG -e "$MLE" -o "$2" "$TMP/rows.json" ;;
+	aml-run-job|aml-run-job-f)
+		run aml-run-job ${1#aml-run-job} $MLG -j "$AML_DEMO_JOB" -o "$2" ;;
+	aml-new-model|aml-new-model-f)
+		run aml-new-model -q ${1#aml-new-model} $MLG -n files -u "azureml://jobs/$AML_DEMO_JOB/outputs/model_output" -o "$2" ;;
 	esac
 }
 # written() FILE: the output is there, a file: a key of mode 0600, the
-# job's results (with their SAS tokens) as JSON of mode 0600, else JSON
-# of mode 0644 under the umask of 022.
+# job's results (with their SAS tokens) and an online endpoint's keys as
+# JSON of mode 0600, else JSON of mode 0644 under the umask of 022.
 written() {
 	[ -f "$1" ] && [ ! -L "$1" ] || return 1
 	case $p in
 	aml-*-endpoint) [ -s "$1" ] && [ "$(stat -c %a "$1")" = 600 ] ;;
-	aml-retrain) jq -e . "$1" >/dev/null && [ "$(stat -c %a "$1")" = 600 ] ;;
+	aml-retrain|aml-online-keys) jq -e . "$1" >/dev/null && [ "$(stat -c %a "$1")" = 600 ] ;;
 	*)	jq -e . "$1" >/dev/null && [ "$(stat -c %a "$1")" = 644 ] ;;
 	esac
 }
@@ -222,7 +256,9 @@ jq -n --arg cs "$(cat "$AML_DEMO_STORAGE_CONNECTION_FILE")" '
      Outputs: {output1: {ConnectionString: $cs, RelativeLocation: "models/files.ilearner"}},
      GlobalParameters: {}}' >"$TMP/job.json"
 mkdir -p "$TMP/o"
-for p in aml-export-ws aml-patch-ilearner aml-import-ws aml-retrain aml-add-endpoint aml-get-endpoint; do
+for p in aml-export-ws aml-patch-ilearner aml-import-ws aml-retrain aml-add-endpoint aml-get-endpoint \
+    aml-export-deployment aml-patch-model aml-import-deployment aml-get-deployment aml-online-keys \
+    aml-invoke aml-run-job aml-new-model; do
 	rm -f "$TMP/o/"* "$TMP/o/".??* 2>/dev/null
 	ln -s "$TMP/target" "$TMP/o/out.json"
 	outp "$p" "$TMP/o/out.json"

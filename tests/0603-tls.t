@@ -55,6 +55,13 @@ aml-retrain -q -E "$CA" -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY
 ok $? "a trained model, over https"
 aml-add-endpoint -q -E "$CA" -w "$W" -s "$S" -k "$T" tls >/dev/null
 ok $? "an endpoint, over https"
+# Azure Machine Learning: a deployment's definition, scoring rows.
+emu ml -d '{"jobMs":0,"retryAfter":0}' >/dev/null
+MLG="-g $RG -w $AML_DEMO_WORKSPACE"
+MLE=$AML_DEMO_ENDPOINT
+aml-get-deployment -E "$CA" $MLG -e "$MLE" -d blue | aml-export-deployment >"$TMP/dep.def"
+ok $? "a deployment's definition, over https"
+printf '{"data":[[50,16,60,15024]]}\n' >"$TMP/rows.json"
 
 # how MODE NAME: run the program with the CA given so (option, curl,
 # ssl), with another CA (other), or not at all (none).
@@ -100,6 +107,15 @@ how() {
 	rmep)	"$@" aml-add-endpoint -q -f -w "$W" --service "$S" -k "$T" $_e tlsrm >/dev/null 2>&1
 		run "$@" aml-rm-endpoint -w "$W" --service "$S" -k "$T" $_e tlsrm ;;
 	refep)	run "$@" aml-refresh-endpoint -w "$W" --service "$S" -k "$T" $_e tls ;;
+	mlget)	run "$@" aml-get-deployment $MLG -e "$MLE" -d blue $_e ;;
+	mlupdate) run "$@" aml-update-deployment $MLG -e "$MLE" -d blue $_e "$TMP/dep.def" ;;
+	mlnew)	run "$@" aml-new-deployment -f $MLG -e "$MLE" -d tls $_e "$TMP/dep.def" ;;
+	mlrm)	run "$@" aml-rm-deployment -q $MLG -e "$MLE" -d tls $_e ;;
+	traffic) run "$@" aml-traffic $MLG -e "$MLE" $_e ;;
+	invoke)	run "$@" aml-invoke $MLG -e "$MLE" $_e "$TMP/rows.json" ;;
+	mlkeys)	run "$@" aml-online-keys $MLG -e "$MLE" $_e ;;
+	runjob)	run "$@" aml-run-job $MLG -j "$AML_DEMO_JOB" $_e ;;
+	newmodel) run "$@" aml-new-model -q $MLG -n tls -u "azureml://jobs/$AML_DEMO_JOB/outputs/model_output" $_e ;;
 	esac
 }
 progname() {
@@ -112,13 +128,17 @@ progname() {
 	getplan) echo aml-get-plan ;; newplan) echo aml-new-plan ;; updplan) echo aml-update-plan ;;
 	rmplan) echo aml-rm-plan ;; usage) echo aml-plan-usage ;; getassoc) echo aml-get-association ;;
 	moveassoc) echo aml-move-association ;; rmep) echo aml-rm-endpoint ;;
-	refep) echo aml-refresh-endpoint ;;
+	refep) echo aml-refresh-endpoint ;; mlget) echo aml-get-deployment ;;
+	mlupdate) echo aml-update-deployment ;; mlnew) echo aml-new-deployment ;;
+	mlrm) echo aml-rm-deployment ;; traffic) echo aml-traffic ;; invoke) echo aml-invoke ;;
+	mlkeys) echo aml-online-keys ;; runjob) echo aml-run-job ;; newmodel) echo aml-new-model ;;
 	esac
 }
 
 VERIFY='TLS certificate verification failed: SSL certificate problem: [^()]+'
 for name in login list token get keys update new region rm retrain score addep getep patchep \
-    getplan newplan updplan rmplan usage getassoc moveassoc rmep refep; do
+    getplan newplan updplan rmplan usage getassoc moveassoc rmep refep \
+    mlget mlupdate mlnew mlrm traffic invoke mlkeys runjob newmodel; do
 	p=$(progname "$name")
 	for mode in option curl ssl; do
 		rm -rf "$AML_CONFIG_DIR"
@@ -202,6 +222,15 @@ cat >"$TMP/plain" <<EOF
 2 aml-patch-endpoint, AML_CLASSIC_ENDPOINT	env AML_CLASSIC_ENDPOINT=http://mgmt.example.com aml-patch-endpoint -w $W -s $S -k $T -b $TMP/result.json tls
 2 aml-get-endpoint --endpoint-url	aml-get-endpoint -U http://mgmt.example.com/workspaces/$W/webservices/$S/endpoints/tls -k $T
 2 aml-patch-endpoint --endpoint-url	aml-patch-endpoint -U http://mgmt.example.com/workspaces/$W/webservices/$S/endpoints/tls -k $T -b $TMP/result.json
+2 aml-get-deployment, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-get-deployment $MLG -e $MLE -d blue
+2 aml-update-deployment, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-update-deployment $MLG -e $MLE -d blue $TMP/dep.def
+2 aml-new-deployment, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-new-deployment $MLG -e $MLE -d x $TMP/dep.def
+2 aml-rm-deployment, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-rm-deployment $MLG -e $MLE -d blue
+2 aml-traffic, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-traffic $MLG -e $MLE blue=100
+2 aml-invoke, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-invoke $MLG -e $MLE $TMP/rows.json
+2 aml-online-keys, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-online-keys $MLG -e $MLE
+2 aml-run-job, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-run-job $MLG -j x
+2 aml-new-model, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-new-model $MLG -n x -u y
 2 foo.localhost is not loopback	env AML_ARM_ENDPOINT=http://foo.localhost:$port aml-get-ws -g $RG -n $WS
 2 nor is ::ffff:127.0.0.1	env AML_ARM_ENDPOINT=http://[::ffff:127.0.0.1]:$port aml-get-ws -g $RG -n $WS
 EOF

@@ -6,7 +6,8 @@
 # program either succeeds or fails cleanly (exit 1, one line); the 20
 # all succeed; the token cache stays whole JSON of mode 0600; the shared
 # service ends up equal to exactly one of the definitions sent to it,
-# one whose update succeeded.
+# one whose update succeeded.  Then the same for Azure Machine Learning:
+# updates of one deployment, jobs and model versions at once.
 . "$(dirname "$0")/lib.sh"
 emu_start --lro-ms 50
 export AML_POLL_MS=20 AML_RETRY_BASE_MS=10
@@ -193,5 +194,68 @@ done
 is "$(echo $under | wc -w | tr -d ' ')" 1 "the association is under exactly one plan ($under)"
 case " $moved " in *" $(echo $under) "*) ok 0 "that of a move that succeeded" ;;
 *) ok 1 "that of a move that succeeded"; diag "under:$under; moved:$moved" ;; esac
+# Azure Machine Learning, all at once: 8 updates of one deployment (each
+# succeeds, or fails cleanly with the 409 of an operation in progress),
+# 6 jobs submitted without names (6 names, 6 Completed), 6 registrations
+# of one model (6 versions, none made twice).
+emu ml -d '{"retryAfter":0,"jobMs":0}' >/dev/null
+MLG="-g $RG -w $AML_DEMO_WORKSPACE"
+MLE=$AML_DEMO_ENDPOINT
+aml-get-deployment $MLG -e "$MLE" -d blue | aml-export-deployment >"$TMP/dep.def"
+jq -n '{properties: {jobType: "Command", command: "python train.py", environmentId: "azureml:sklearn:1",
+    inputs: {training_data: {jobInputType: "uri_file", uri: "azureml://datastores/workspaceblobstore/paths/census/census-2023.csv"}},
+    outputs: {model_output: {jobOutputType: "custom_model"}}}}' >"$TMP/mljob.json"
+emu requests -X DELETE
+pids=
+for i in $(seq 1 8); do
+	mkdir -p "$TMP/ml/$i"
+	jq --arg d "update $i" '.properties.description = $d' "$TMP/dep.def" >"$TMP/ml/$i/sent"
+	{ aml-update-deployment -q -c $MLG -e "$MLE" -d blue "$TMP/ml/$i/sent"; echo $? >"$TMP/ml/$i/rc"; } \
+	    >"$TMP/ml/$i/out" 2>"$TMP/ml/$i/err" </dev/null &
+	pids="$pids $!"
+done
+for i in $(seq 1 6); do
+	mkdir -p "$TMP/job/$i" "$TMP/model/$i"
+	{ aml-run-job -q -c $MLG "$TMP/mljob.json"; echo $? >"$TMP/job/$i/rc"; } \
+	    >"$TMP/job/$i/out" 2>"$TMP/job/$i/err" </dev/null &
+	pids="$pids $!"
+	{ aml-new-model -q -c $MLG -n concurrent -u "azureml://jobs/$AML_DEMO_JOB/outputs/model_output"; \
+	    echo $? >"$TMP/model/$i/rc"; } >"$TMP/model/$i/out" 2>"$TMP/model/$i/err" </dev/null &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+bad=
+won=
+for i in $(seq 1 8); do
+	case $(cat "$TMP/ml/$i/rc"):$(wc -l <"$TMP/ml/$i/err" | tr -d ' ') in
+	0:0)	won="$won $i" ;;
+	1:1)	grep -Eq "^aml-update-deployment: PUT /[^ ]+/deployments/blue: HTTP 409 Conflict: An operation \(PUT\) on deployment '[^']+' is in progress\." \
+		    "$TMP/ml/$i/err" && [ ! -s "$TMP/ml/$i/out" ] || bad="$bad [$i: $(cat "$TMP/ml/$i/err")]" ;;
+	*)	bad="$bad [$i: exit $(cat "$TMP/ml/$i/rc"): $(head -2 "$TMP/ml/$i/err")]" ;;
+	esac
+done
+is "$bad" "" "8 updates of one deployment: each succeeds, or fails cleanly (409 while another runs)"
+test -n "$won"
+ok $? "at least one succeeds (${won# })"
+final=$(aml-get-deployment $MLG -e "$MLE" -d blue | jq -r '[.properties.provisioningState, .properties.description] | join(" ")')
+case " $won " in
+*" ${final#Succeeded update } "*) ok 0 "the deployment is one of those sent whose update succeeded ($final)" ;;
+*) ok 1 "the deployment is one of those sent whose update succeeded"; diag "it is $final; succeeded:$won" ;;
+esac
+is "$(emu requests | jq '[.[] | select(.method == "PUT" and (.path | test("/deployments/blue")) and .status == 200)] | length')" \
+    "$(echo $won | wc -w | tr -d ' ')" "the deployment took one PUT per success"
+bad=
+for i in $(seq 1 6); do
+	[ "$(cat "$TMP/job/$i/rc")" = 0 ] && [ ! -s "$TMP/job/$i/err" ] &&
+	    [ "$(jq -r .properties.status "$TMP/job/$i/out")" = Completed ] || bad="$bad [job $i: $(head -1 "$TMP/job/$i/err")]"
+	[ "$(cat "$TMP/model/$i/rc")" = 0 ] && [ ! -s "$TMP/model/$i/err" ] || bad="$bad [model $i: $(head -1 "$TMP/model/$i/err")]"
+done
+is "$bad" "" "6 jobs and 6 registrations at once: every one succeeds"
+is "$(cat "$TMP"/job/*/out | jq -r .name | sort -u | wc -l | tr -d ' ')" 6 "6 jobs of 6 names"
+is "$(cat "$TMP"/model/*/out | jq -r .name | sort -n | tr '\n' ' ')" "1 2 3 4 5 6 " "6 versions of the model, each made once"
+is "$(emu requests | jq '[.[] | select(.method == "PUT" and (.path | test("/models/concurrent/versions/")) and .status == 201)] | length')" 6 \
+    "by 6 PUTs that made them"
+jq -e . "$AML_CONFIG_DIR/tokens.json" >/dev/null && [ "$(stat -c %a "$AML_CONFIG_DIR/tokens.json")" = 600 ]
+ok $? "the token cache is whole JSON of mode 0600 after them too"
 
 done_testing

@@ -19,7 +19,7 @@ emu requests -X DELETE
 printf 'x\n' >"$TMP/key"
 chmod 600 "$TMP/key"
 export AML_WORKSPACE_ID=$AML_DEMO_WORKSPACE_ID AML_WEBSERVICE_ID=$AML_DEMO_SCORE_SERVICE
-RG=$AML_DEMO_RG WS=$AML_DEMO_WS
+RG=$AML_DEMO_RG WS=$AML_DEMO_WS MLWS=$AML_DEMO_WORKSPACE EP=$AML_DEMO_ENDPOINT
 
 while IFS='	' read -r cmd first; do
 	[ -n "$cmd" ] || continue
@@ -41,6 +41,14 @@ aml-score -u $AML_DEMO_SCORE_URL -k $TMP/key -	^usage: aml-score
 aml-retrain -u $AML_DEMO_TRAIN_URL -k $TMP/key	^usage: aml-retrain
 aml-retrain -u $AML_DEMO_TRAIN_URL -k $TMP/key --check	^usage: aml-retrain
 aml-patch-endpoint -k $TMP/key -b - ep	^usage: aml-patch-endpoint
+aml-update-deployment -g $RG -w $MLWS -e $EP -d blue	^usage: aml-update-deployment
+aml-update-deployment -g $RG -w $MLWS -e $EP -d blue -	^usage: aml-update-deployment
+aml-new-deployment -g $RG -w $MLWS -e $EP -d green	^usage: aml-new-deployment
+aml-run-job -g $RG -w $MLWS	^usage: aml-run-job
+aml-run-job -g $RG -w $MLWS -n job1 -	^usage: aml-run-job
+aml-invoke -g $RG -w $MLWS -e $EP	^usage: aml-invoke
+aml-invoke -g $RG -w $MLWS -e $EP -d blue -	^usage: aml-invoke
+aml-new-model -g $RG -w $MLWS -n $AML_DEMO_MODEL -j -	^usage: aml-new-model
 aml-login --token-stdin	^aml-login: access token: standard input is a terminal; pipe the access token in$
 aml-login --secret-stdin	^aml-login: client secret: standard input is a terminal; pipe the client secret in$
 EOF

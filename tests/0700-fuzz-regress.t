@@ -53,6 +53,17 @@ is "$rc" 1 "an asset with no members: exit 1"
 is "$(wc -l <"$TMP/err" | tr -d ' ')" 4 "its four problems, one line each"
 only_prog aml-import-ws "an asset with no members: nothing but the program's lines"
 
+# ---- mldefn: aml_mldefn_check ------------------------------------------
+
+# The variant a member belongs to was quoted raw: a tab in
+# endpointComputeType broke the warning's line.
+f=$FZ/mldefn/variant-tab.json
+vrun aml-import-deployment "$f"
+is "$rc" 1 "an endpointComputeType with a tab: exit 1"
+is "$(tail -n 1 "$TMP/err")" "aml-import-deployment: warning: $f: properties.containerResourceRequirements: only where endpointComputeType is Kubernetes, not \"Kuber\\tnetes\"; kept as it is" \
+    "the warning quotes it, escaped, on one line"
+is "$(wc -l <"$TMP/err" | tr -d ' ')" 2 "two lines for two problems"
+
 # ---- patch: aml_patch_locate -------------------------------------------
 
 f=$FZ/patch/asset-key-control.json
