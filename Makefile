@@ -6,6 +6,8 @@ VERSION = 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 PROVE ?= prove
@@ -43,7 +45,10 @@ LIBS_EMU = $(shell $(PKG_CONFIG) --libs libmicrohttpd libjwt openssl) -lpthread
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(FLAVOUR_CFLAGS) -D_GNU_SOURCE \
 	-DAML_VERSION=\"$(VERSION)\" -Icommon $(PC_BASE) $(PC_NET)
-ALL_LDFLAGS = $(LDFLAGS) $(FLAVOUR_LDFLAGS) -Wl,--as-needed
+# Every program's getopt_long goes through common/opt.c first: the
+# toolkit's usage messages, and the option table the completions are
+# made from (see there why a wrap).
+ALL_LDFLAGS = $(LDFLAGS) $(FLAVOUR_LDFLAGS) -Wl,--as-needed -Wl,--wrap=getopt_long
 
 # Pure JSON filters: no network, so they never link libcurl (its load
 # alone costs milliseconds per process).
@@ -55,7 +60,7 @@ PROGS = $(TOOLS) $(if $(EMU_SRC),aml-emulator)
 
 # libaml is split in two archives: what every program may use, and what
 # only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
-BASE_SRC = err.c xalloc.c io.c wbuf.c json.c jsonw.c jsoncj.c sig.c redact.c wait.c \
+BASE_SRC = err.c xalloc.c io.c wbuf.c json.c jsonw.c jsoncj.c sig.c redact.c wait.c opt.c table.c \
 	filter.c uri.c bes.c defn.c patch.c
 COMMON_SRC = $(notdir $(wildcard common/*.c))
 NET_SRC = $(filter-out $(BASE_SRC),$(COMMON_SRC))
@@ -69,8 +74,11 @@ EMU_HDR = $(wildcard tests/emulator/*.h)
 BINS = $(addprefix bin/,$(PROGS))
 MAN1 = $(wildcard man/aml-*.1)
 MAN7 = $(wildcard man/*.7)
+# Shell completions, made from each program's own option table.
+BASHCOMP = $(addprefix obj/completion/bash/,$(PROGS))
+ZSHCOMP = $(addprefix obj/completion/zsh/_,$(PROGS))
 
-all: $(BINS)
+all: $(BINS) $(BASHCOMP) $(ZSHCOMP)
 
 # Objects are rebuilt when the flavour (plain or sanitized) or the flags
 # change: obj/flags holds the flags the objects were built with.
@@ -109,6 +117,16 @@ $(addprefix bin/,$(NETTOOLS)): bin/%: obj/tools/%.o obj/libaml-net.a obj/libaml-
 bin/aml-emulator: $(EMU_OBJ) obj/libaml-net.a obj/libaml-base.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(EMU_OBJ) obj/libaml-net.a obj/libaml-base.a $(LIBS_EMU) $(LIBS_NET) $(LIBS_BASE) -lm
+
+# A program's completions come from the table it prints itself
+# (completion/gen.sh), so they are made again whenever it is.
+obj/completion/bash/%: bin/% completion/gen.sh
+	@mkdir -p $(@D)
+	sh completion/gen.sh bash $< >$@.tmp && mv $@.tmp $@
+
+obj/completion/zsh/_%: bin/% completion/gen.sh
+	@mkdir -p $(@D)
+	sh completion/gen.sh zsh $< >$@.tmp && mv $@.tmp $@
 
 # deps-check: nothing when every pkg-config module is there; otherwise
 # install the packages when root (or via sudo -n), else name them and stop.
@@ -152,15 +170,20 @@ demo: all check-deps-check
 	PATH="$(CURDIR)/bin:$$PATH" sh examples/demo.sh
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(addprefix bin/,$(PROGS)) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	$(if $(MAN7),install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/)
+	install -m 0644 $(BASHCOMP) $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 0644 $(ZSHCOMP) $(DESTDIR)$(ZSHCOMPDIR)/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
+	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGS))
+	rm -f $(addprefix $(DESTDIR)$(ZSHCOMPDIR)/_,$(PROGS))
 
 # ---- fuzzing (fuzz/README.md) ----------------------------------------
 # libFuzzer targets, one per fuzz/*.c, built by clang with ASan and UBSan
