@@ -476,7 +476,7 @@ aml_save_key(const char *path, const char *key, int force)
 	size_t n = strlen(key);
 
 	if (aml_afile_open(&af, path, 0600, force) < 0) {
-		aml_err(errno == EEXIST ? "%s: exists (use --force to replace it)" : "%s:", path);
+		aml_err(errno == EEXIST ? "%s: exists (use -f to replace it)" : "%s:", path);
 		return AML_EXIT_FAIL;
 	}
 	if (write(af.fd, key, n) != (ssize_t)n || write(af.fd, "\n", 1) != 1) {
@@ -485,7 +485,7 @@ aml_save_key(const char *path, const char *key, int force)
 		return AML_EXIT_FAIL;
 	}
 	if (aml_afile_commit(&af) < 0) {
-		aml_err(errno == EEXIST ? "%s: exists (use --force to replace it)" : "%s:", path);
+		aml_err(errno == EEXIST ? "%s: exists (use -f to replace it)" : "%s:", path);
 		return AML_EXIT_FAIL;
 	}
 	return 0;

@@ -24,7 +24,7 @@ like "$S2" '^[0-9a-f-]{36}$' "a second subscription added"
 run aml-login
 expect_ok "two enabled subscriptions"
 is "$(chosen)" "Azure ML Emulator Enabled" "the first enabled one is chosen"
-run aml-login -l
+run aml-login --list
 expect_ok "aml-login -l"
 is "$(jq -r '.name + " " + .state + " " + (.isDefault | tostring)' "$TMP/out" | tr '\n' ,)" \
     "Azure ML Emulator Enabled true,Second Enabled false," "-l lists both, in order, the chosen one default"

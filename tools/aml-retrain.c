@@ -648,12 +648,34 @@ names(const struct aml_jdoc *d, uint32_t o)
 	return a;
 }
 
+/* The outputs that are trained models: those -M names, else those
+ * written as .ilearner. */
+static cJSON *
+model_outputs(const struct aml_jdoc *d, uint32_t out)
+{
+	cJSON *a = cJSON_CreateArray();
+	uint32_t rel;
+	char *n, *r;
+
+	if (out && AML_JTYPE(d, out) == AML_JOBJECT)
+		AML_JOBJ_EACH(d, out, k) {
+			n = aml_jstrdup(d, k);
+			rel = AML_JTYPE(d, k + 1) == AML_JOBJECT ? get(d, k + 1, "RelativeLocation") : 0;
+			r = rel && AML_JTYPE(d, rel) == AML_JSTRING ? aml_jstrdup(d, rel) : NULL;
+			if (nmodels ? is_model(n) : r && ends(r, ".ilearner"))
+				cJSON_AddItemToArray(a, cJSON_CreateString(n));
+			free(n);
+			free(r);
+		}
+	return a;
+}
+
 /* What a checked request holds, by name only (no location, no key):
  * what --check did, for the log of a script. */
 static int
 summary(const struct aml_jdoc *d)
 {
-	cJSON *o = cJSON_CreateObject(), *m, *it;
+	cJSON *o = cJSON_CreateObject();
 	uint32_t out = get(d, 0, "Outputs");
 	struct aml_wbuf w;
 	int rc;
@@ -665,10 +687,7 @@ summary(const struct aml_jdoc *d)
 		cJSON_AddItemToObject(o, "inputs", names(d, get(d, 0, "Inputs")));
 	}
 	cJSON_AddItemToObject(o, "outputs", names(d, out));
-	m = cJSON_AddArrayToObject(o, "modelOutputs");
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(o, "outputs"))
-		if (is_model(it->valuestring))
-			cJSON_AddItemToArray(m, cJSON_CreateString(it->valuestring));
+	cJSON_AddItemToObject(o, "modelOutputs", model_outputs(d, out));
 	cJSON_AddItemToObject(o, "globalParameters", names(d, get(d, 0, "GlobalParameters")));
 	aml_wbuf_init(&w, 1);
 	aml_json_write(&w, o, AML_JW_ONE);
