@@ -245,6 +245,9 @@ int aml_auth_token(const char *resource, long minvalid, int force, struct aml_to
 /* The signed-in account (profile.json), loaded once; NULL after an
  * error line (exit 3: not signed in). */
 const cJSON *aml_account(void);
+/* The exit status to give when aml_account() returned NULL: 3, or a
+ * sign-in from the environment's own (1 when the network failed). */
+int aml_account_status(void);
 const char *aml_arm_endpoint(void);	/* AML_ARM_ENDPOINT, else the account's cloud */
 void aml_arm_endpoint_set(const char *url);	/* aml-login: the cloud it signs in to */
 const char *aml_subscription(void);	/* the account's subscription id, or NULL */

@@ -326,7 +326,7 @@ aml_arm_subscription(const char *given, const char **sub)
 	if ((s = getenv("AZURE_SUBSCRIPTION_ID")) && *s)
 		return resolve(s, "AZURE_SUBSCRIPTION_ID", sub);
 	if (!aml_account())
-		return AML_EXIT_AUTH;
+		return aml_account_status();
 	if (!(*sub = aml_subscription())) {
 		aml_err("no subscription: give -s, set AZURE_SUBSCRIPTION_ID, "
 		    "or choose one with aml-login -s");

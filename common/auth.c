@@ -28,6 +28,7 @@
 
 static cJSON *profile;
 static int profile_state;	/* 0 not tried, 1 loaded, -1 failed */
+static int signin_rc;		/* why a sign-in from the environment failed */
 static char *armend;
 
 static const char *const kindnames[] = {
@@ -101,7 +102,7 @@ load_profile(int quiet)
 		return NULL;
 	if (!quiet && !profile_there() && aml_cred_env_complete()) {
 		profile_state = -1;	/* what the sign-in asks of the account: none yet */
-		if (env_sign_in() != 0)
+		if ((signin_rc = env_sign_in()) != 0)
 			return NULL;
 		profile_state = 0;
 	}
@@ -127,7 +128,7 @@ load_profile(int quiet)
 		cJSON_Delete(profile);
 		profile = NULL;
 		profile_state = -1;
-		if (env_sign_in() != 0)
+		if ((signin_rc = env_sign_in()) != 0)
 			return NULL;
 		profile_state = 0;
 		return load_profile(1);
@@ -139,6 +140,12 @@ const cJSON *
 aml_account(void)
 {
 	return load_profile(0);
+}
+
+int
+aml_account_status(void)
+{
+	return signin_rc ? signin_rc : AML_EXIT_AUTH;
 }
 
 static const char *
@@ -506,7 +513,7 @@ aml_auth_token(const char *resource, long minvalid, int force, struct aml_token 
 	memset(t, 0, sizeof *t);
 	*cached = 0;
 	if (!aml_account())
-		return AML_EXIT_AUTH;
+		return aml_account_status();
 	if (!strcmp(resource, AML_ARM))
 		resource = arm_resource();
 	if ((rc = aml_config_lock()) != 0)
@@ -818,12 +825,15 @@ env_login(void)
 	aml_arm_endpoint_set(arm);
 	if ((rc = aml_arm_subscriptions(t.access, &subs)) != 0)
 		goto out;
-	/* As aml-login: the one named, else the first enabled; an account
-	 * with none may still get tokens (aml-token). */
-	if (want && !(sub = aml_arm_sub_find(subs, want, "AZURE_SUBSCRIPTION_ID"))) {
-		rc = AML_EXIT_FAIL;
-		goto out;
-	}
+	/* As aml-login: the one AZURE_SUBSCRIPTION_ID names, else the first
+	 * enabled; an account with none may still get tokens (aml-token).
+	 * A name that matches nothing is said by the program that uses it
+	 * (aml_arm_subscription), so not here. */
+	cJSON_ArrayForEach(s, subs)
+		if (!sub && want && (!strcasecmp(want, aml_json_str(s, "subscriptionId") ?
+		    aml_json_str(s, "subscriptionId") : "") || !strcasecmp(want,
+		    aml_json_str(s, "displayName") ? aml_json_str(s, "displayName") : "")))
+			sub = s;
 	cJSON_ArrayForEach(s, subs)
 		if (!sub && enabled(s))
 			sub = s;

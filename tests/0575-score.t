@@ -65,6 +65,22 @@ printf 'd3Jvbmcga2V5\n' >"$TMP/wrong.key"
 srun aml-score -U "$U" -k "$TMP/wrong.key" "$ROWS"
 expect_fail 3 "^aml-score: POST $EXEC: HTTP 401 Unauthorized \\(ScoreRequestUnauthorized\\): Invalid credentials provided\\. $RID\$" \
     "a wrong key: exit 3"
+# The key's variable or its _FILE; a file's name in the variable itself
+# is refused, and the refusal says what to do.
+srun env AML_API_KEY_FILE="$K" aml-score -U "$U" "$ROWS"
+expect_ok "AML_API_KEY_FILE"
+srun env AML_API_KEY="$(cat "$K")" aml-score -U "$U" "$ROWS"
+expect_ok "AML_API_KEY"
+for v in "$K" ./key '~/key' key; do
+	cp "$K" "$TMP/key"
+	cd "$TMP"
+	srun env AML_API_KEY="$v" aml-score -U "$U" "$ROWS"
+	cd - >/dev/null
+	expect_fail 3 "^aml-score: POST $EXEC: HTTP 401 Unauthorized \\(ScoreRequestUnauthorized\\): Invalid credentials provided\\. $RID; AML_API_KEY looks like a file name: use AML_API_KEY_FILE\$" \
+	    "AML_API_KEY=$(printf '%s' "$v" | sed "s,$TMP/,,"): the 401 says to use AML_API_KEY_FILE"
+done
+srun env AML_API_KEY=d3Jvbmcga2V5 aml-score -U "$U" "$ROWS"
+expect_fail 3 "Invalid credentials provided\\. $RID\$" "a wrong key that is no file's name: no such hint"
 srun aml-score -U "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$ROWS"
 expect_fail 1 "\\(IncompatibleModel\\)" "a training web service"
 

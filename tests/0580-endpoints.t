@@ -60,6 +60,11 @@ printf 'not-the-token\n' >"$TMP/wrong"
 srun aml-add-endpoint -k "$TMP/wrong" x
 expect_fail 3 "^aml-add-endpoint: GET $EPS/x: HTTP 401 Unauthorized: The request couldn't be authorized\\. " \
     "a wrong token: exit 3"
+AML_WORKSPACE_TOKEN=$T srun aml-get-endpoint
+expect_fail 3 "^aml-get-endpoint: GET $EPS: HTTP 401 Unauthorized: .*; AML_WORKSPACE_TOKEN looks like a file name: use AML_WORKSPACE_TOKEN_FILE\$" \
+    "a file's name in AML_WORKSPACE_TOKEN: the 401 says to use AML_WORKSPACE_TOKEN_FILE"
+AML_WORKSPACE_TOKEN= AML_WORKSPACE_TOKEN_FILE=$T srun aml-get-endpoint
+expect_ok "AML_WORKSPACE_TOKEN_FILE"
 AML_WORKSPACE_TOKEN= AML_API_KEY= srun aml-add-endpoint x
 expect_fail 3 "^aml-add-endpoint: -k or AML_WORKSPACE_TOKEN is required \\(the workspace token or endpoint key; or AML_WORKSPACE_TOKEN_FILE, AML_API_KEY, AML_API_KEY_FILE\\)\$" \
     "no token"

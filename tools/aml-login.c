@@ -414,7 +414,7 @@ list_subs(void)
 	int rc, isdef;
 
 	if (!aml_account())
-		return AML_EXIT_AUTH;
+		return aml_account_status();
 	cur = aml_subscription();
 	if ((rc = aml_arm_subscriptions(NULL, &subs)) != 0)
 		return rc;
@@ -488,7 +488,7 @@ switch_sub(void)
 	int rc, cached;
 
 	if (!(p = aml_account()))
-		return AML_EXIT_AUTH;
+		return aml_account_status();
 	if ((rc = aml_arm_subscriptions(NULL, &subs)) != 0)
 		return rc;
 	if (!(sub = aml_arm_sub_find(subs, subscription, NULL))) {
