@@ -237,29 +237,49 @@ dupstr(const cJSON *o, const char *key)
 	return s ? aml_xstrdup(s) : NULL;
 }
 
+/* name's value, else the first line of the file name_FILE names: 0
+ * with *out (NULL when neither is set), or the exit status after an
+ * error line.  A client secret is read as aml_secret_get reads keys (a
+ * refusal can then say when the variable held a file's name); a
+ * certificate's password is taken whole, spaces and all. */
+static int
+env_secret(const char *name, char **out)
+{
+	const char *vars[] = { name, NULL };
+	char *fv = aml_xasprintf("%s_FILE", name);
+	const char *v = getenv(name), *f = getenv(fv);
+	int rc = 0;
+
+	*out = NULL;
+	if (!strcmp(name, "AZURE_CLIENT_SECRET")) {
+		rc = aml_secret_get(NULL, vars, NULL, out) < 0 ? AML_EXIT_AUTH : 0;
+	} else if (v && *v) {
+		*out = aml_xstrdup(v);
+		aml_secret_hold(*out);
+	} else if (f && *f && !(*out = aml_read_secret_file(f, fv))) {
+		rc = AML_EXIT_AUTH;
+	}
+	free(fv);
+	return rc;
+}
+
 /* The secret for a refresh: the environment (when it names the same
  * client), the file it came from, or what --save-secret kept. */
 static int
 refresh_secret(const cJSON *cred, struct aml_cred *c, const char *envname, const char *filekey,
     const char *savedkey, int required)
 {
-	const char *vars[] = { envname, NULL }, *id = getenv("AZURE_CLIENT_ID"), *f;
+	const char *id = getenv("AZURE_CLIENT_ID"), *f;
 	cJSON *saved = NULL;
 	int rc;
 
 	/* The variable (or the file its _FILE names), when it is for the
 	 * same client. */
 	if ((!id || !*id || !c->client_id || !strcmp(id, c->client_id)) &&
-	    !strcmp(envname, "AZURE_CLIENT_SECRET")) {
-		if (aml_secret_get(NULL, vars, NULL, &c->secret) < 0)
-			return AML_EXIT_AUTH;
-		if (c->secret)
-			return 0;
-	} else if ((!id || !*id || !c->client_id || !strcmp(id, c->client_id)) &&
-	    (f = getenv(envname)) && *f) {
-		c->secret = aml_xstrdup(f);	/* a password, spaces and all */
+	    (rc = env_secret(envname, &c->secret)) != 0)
+		return rc;
+	if (c->secret)
 		return 0;
-	}
 	if ((f = aml_json_str(cred, filekey))) {
 		c->secret_file = aml_xstrdup(f);
 		return (c->secret = aml_read_secret_file(f, "secret file")) ? 0 : AML_EXIT_AUTH;
@@ -791,6 +811,15 @@ enabled(const cJSON *s)
 	return st && !strcasecmp(st, "Enabled");
 }
 
+/* want is s's id or display name, any case. */
+static int
+names_sub(const cJSON *s, const char *want)
+{
+	const char *id = aml_json_str(s, "subscriptionId"), *name = aml_json_str(s, "displayName");
+
+	return (id && !strcasecmp(id, want)) || (name && !strcasecmp(name, want));
+}
+
 /* Token, subscription and profile, as aml-login -p would make them; the
  * lock is held. */
 static int
@@ -830,9 +859,7 @@ env_login(void)
 	 * A name that matches nothing is said by the program that uses it
 	 * (aml_arm_subscription), so not here. */
 	cJSON_ArrayForEach(s, subs)
-		if (!sub && want && (!strcasecmp(want, aml_json_str(s, "subscriptionId") ?
-		    aml_json_str(s, "subscriptionId") : "") || !strcasecmp(want,
-		    aml_json_str(s, "displayName") ? aml_json_str(s, "displayName") : "")))
+		if (!sub && want && names_sub(s, want))
 			sub = s;
 	cJSON_ArrayForEach(s, subs)
 		if (!sub && enabled(s))

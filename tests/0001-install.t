@@ -7,8 +7,13 @@
 ROOT=$(cd "$TESTS/.." && pwd)
 D=$TMP/dest
 # -o all: use what is built; never rebuild under a test run (a sanitized
-# check must not be replaced by a plain build half-way).
-inst() { make -s -C "$ROOT" -o all "$@" DESTDIR="$D" PREFIX=/opt/aml MANDIR=/opt/aml/man >"$TMP/make.out" 2>&1; }
+# check must not be replaced by a plain build half-way), and keep the
+# build's flavour, so that obj/flags (the flags the objects were built
+# with) is left as it is for the tests after this one.
+inst() {
+	make -s -C "$ROOT" -o all "$@" DESTDIR="$D" PREFIX=/opt/aml MANDIR=/opt/aml/man \
+	    SANITIZE="${AML_SANITIZE:-}" >"$TMP/make.out" 2>&1
+}
 
 inst install; ok $? "make install"
 for p in $(cd "$ROOT/bin" && ls aml-*); do

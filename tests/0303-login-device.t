@@ -1,6 +1,6 @@
 #!/bin/sh
 # aml-login --device-code: the message on stderr, polling as RFC 8628
-# says, approval, refusal, expiry, slow_down, Ctrl-C; then the user's
+# says, approval, refusal, expiry, slow_down, -m, Ctrl-C; then the user's
 # refresh token.
 . "$(dirname "$0")/lib.sh"
 emu_start
@@ -108,6 +108,16 @@ run env AZURE_AUTHORITY_HOST=http://127.0.0.1:1 AML_RETRY_BASE_MS=10 AML_RETRY_M
 is "$rc" 1 "a connection that cannot be made: exit 1"
 is "$(grep -c '^aml-login: warning: POST /.*/devicecode: Failed to connect to 127\.0\.0\.1 port 1.*, retrying in [0-9]* ms' "$TMP/err")" 2 \
     "but is retried when the request never left"
+
+# -m bounds the wait for the user too: a code nobody approves ends at the
+# time limit, one line after the message, nothing stored.
+emu faults -X DELETE
+run aml-logout
+run aml-login -D -m 2
+is "$rc" 1 "-m 2 and no approval: exit 1"
+is "$(sed 1d "$TMP/err")" "aml-login: device code sign-in: not completed within the time limit (-m 2 s)" \
+    "said after the message"
+[ ! -e "$AML_CONFIG_DIR/profile.json" ]; ok $? "nothing stored"
 
 # Ctrl-C cancels cleanly: one line, nothing stored, death by SIGINT.
 run aml-logout
