@@ -16,10 +16,11 @@ progs=$(cd "$BIN" && ls aml-* 2>/dev/null)
 tab=$(printf '\t')
 
 # The letters of the toolkit: each, the long name it stands for (a
-# regex) and whether it takes a value (vocab: aml(7), OPTIONS).
+# regex) and whether it takes a value (vocab: aml(7), OPTIONS).  -b is
+# "the file the step before printed", named after what that is.
 cat >"$TMP/letters" <<'EOF'
 a	asset|resource	1
-b	bes-status	1
+b	.+	1
 B	base-location	1
 c	compact	0
 C	certificate	1

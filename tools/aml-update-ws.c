@@ -70,7 +70,9 @@ usage(int status)
 	    "                     [--diagnostics None|Error|All] [--max-concurrent-calls n]\n"
 	    "                     [--keys-file file] [--storage-key-file file] ... [file | -]\n");
 	if (!status) {
-		fputs("      --title TEXT          the service's title\n"
+		fputs("The flags make the PATCH; with FILE (or - for standard input) they are\n"
+		    "merged into its definition and win; without, standard input is not read.\n"
+		    "      --title TEXT          the service's title\n"
 		    "      --description TEXT    its description\n"
 		    "      --read-only           make it read-only: it can then only be removed,\n"
 		    "                            never updated again\n"
@@ -79,8 +81,6 @@ usage(int status)
 		    "      --keys-file FILE      new keys: {\"primary\": ..., \"secondary\": ...}, as\n"
 		    "                            aml-ws-keys prints them (either or both)\n"
 		    "      --storage-key-file FILE  the storage account's new key (first line)\n"
-		    "                            with flags, FILE (or - for stdin) is merged; without\n"
-		    "                            one, only the flags are sent\n"
 		    "      --if-unmodified-since TIME  send nothing if the service was modified\n"
 		    "                            after TIME (RFC 3339, as its modifiedOn)\n"
 		    "      --no-wait             print the first answer and the operation URL\n"
