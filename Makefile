@@ -8,6 +8,8 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/aml-tools
 EXAMPLESDIR ?= $(DOCDIR)/examples
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 PROVE ?= prove
@@ -45,7 +47,10 @@ LIBS_EMU = $(shell $(PKG_CONFIG) --libs libmicrohttpd libjwt openssl) -lpthread
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(FLAVOUR_CFLAGS) -D_GNU_SOURCE \
 	-DAML_VERSION=\"$(VERSION)\" -Icommon $(PC_BASE) $(PC_NET)
-ALL_LDFLAGS = $(LDFLAGS) $(FLAVOUR_LDFLAGS) -Wl,--as-needed
+# Every program's getopt_long goes through common/opt.c first: the
+# toolkit's usage messages, and the option table the completions are
+# made from (see there why a wrap).
+ALL_LDFLAGS = $(LDFLAGS) $(FLAVOUR_LDFLAGS) -Wl,--as-needed -Wl,--wrap=getopt_long
 
 # Pure JSON filters: no network, so they never link libcurl (its load
 # alone costs milliseconds per process).
@@ -59,7 +64,7 @@ PROGS = $(TOOLS) $(if $(EMU_SRC),aml-emulator)
 # libaml is split in two archives: what every program may use, and what
 # only the network programs need (it pulls in libcurl, libjwt, OpenSSL).
 BASE_SRC = err.c xalloc.c io.c wbuf.c hash.c json.c jsonfast.c jsonw.c jsoncj.c sig.c redact.c wait.c \
-	filter.c uri.c bes.c defn.c patch.c mldefn.c
+	opt.c table.c filter.c uri.c bes.c defn.c patch.c mldefn.c
 COMMON_SRC = $(notdir $(wildcard common/*.c))
 NET_SRC = $(filter-out $(BASE_SRC),$(COMMON_SRC))
 BASE_OBJ = $(addprefix obj/common/,$(BASE_SRC:.c=.o))
@@ -75,8 +80,11 @@ MAN7 = $(wildcard man/*.7)
 DOCS = README.md
 EXAMPLE_SCRIPTS = $(wildcard examples/*.sh)
 EXAMPLE_DATA = $(wildcard examples/data/*)
+# Shell completions, made from each program's own option table.
+BASHCOMP = $(addprefix obj/completion/bash/,$(PROGS))
+ZSHCOMP = $(addprefix obj/completion/zsh/_,$(PROGS))
 
-all: $(BINS)
+all: $(BINS) $(BASHCOMP) $(ZSHCOMP)
 
 # Objects are rebuilt when the flavour (plain or sanitized) or the flags
 # change: obj/flags holds the flags the objects were built with.
@@ -115,6 +123,16 @@ $(addprefix bin/,$(NETTOOLS)): bin/%: obj/tools/%.o obj/libaml-net.a obj/libaml-
 bin/aml-emulator: $(EMU_OBJ) obj/libaml-net.a obj/libaml-base.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(EMU_OBJ) obj/libaml-net.a obj/libaml-base.a $(LIBS_EMU) $(LIBS_NET) $(LIBS_BASE) -lm
+
+# A program's completions come from the table it prints itself
+# (completion/gen.sh), so they are made again whenever it is.
+obj/completion/bash/%: bin/% completion/gen.sh
+	@mkdir -p $(@D)
+	sh completion/gen.sh bash $< >$@.tmp && mv $@.tmp $@
+
+obj/completion/zsh/_%: bin/% completion/gen.sh
+	@mkdir -p $(@D)
+	sh completion/gen.sh zsh $< >$@.tmp && mv $@.tmp $@
 
 # deps-check: nothing when every pkg-config module is there; otherwise
 # install the packages when root (or via sudo -n), else name them and stop.
@@ -158,7 +176,8 @@ demo: all check-deps-check
 	PATH="$(CURDIR)/bin:$$PATH" sh examples/demo.sh
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(addprefix bin/,$(PROGS)) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	$(if $(MAN7),install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/)
@@ -166,6 +185,8 @@ install: all
 	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	install -m 0755 $(EXAMPLE_SCRIPTS) $(DESTDIR)$(EXAMPLESDIR)/
 	install -m 0644 $(EXAMPLE_DATA) $(DESTDIR)$(EXAMPLESDIR)/data/
+	install -m 0644 $(BASHCOMP) $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 0644 $(ZSHCOMP) $(DESTDIR)$(ZSHCOMPDIR)/
 
 # Files, then the directories of our own that install made (DOCDIR and
 # what is under it); BINDIR and MANDIR are shared with other software
@@ -177,6 +198,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
 	rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(notdir $(EXAMPLE_SCRIPTS)))
 	rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/data/,$(notdir $(EXAMPLE_DATA)))
+	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGS))
+	rm -f $(addprefix $(DESTDIR)$(ZSHCOMPDIR)/_,$(PROGS))
 	-rmdir $(DESTDIR)$(EXAMPLESDIR)/data $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # The package's version, for debian/rules (which checks debian/changelog

@@ -108,6 +108,37 @@ aml_wputs(struct aml_wbuf *w, const char *s)
 	aml_wput(w, s, strlen(s));
 }
 
+/* opt.c: the command line.  Every program parses its options with
+ * getopt_long, which the build wraps (-Wl,--wrap=getopt_long): a
+ * refused option gets one line in the toolkit's words, with the nearest
+ * long option suggested ("unknown option --tenat; did you mean
+ * --tenant?"), before the program prints its usage; and the hidden
+ * argument --aml-option-table prints the option table, from which the
+ * build makes the shell completions.  Options without a letter take
+ * values past any character: the shared ones below, and a program's own
+ * from AML_OPT_OWN on. */
+enum {
+	AML_OPT_API_VERSION = 0x100,	/* --api-version V */
+	AML_OPT_NO_WAIT,		/* --no-wait */
+	AML_OPT_TABLE,			/* --table: the aligned view of a list */
+	AML_OPT_OWN = 0x200
+};
+/* Edit distance with transpositions, ignoring case; 99 past 63 bytes. */
+int aml_edit_distance(const char *a, const char *b);
+/* The nearest of the n names (NULL ones skipped) within maxd, or NULL. */
+const char *aml_nearest(const char *word, const char *const *names, size_t n, int maxd);
+
+/* table.c: --table.  Rows of ncol cells (NULL or "" shows as "-"), the
+ * first the header; printed aligned, two spaces between columns. */
+struct aml_table {
+	size_t ncol, nrow, cap;
+	char **cell;
+};
+void aml_table_init(struct aml_table *t, size_t ncol, const char *const *heads);
+void aml_table_add(struct aml_table *t, const char *const *cells);
+void aml_table_print(const struct aml_table *t, struct aml_wbuf *w);
+void aml_table_free(struct aml_table *t);
+
 /* io.c: whole input, atomic files, a checked stdout. */
 #define AML_INPUT_LIMIT (256u << 20)	/* default; AML_MAX_INPUT overrides */
 size_t aml_input_limit(void);
@@ -154,6 +185,11 @@ int aml_fshut(FILE *fp, const char *name);	/* 0, or 1 after an error message */
  * none is given), or -1 after the error line (what names the file). */
 int aml_secret_get(const char *file, const char *const *vars, const char *what, char **out);
 char *aml_read_secret_file(const char *path, const char *what);	/* first line; held */
+/* For a secret aml_secret_get took from a variable whose value looks
+ * like a file name (starts with /, ./ or ~, or names a file there):
+ * "VAR looks like a file name: use VAR_FILE", malloc'd, to add to the
+ * message of a refusal (401); else NULL. */
+char *aml_secret_hint(const char *value);
 
 /* wait.c: the program's deadline (-m), durations, and the pauses of
  * retries and polls.  Durations read 90, 90s, 5m, 1h, 2d. */
@@ -259,6 +295,11 @@ const char *aml_jtypename(enum aml_jtype t);
  * newline. */
 #define AML_JW_PRETTY 1
 #define AML_JW_DROPNULL 2	/* leave out object members whose value is null */
+/* -c: a program prints its single object on one line instead of
+ * 2-space indented (lists are JSON Lines either way).  AML_JW_ONE is the
+ * flags for that object. */
+extern int aml_compact;
+#define AML_JW_ONE (aml_compact ? 0 : AML_JW_PRETTY)
 
 struct aml_jw {
 	struct aml_wbuf *w;

@@ -101,9 +101,22 @@ char *aml_http_snippet(const struct aml_resp *r);
 int aml_http_set_timeout(const char *seconds);	/* each request's limit; -1 if invalid */
 void aml_http_set_ca_bundle(const char *path);	/* --ca-bundle */
 /* The options of every network program, -m duration (the whole
- * program's deadline), -E ca-bundle, -v and -q: 1 taken, 0 not one of
- * them, -1 a bad value (its error line printed; show usage and exit 2). */
+ * program's deadline), -E ca-bundle, -c, -v and -q: 1 taken, 0 not one
+ * of them, -1 a bad value (its error line printed; show usage and exit
+ * 2).  -h and -V are the program's, which prints its own usage. */
 int aml_http_opt(int c, const char *arg);
+#define AML_NET_SHORTOPTS "cm:E:vqhV"
+#define AML_NET_LONGOPTS \
+	{ "compact", no_argument, NULL, 'c' }, \
+	{ "max-time", required_argument, NULL, 'm' }, \
+	{ "ca-bundle", required_argument, NULL, 'E' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+/* Their lines of --help; maxtime completes the -m line ("default 1h"),
+ * or NULL. */
+void aml_net_help(FILE *fp, const char *maxtime);
 char *aml_urlenc(const char *s);	/* percent-encoded, for queries and forms */
 char *aml_url_path(const char *url);	/* path only: no host, query or fragment */
 void aml_uuid(char out[37]);		/* random (v4), lower case */
@@ -171,6 +184,7 @@ struct aml_cred {
 	int send_chain;		/* x5c (AZURE_CLIENT_SEND_CERTIFICATE_CHAIN) */
 	char *token_file;	/* workload identity; read anew for every request */
 	char *refresh_token;	/* user */
+	int from_env;		/* signed in from the environment, not by aml-login */
 };
 struct aml_token {
 	char *access;		/* secret */
@@ -181,6 +195,18 @@ struct aml_token {
 	time_t refresh_on;	/* refresh early from here on; 0: 5 min before expiry */
 };
 int aml_cred_token(struct aml_cred *c, const char *resource, struct aml_token *t);
+/* The service principal of the environment, as azure-identity's
+ * EnvironmentCredential and WorkloadIdentityCredential read it: the
+ * first of a client secret (AZURE_CLIENT_SECRET, or the file
+ * AZURE_CLIENT_SECRET_FILE names), a certificate
+ * (AZURE_CLIENT_CERTIFICATE_PATH, its password, the chain switch) and a
+ * federated token (AZURE_FEDERATED_TOKEN_FILE).  Client id and tenant
+ * are the caller's to set.  0 with c->kind set, or 0 and c->kind 0 when
+ * the environment names none; else the exit status after an error line. */
+int aml_cred_env(struct aml_cred *c);
+/* The three the environment must give for aml_cred_env's credential to
+ * be used without aml-login: a client id, a tenant and a proof. */
+int aml_cred_env_complete(void);
 /* Device code: the message on stderr, polling per RFC 8628; Ctrl-C
  * cancels (the program then dies of the signal). */
 int aml_cred_device(struct aml_cred *c, const char *resource, struct aml_token *t);
@@ -220,6 +246,9 @@ int aml_auth_token(const char *resource, long minvalid, int force, struct aml_to
 /* The signed-in account (profile.json), loaded once; NULL after an
  * error line (exit 3: not signed in). */
 const cJSON *aml_account(void);
+/* The exit status to give when aml_account() returned NULL: 3, or a
+ * sign-in from the environment's own (1 when the network failed). */
+int aml_account_status(void);
 const char *aml_arm_endpoint(void);	/* AML_ARM_ENDPOINT, else the account's cloud */
 void aml_arm_endpoint_set(const char *url);	/* aml-login: the cloud it signs in to */
 const char *aml_subscription(void);	/* the account's subscription id, or NULL */
@@ -227,6 +256,16 @@ const char *aml_tenant(void);
 /* aml-login: replace the stored sign-in. */
 int aml_auth_save(cJSON *profile, const struct aml_cred *c, const char *resource,
     const struct aml_token *t, int save_secret);
+/* The account aml-login stores: cloud, endpoints, tenant, subscription
+ * (an item of GET /subscriptions, or NULL) and user. */
+cJSON *aml_profile_new(const struct aml_cloud *cl, const char *authority, const char *arm,
+    const char *tenant, const cJSON *sub, const struct aml_cred *c, const struct aml_token *t);
+/* An endpoint of the sign-in: flag (named opt in messages), else the
+ * variable envname, else def; a base URL, malloc'd.  Exits 2 on a bad one. */
+char *aml_auth_endpoint(const char *flag, const char *opt, const char *envname, const char *def);
+/* aml-login -s without credentials: the cached account's subscription
+ * becomes sub (an item of its GET /subscriptions). */
+int aml_auth_set_subscription(const cJSON *sub);
 int aml_auth_forget(void);	/* aml-logout */
 const char *aml_cred_typename(int kind);
 int aml_cred_from_account(const cJSON *profile, struct aml_cred *c);
@@ -260,8 +299,20 @@ struct aml_rsrc {
 };
 void aml_rsrc_free(struct aml_rsrc *rs);	/* label and check */
 /* The subscription: given (-s), else AZURE_SUBSCRIPTION_ID, else the
- * signed-in account's.  0, or the exit status after an error line. */
+ * signed-in account's.  An id is taken as it is; anything else is a
+ * display name, looked up in GET /subscriptions (ignoring case, as az
+ * account set does).  0, or the exit status after an error line
+ * (unknown or ambiguous names included). */
 int aml_arm_subscription(const char *given, const char **sub);
+/* Every subscription the account (token, or the cache's with NULL) can
+ * use: GET /subscriptions, all pages, as a cJSON array of its items. */
+#define AML_SUBS_APIVER "2020-01-01"
+int aml_arm_subscriptions(const char *token, cJSON **out);
+/* The one of subs that want names (its subscriptionId, else its
+ * displayName, case ignored); NULL after an error line that says what
+ * (from names where want came from: "-s", "AZURE_SUBSCRIPTION_ID"). */
+const cJSON *aml_arm_sub_find(const cJSON *subs, const char *want, const char *from);
+int aml_is_guid(const char *s);	/* 8-4-4-4-12 hexadecimal digits */
 /* ENDPOINT/subscriptions/SUB[/resourceGroups/GROUP]/providers/PROVIDER,
  * then each of segs (NULL-terminated, each percent-encoded), suffix
  * ("/listKeys" or NULL), "?api-version=APIVER" and "&QUERY" (encoded by
@@ -306,7 +357,7 @@ int aml_rfc3339(const char *s, int64_t *ticks);
 struct aml_ws {
 	struct aml_rsrc rs;		/* rs.sub: NULL until aml_ws_setup */
 	const char *group, *name;
-	const char *apiver;		/* AML_WS_APIVER unless -a */
+	const char *apiver;		/* AML_WS_APIVER unless --api-version */
 	const char *subarg;		/* -s, or --id's */
 	char *idbuf;			/* --id, split in place */
 	int subgiven;			/* -s or --id named the subscription */
@@ -314,21 +365,16 @@ struct aml_ws {
 
 /* Options every webServices program takes; the program adds its own
  * letters and names, and passes what it does not know to aml_ws_opt. */
-#define AML_WS_SHORTOPTS "g:n:i:s:a:m:E:vqhV"
+#define AML_WS_SHORTOPTS "g:n:i:s:" AML_NET_SHORTOPTS
 #define AML_WS_LONGOPTS \
 	{ "resource-group", required_argument, NULL, 'g' }, \
 	{ "name", required_argument, NULL, 'n' }, \
 	{ "id", required_argument, NULL, 'i' }, \
 	{ "subscription", required_argument, NULL, 's' }, \
-	{ "api-version", required_argument, NULL, 'a' }, \
-	{ "timeout", required_argument, NULL, 'm' }, \
-	{ "ca-bundle", required_argument, NULL, 'E' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
+	{ "api-version", required_argument, NULL, AML_OPT_API_VERSION }, \
+	AML_NET_LONGOPTS
 /* The usage lines of those options, for the programs' --help. */
-extern const char aml_ws_optshelp[];
+void aml_ws_help(FILE *fp);
 
 void aml_ws_init(struct aml_ws *ws);
 void aml_ws_free(struct aml_ws *ws);
@@ -366,7 +412,7 @@ void aml_progress_clear(void);
 /* Send method url (body, len), then wait for the operation (0 when it
  * succeeded, else the exit status after one error line), or with
  * nowait print {"status":N,"operation":URL,"response":FIRST-BODY} onto
- * out, one line, so that a script can poll later. */
+ * out (2-space JSON, one line with -c), so that a script can poll later. */
 int aml_lro_run(const struct aml_rsrc *rs, const char *method, const char *url, const char *body,
     size_t len, const char *doing, int nowait, struct aml_wbuf *out);
 /* The same with flags: AML_LRO_STATE, for resources that say their own
@@ -502,7 +548,11 @@ struct aml_classic {
 int aml_classic_setup(struct aml_classic *c, const char *epurl, const char *ws,
     const char *svc, const char *name, const char *region, const char *keyfile);
 void aml_classic_free(struct aml_classic *c);
-/* depth 0: webservices, 1: the web service, 2: its endpoints, 3: the endpoint */
+/* What a request of the management API is about: the workspace's web
+ * services, the web service, its endpoints, or the endpoint. */
+enum {
+	AML_AT_SERVICES, AML_AT_SERVICE, AML_AT_ENDPOINTS, AML_AT_ENDPOINT
+};
 char *aml_classic_url(const struct aml_classic *c, int depth);
 /* A request; *out the parsed answer (NULL when empty); 0 or exit status. */
 int aml_classic_call(const struct aml_classic *c, const char *method, int depth,

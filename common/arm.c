@@ -20,19 +20,17 @@
 
 #include "amlnet.h"
 
-const char aml_ws_optshelp[] =
-    "  -g, --resource-group RG   the web service's resource group\n"
-    "  -n, --name NAME           the web service's name\n"
-    "  -i, --id ID               the web service's resource id, instead of -g, -n, -s\n"
-    "  -s, --subscription SUB    subscription id (default AZURE_SUBSCRIPTION_ID,\n"
-    "                            else the signed-in account's)\n"
-    "  -a, --api-version V       2017-01-01 (default) or 2016-05-01-preview\n"
-    "  -m, --timeout DURATION    the longest the whole program may take (90, 5m, 1h)\n"
-    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
-    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
-    "  -q, --quiet               no warnings, no progress line\n"
-    "  -h, --help                this help\n"
-    "  -V, --version             print the version\n";
+void
+aml_ws_help(FILE *fp)
+{
+	fputs("  -g, --resource-group RG   the web service's resource group\n"
+	    "  -n, --name NAME           the web service's name\n"
+	    "  -i, --id ID               the web service's resource id, instead of -g, -n, -s\n"
+	    "  -s, --subscription SUB    subscription id or name (default\n"
+	    "                            AZURE_SUBSCRIPTION_ID, else the signed-in account's)\n"
+	    "      --api-version V       2017-01-01 (default) or 2016-05-01-preview\n", fp);
+	aml_net_help(fp, NULL);
+}
 
 /* --id's parts, apart from -g, -n and -s so that mixing them is seen. */
 static char *idsub, *idgroup, *idname;
@@ -128,11 +126,11 @@ aml_ws_opt(struct aml_ws *ws, int c, const char *arg)
 		free(ws->idbuf);
 		ws->idbuf = aml_xstrdup(arg);
 		if (ws_parse_id(ws->idbuf, &idsub, &idgroup, &idname, &why) < 0) {
-			aml_err("--id %s: %s", arg, why);
+			aml_err("-i %s: %s", arg, why);
 			return -1;
 		}
 		break;
-	case 'a':
+	case AML_OPT_API_VERSION:
 		if (strcmp(arg, AML_WS_APIVER) && strcmp(arg, AML_WS_APIVER_PREVIEW)) {
 			aml_err("--api-version %s: not %s or %s", arg, AML_WS_APIVER,
 			    AML_WS_APIVER_PREVIEW);
@@ -195,6 +193,125 @@ describe(struct aml_ws *ws)
 }
 
 int
+aml_is_guid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	size_t i;
+
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	return !s[i];
+}
+
+static int
+add_item(void *all, const struct aml_jdoc *d, uint32_t i)
+{
+	cJSON_AddItemToArray(all, aml_json_from_tape(d, i));
+	return 0;
+}
+
+int
+aml_arm_subscriptions(const char *token, cJSON **out)
+{
+	char label[] = "the subscriptions", check[] = "aml-login --list";
+	struct aml_rsrc rs = { .token = token, .label = label, .check = check };
+	char *url = aml_xasprintf("%s/subscriptions?api-version=%s", aml_arm_endpoint(),
+	    AML_SUBS_APIVER);
+	cJSON *all = cJSON_CreateArray();
+	int rc;
+
+	*out = NULL;
+	rc = aml_arm_pages(&rs, url, AML_SUBS_APIVER, add_item, all);
+	free(url);
+	if (rc) {
+		cJSON_Delete(all);
+		return rc;
+	}
+	*out = all;
+	return 0;
+}
+
+const cJSON *
+aml_arm_sub_find(const cJSON *subs, const char *want, const char *from)
+{
+	const cJSON *s, *found = NULL;
+	const char *v;
+	struct aml_wbuf w;
+	int n = 0, exact = 0;
+
+	cJSON_ArrayForEach(s, subs)
+		if ((v = aml_json_str(s, "subscriptionId")) && !strcasecmp(v, want))
+			return s;
+	/* Names ignoring case, as az account set; when that finds several,
+	 * the one spelt exactly so, if it is alone. */
+	cJSON_ArrayForEach(s, subs)
+		if ((v = aml_json_str(s, "displayName")) && !strcasecmp(v, want) && !n++)
+			found = s;
+	if (n > 1) {
+		cJSON_ArrayForEach(s, subs)
+			if ((v = aml_json_str(s, "displayName")) && !strcmp(v, want) && !exact++)
+				found = s;
+		if (exact == 1)
+			return found;
+		aml_wbuf_init(&w, -1);
+		cJSON_ArrayForEach(s, subs)
+			if ((v = aml_json_str(s, "displayName")) && !strcasecmp(v, want))
+				aml_wprintf(&w, "%s%s", w.len ? ", " : "",
+				    aml_json_str(s, "subscriptionId") ? aml_json_str(s, "subscriptionId") : "?");
+		v = aml_wbuf_take(&w);
+		aml_err("subscription %s: %d subscriptions have that name (%s)%s%s; give the id",
+		    want, n, v, from ? " from " : "", from ? from : "");
+		free((char *)v);
+		return NULL;
+	}
+	if (n == 1)
+		return found;
+	aml_err("subscription %s is not among the %d this account can use%s%s%s", want,
+	    cJSON_GetArraySize(subs), from ? " (from " : "", from ? from : "", from ? ")" : "");
+	return NULL;
+}
+
+/* A name resolved to its id, kept for the program's life. */
+static char *resolved;
+
+static void
+free_resolved(void)
+{
+	free(resolved);
+	resolved = NULL;
+}
+
+/* want, an id or a display name, as an id. */
+static int
+resolve(const char *want, const char *from, const char **sub)
+{
+	const cJSON *s;
+	cJSON *subs;
+	int rc;
+
+	if (aml_is_guid(want)) {
+		*sub = want;
+		return 0;
+	}
+	if ((rc = aml_arm_subscriptions(NULL, &subs)) != 0)
+		return rc;
+	if (!(s = aml_arm_sub_find(subs, want, from))) {
+		cJSON_Delete(subs);
+		return AML_EXIT_FAIL;
+	}
+	if (!resolved)
+		atexit(free_resolved);
+	free(resolved);
+	resolved = aml_xstrdup(aml_json_str(s, "subscriptionId"));
+	if (aml_verbose)
+		fprintf(stderr, "* subscription %s is %s\n", want, resolved);
+	cJSON_Delete(subs);
+	*sub = resolved;
+	return 0;
+}
+
+int
 aml_arm_subscription(const char *given, const char **sub)
 {
 	const char *s;
@@ -204,18 +321,15 @@ aml_arm_subscription(const char *given, const char **sub)
 			aml_err("-s: empty");
 			return AML_EXIT_USAGE;
 		}
-		*sub = given;
-		return 0;
+		return resolve(given, NULL, sub);
 	}
-	if ((s = getenv("AZURE_SUBSCRIPTION_ID")) && *s) {
-		*sub = s;
-		return 0;
-	}
+	if ((s = getenv("AZURE_SUBSCRIPTION_ID")) && *s)
+		return resolve(s, "AZURE_SUBSCRIPTION_ID", sub);
 	if (!aml_account())
-		return AML_EXIT_AUTH;
+		return aml_account_status();
 	if (!(*sub = aml_subscription())) {
-		aml_err("no subscription: give --subscription, set AZURE_SUBSCRIPTION_ID, "
-		    "or sign in with aml-login --subscription");
+		aml_err("no subscription: give -s, set AZURE_SUBSCRIPTION_ID, "
+		    "or choose one with aml-login -s");
 		return AML_EXIT_AUTH;
 	}
 	return 0;
@@ -236,7 +350,7 @@ aml_ws_setup(struct aml_ws *ws, int flags)
 
 	if (ws->idbuf) {
 		if (ws->group || ws->name || ws->subarg) {
-			aml_err("--id names the web service: leave out -g, -n and -s");
+			aml_err("-i names the web service: leave out -g, -n and -s");
 			return AML_EXIT_USAGE;
 		}
 		ws->subarg = idsub;
@@ -244,19 +358,19 @@ aml_ws_setup(struct aml_ws *ws, int flags)
 		ws->name = idname;
 	}
 	if ((ws->group && !*ws->group) || (ws->name && !*ws->name)) {
-		aml_err("%s: empty", ws->group && !*ws->group ? "--resource-group" : "--name");
+		aml_err("%s: empty", ws->group && !*ws->group ? "-g" : "-n");
 		return AML_EXIT_USAGE;
 	}
 	if (ws->name && !ws->group) {
-		aml_err("--name needs --resource-group");
+		aml_err("-g RESOURCE-GROUP is required with -n");
 		return AML_EXIT_USAGE;
 	}
 	if (!(flags & AML_WS_LIST) && !ws->name) {
-		aml_err("name the web service with -g and -n, or --id");
+		aml_err("-g and -n, or -i, are required: name the web service");
 		return AML_EXIT_USAGE;
 	}
 	if (ws->subarg && !*ws->subarg) {
-		aml_err("--subscription: empty");
+		aml_err("-s: empty");
 		return AML_EXIT_USAGE;
 	}
 	ws->subgiven = ws->subarg != NULL;

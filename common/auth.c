@@ -7,10 +7,19 @@
  * out the cached token while it has more than five minutes to live and
  * otherwise gets a new one with the same credential, under the lock, so
  * that eight programs starting together refresh once.
+ *
+ * When no one has run aml-login and the environment names a service
+ * principal (AZURE_CLIENT_ID, AZURE_TENANT_ID and a secret, certificate
+ * or federated token, as azure-identity's EnvironmentCredential and
+ * WorkloadIdentityCredential read them), the first program that needs
+ * the account signs in with it and stores what aml-login would, so that
+ * CI jobs and pods need no aml-login step; the programs after it use
+ * the cache.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +28,7 @@
 
 static cJSON *profile;
 static int profile_state;	/* 0 not tried, 1 loaded, -1 failed */
+static int signin_rc;		/* why a sign-in from the environment failed */
 static char *armend;
 
 static const char *const kindnames[] = {
@@ -65,22 +75,36 @@ atexit_once(void)
 		atexit(free_profile);
 }
 
-/* quiet: only look; say nothing when there is no account. */
+static int env_sign_in(void);
+static int env_replaces(const cJSON *p);
+
+static int
+profile_there(void)
+{
+	struct stat st;
+	char *path = aml_config_path("profile.json");
+	int there = lstat(path, &st) == 0;
+
+	free(path);
+	return there;
+}
+
+/* quiet: only look; say nothing when there is no account, and do not
+ * sign in from the environment. */
 static const cJSON *
 load_profile(int quiet)
 {
-	struct stat st;
-	char *path;
-	int rc, there;
+	int rc;
 
 	if (profile_state)
 		return profile;
-	if (quiet) {
-		path = aml_config_path("profile.json");
-		there = lstat(path, &st) == 0;
-		free(path);
-		if (!there)
+	if (quiet && !profile_there())
+		return NULL;
+	if (!quiet && !profile_there() && aml_cred_env_complete()) {
+		profile_state = -1;	/* what the sign-in asks of the account: none yet */
+		if ((signin_rc = env_sign_in()) != 0)
 			return NULL;
+		profile_state = 0;
 	}
 	profile_state = -1;
 	if ((rc = aml_config_prepare(0)) != 0)
@@ -98,6 +122,17 @@ load_profile(int quiet)
 	}
 	profile_state = 1;
 	atexit_once();
+	/* Made from other variables than the ones set now (a runner that
+	 * keeps its configuration between jobs): sign in anew. */
+	if (!quiet && env_replaces(profile)) {
+		cJSON_Delete(profile);
+		profile = NULL;
+		profile_state = -1;
+		if ((signin_rc = env_sign_in()) != 0)
+			return NULL;
+		profile_state = 0;
+		return load_profile(1);
+	}
 	return profile;
 }
 
@@ -105,6 +140,12 @@ const cJSON *
 aml_account(void)
 {
 	return load_profile(0);
+}
+
+int
+aml_account_status(void)
+{
+	return signin_rc ? signin_rc : AML_EXIT_AUTH;
 }
 
 static const char *
@@ -196,20 +237,49 @@ dupstr(const cJSON *o, const char *key)
 	return s ? aml_xstrdup(s) : NULL;
 }
 
+/* name's value, else the first line of the file name_FILE names: 0
+ * with *out (NULL when neither is set), or the exit status after an
+ * error line.  A client secret is read as aml_secret_get reads keys (a
+ * refusal can then say when the variable held a file's name); a
+ * certificate's password is taken whole, spaces and all. */
+static int
+env_secret(const char *name, char **out)
+{
+	const char *vars[] = { name, NULL };
+	char *fv = aml_xasprintf("%s_FILE", name);
+	const char *v = getenv(name), *f = getenv(fv);
+	int rc = 0;
+
+	*out = NULL;
+	if (!strcmp(name, "AZURE_CLIENT_SECRET")) {
+		rc = aml_secret_get(NULL, vars, NULL, out) < 0 ? AML_EXIT_AUTH : 0;
+	} else if (v && *v) {
+		*out = aml_xstrdup(v);
+		aml_secret_hold(*out);
+	} else if (f && *f && !(*out = aml_read_secret_file(f, fv))) {
+		rc = AML_EXIT_AUTH;
+	}
+	free(fv);
+	return rc;
+}
+
 /* The secret for a refresh: the environment (when it names the same
  * client), the file it came from, or what --save-secret kept. */
 static int
 refresh_secret(const cJSON *cred, struct aml_cred *c, const char *envname, const char *filekey,
     const char *savedkey, int required)
 {
-	const char *e = getenv(envname), *id = getenv("AZURE_CLIENT_ID"), *f;
+	const char *id = getenv("AZURE_CLIENT_ID"), *f;
 	cJSON *saved = NULL;
 	int rc;
 
-	if (e && *e && (!id || !*id || !c->client_id || !strcmp(id, c->client_id))) {
-		c->secret = aml_xstrdup(e);
+	/* The variable (or the file its _FILE names), when it is for the
+	 * same client. */
+	if ((!id || !*id || !c->client_id || !strcmp(id, c->client_id)) &&
+	    (rc = env_secret(envname, &c->secret)) != 0)
+		return rc;
+	if (c->secret)
 		return 0;
-	}
 	if ((f = aml_json_str(cred, filekey))) {
 		c->secret_file = aml_xstrdup(f);
 		return (c->secret = aml_read_secret_file(f, "secret file")) ? 0 : AML_EXIT_AUTH;
@@ -280,6 +350,8 @@ cred_json(const struct aml_cred *c)
 	}
 	if (c->kind == AML_CRED_WORKLOAD)
 		cJSON_AddStringToObject(j, "federatedTokenFile", c->token_file);
+	if (c->from_env)
+		cJSON_AddStringToObject(j, "source", "environment");
 	return j;
 }
 
@@ -461,7 +533,7 @@ aml_auth_token(const char *resource, long minvalid, int force, struct aml_token 
 	memset(t, 0, sizeof *t);
 	*cached = 0;
 	if (!aml_account())
-		return AML_EXIT_AUTH;
+		return aml_account_status();
 	if (!strcmp(resource, AML_ARM))
 		resource = arm_resource();
 	if ((rc = aml_config_lock()) != 0)
@@ -593,5 +665,238 @@ aml_auth_forget(void)
 	aml_config_unlock();
 	/* Only when nothing else lives there. */
 	rmdir(aml_config_dir());
+	return rc;
+}
+
+/*
+ * The account as aml-login stores it
+ */
+
+static void
+add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void
+user_of(const struct aml_cred *c, const struct aml_token *t, const char **name, const char **type)
+{
+	*type = "servicePrincipal";
+	switch (c->kind) {
+	case AML_CRED_MI:
+		*name = c->client_id ? "userAssignedIdentity" : "systemAssignedIdentity";
+		break;
+	case AML_CRED_USER:
+		*type = "user";
+		*name = t->user ? t->user : "unknown";
+		break;
+	case AML_CRED_TOKEN:
+		*name = t->user ? t->user : "unknown";
+		if (t->user && strchr(t->user, '@'))
+			*type = "user";
+		break;
+	default:
+		*name = c->client_id;
+		break;
+	}
+}
+
+static void
+put_subscription(cJSON *p, const cJSON *sub)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_str(o, "id", aml_json_str(sub, "subscriptionId"));
+	add_str(o, "name", aml_json_str(sub, "displayName"));
+	add_str(o, "state", aml_json_str(sub, "state"));
+	if (cJSON_GetObjectItemCaseSensitive(p, "subscription"))
+		cJSON_ReplaceItemInObjectCaseSensitive(p, "subscription", o);
+	else
+		cJSON_AddItemToObject(p, "subscription", o);
+}
+
+cJSON *
+aml_profile_new(const struct aml_cloud *cl, const char *authority, const char *arm,
+    const char *tenant, const cJSON *sub, const struct aml_cred *c, const struct aml_token *t)
+{
+	cJSON *p = cJSON_CreateObject(), *o;
+	const char *name, *type;
+
+	cJSON_AddStringToObject(p, "environmentName", cl->name);
+	cJSON_AddStringToObject(p, "authorityHost", authority);
+	cJSON_AddStringToObject(p, "resourceManager", arm);
+	cJSON_AddStringToObject(p, "armResource", cl->armres);
+	add_str(p, "tenantId", tenant);
+	put_subscription(p, sub);
+	user_of(c, t, &name, &type);
+	o = cJSON_AddObjectToObject(p, "user");
+	add_str(o, "name", name);
+	cJSON_AddStringToObject(o, "type", type);
+	return p;
+}
+
+char *
+aml_auth_endpoint(const char *flag, const char *opt, const char *envname, const char *def)
+{
+	const char *s = flag ? flag : getenv(envname), *why;
+	char *u;
+
+	if (!s || !*s)
+		return aml_xstrdup(def);
+	if (!(u = aml_base_url(s, &why)))
+		aml_diex(AML_EXIT_USAGE, "%s %s: %s", flag ? opt : envname, s, why);
+	return u;
+}
+
+int
+aml_auth_set_subscription(const cJSON *sub)
+{
+	cJSON *p = NULL;
+	int rc;
+
+	if ((rc = aml_config_prepare(0)) != 0 || (rc = aml_config_lock()) != 0)
+		return rc;
+	if ((rc = aml_config_read("profile.json", 0, &p)) == 0) {
+		if (!cJSON_IsObject(p)) {
+			aml_err("not signed in (run aml-login)");
+			rc = AML_EXIT_AUTH;
+		} else {
+			put_subscription(p, sub);
+			rc = aml_config_write("profile.json", p);
+		}
+	}
+	aml_config_unlock();
+	cJSON_Delete(p);
+	/* The next aml_account() reads the account as it is now. */
+	free_profile();
+	profile_state = 0;
+	return rc;
+}
+
+/*
+ * Signing in from the environment
+ */
+
+static const char *
+envs(const char *name)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? s : NULL;
+}
+
+/* A profile this code made from the environment, for another client or
+ * tenant than the environment names now. */
+static int
+env_replaces(const cJSON *p)
+{
+	const cJSON *cred = cJSON_GetObjectItemCaseSensitive(p, "credential");
+	const char *src = aml_json_str(cred, "source"), *id = aml_json_str(cred, "clientId");
+	const char *ten = aml_json_str(p, "tenantId");
+
+	if (!src || strcmp(src, "environment") || !aml_cred_env_complete())
+		return 0;
+	return !id || !ten || strcmp(id, envs("AZURE_CLIENT_ID")) ||
+	    strcmp(ten, envs("AZURE_TENANT_ID"));
+}
+
+static int
+enabled(const cJSON *s)
+{
+	const char *st = aml_json_str(s, "state");
+
+	return st && !strcasecmp(st, "Enabled");
+}
+
+/* want is s's id or display name, any case. */
+static int
+names_sub(const cJSON *s, const char *want)
+{
+	const char *id = aml_json_str(s, "subscriptionId"), *name = aml_json_str(s, "displayName");
+
+	return (id && !strcasecmp(id, want)) || (name && !strcasecmp(name, want));
+}
+
+/* Token, subscription and profile, as aml-login -p would make them; the
+ * lock is held. */
+static int
+env_login(void)
+{
+	const char *name = envs("AML_CLOUD"), *want = envs("AZURE_SUBSCRIPTION_ID");
+	const struct aml_cloud *cl = aml_cloud_find(name ? name : "AzureCloud");
+	struct aml_cred c = { 0 };
+	struct aml_token t = { 0 };
+	const cJSON *sub = NULL, *s;
+	cJSON *subs = NULL, *p = NULL;
+	char *auth = NULL, *arm = NULL;
+	int rc;
+
+	if (!cl) {
+		aml_err("AML_CLOUD %s: not AzureCloud, AzureChinaCloud or AzureUSGovernment", name);
+		return AML_EXIT_USAGE;
+	}
+	auth = aml_auth_endpoint(NULL, NULL, "AZURE_AUTHORITY_HOST", cl->authority);
+	arm = aml_auth_endpoint(NULL, NULL, "AML_ARM_ENDPOINT", cl->arm);
+	if ((rc = aml_cred_env(&c)) != 0)
+		goto out;
+	c.client_id = aml_xstrdup(envs("AZURE_CLIENT_ID"));
+	c.tenant = aml_xstrdup(envs("AZURE_TENANT_ID"));
+	c.authority = aml_xstrdup(auth);
+	c.from_env = 1;
+	if (aml_verbose)
+		fprintf(stderr, "* not signed in: signing in from the environment (%s, client %s)\n",
+		    aml_cred_typename(c.kind), c.client_id);
+	if ((rc = aml_cred_token(&c, cl->armres, &t)) != 0)
+		goto out;
+	aml_arm_endpoint_set(arm);
+	if ((rc = aml_arm_subscriptions(t.access, &subs)) != 0)
+		goto out;
+	/* As aml-login: the one AZURE_SUBSCRIPTION_ID names, else the first
+	 * enabled; an account with none may still get tokens (aml-token).
+	 * A name that matches nothing is said by the program that uses it
+	 * (aml_arm_subscription), so not here. */
+	cJSON_ArrayForEach(s, subs)
+		if (!sub && want && names_sub(s, want))
+			sub = s;
+	cJSON_ArrayForEach(s, subs)
+		if (!sub && enabled(s))
+			sub = s;
+	p = aml_profile_new(cl, auth, arm, c.tenant, sub, &c, &t);
+	rc = aml_auth_save(p, &c, cl->armres, &t, 0);
+out:
+	cJSON_Delete(p);
+	cJSON_Delete(subs);
+	aml_cred_free(&c);
+	aml_token_free(&t);
+	free(auth);
+	free(arm);
+	return rc;
+}
+
+static int
+env_sign_in(void)
+{
+	struct stat st;
+	cJSON *p = NULL;
+	int rc, fresh;
+
+	/* A directory that is not there is made; one that is must pass
+	 * the usual checks (aml-login alone repairs). */
+	fresh = lstat(aml_config_dir(), &st) < 0 && errno == ENOENT;
+	if ((rc = aml_config_prepare(fresh)) != 0 || (rc = aml_config_lock()) != 0)
+		return rc;
+	/* Another program may have signed in while this one waited. */
+	if (profile_there() && aml_config_read("profile.json", 0, &p) == 0 && cJSON_IsObject(p) &&
+	    !env_replaces(p)) {
+		cJSON_Delete(p);
+		aml_config_unlock();
+		return 0;
+	}
+	cJSON_Delete(p);
+	rc = env_login();
+	aml_config_unlock();
 	return rc;
 }

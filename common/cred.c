@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -253,9 +254,11 @@ aadsts(const cJSON *j)
 static const char *
 kind_secret_words(const struct aml_cred *c)
 {
-	return c->secret_file ? "the client secret in the secret file"
-	    : "the client secret (AZURE_CLIENT_SECRET, --secret-file or --secret-stdin)";
+	return c->secret_file ? "the client secret in the key file"
+	    : "the client secret (AZURE_CLIENT_SECRET[_FILE], -k or --secret-stdin)";
 }
+
+static int refused(long status);
 
 /* What to do about a refusal: the hint after the error line. */
 static void
@@ -265,10 +268,16 @@ hint(char *buf, size_t n, const struct aml_cred *c, const cJSON *j, const struct
 	const char *err = j ? aml_json_str(j, "error") : NULL;
 	long code = j ? aadsts(j) : 0, d = skew(r);
 	time_t now = time(NULL);
-	char sk[200], date[32];
+	char sk[200], date[32], *pathy;
 
 	buf[0] = '\0';
 	skew_words(sk, sizeof sk, d);
+	/* A variable that holds a file's name instead of the secret. */
+	if (refused(r->status) && (pathy = aml_secret_hint(c->secret))) {
+		snprintf(buf, n, "%s", pathy);
+		free(pathy);
+		return;
+	}
 	switch (code) {
 	case 7000215:
 		snprintf(buf, n, "check %s", kind_secret_words(c));
@@ -584,6 +593,85 @@ managed_identity(struct aml_cred *c, const char *res, struct aml_token *t)
 	return rc;
 }
 
+static const char *
+env(const char *name)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? s : NULL;
+}
+
+/* NAME, or NAME_FILE naming the file that holds it. */
+static int
+env_or_file(const char *name)
+{
+	char *f = aml_xasprintf("%s_FILE", name);
+	int there = env(name) || env(f);
+
+	free(f);
+	return there;
+}
+
+int
+aml_cred_env_complete(void)
+{
+	return env("AZURE_CLIENT_ID") && env("AZURE_TENANT_ID") &&
+	    (env_or_file("AZURE_CLIENT_SECRET") || env("AZURE_CLIENT_CERTIFICATE_PATH") ||
+	    env("AZURE_FEDERATED_TOKEN_FILE"));
+}
+
+/* The certificate's password: the variable whole (a password may have
+ * spaces), else the first line of the file its _FILE names. */
+static int
+cert_password(struct aml_cred *c)
+{
+	const char *e;
+
+	if ((e = env("AZURE_CLIENT_CERTIFICATE_PASSWORD"))) {
+		c->secret = aml_xstrdup(e);
+		aml_secret_hold(c->secret);
+	} else if ((e = env("AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE")) &&
+	    !(c->secret = aml_read_secret_file(e, "AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE"))) {
+		return AML_EXIT_AUTH;
+	}
+	return 0;
+}
+
+int
+aml_cred_env(struct aml_cred *c)
+{
+	static const char *const secretvars[] = { "AZURE_CLIENT_SECRET", NULL };
+	const char *e;
+
+	c->kind = 0;
+	if (env_or_file("AZURE_CLIENT_SECRET")) {
+		if (aml_secret_get(NULL, secretvars, NULL, &c->secret) < 0)
+			return AML_EXIT_AUTH;
+		if (c->secret) {
+			c->kind = AML_CRED_SECRET;
+			return 0;
+		}
+	}
+	if ((e = env("AZURE_CLIENT_CERTIFICATE_PATH"))) {
+		c->kind = AML_CRED_CERT;
+		if (!(c->cert_path = realpath(e, NULL))) {
+			aml_err("certificate %s:", e);
+			return AML_EXIT_AUTH;
+		}
+		e = env("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN");
+		c->send_chain = e && (!strcmp(e, "1") || !strcasecmp(e, "true"));
+		return cert_password(c);
+	}
+	if ((e = env("AZURE_FEDERATED_TOKEN_FILE"))) {
+		c->kind = AML_CRED_WORKLOAD;
+		if (!(c->token_file = realpath(e, NULL))) {
+			aml_err("federated token file %s:", e);
+			return AML_EXIT_AUTH;
+		}
+	}
+	return 0;
+}
+
 int
 aml_cred_token(struct aml_cred *c, const char *res, struct aml_token *t)
 {
@@ -696,7 +784,10 @@ aml_cred_device(struct aml_cred *c, const char *res, struct aml_token *t)
 	struct aml_resp r;
 	struct aml_wbuf f;
 	const char *err, *why;
+	struct aml_backoff b;
 	time_t deadline;
+	char lim[32];
+	long ms;
 	cJSON *j;
 	int rc;
 
@@ -709,8 +800,17 @@ aml_cred_device(struct aml_cred *c, const char *res, struct aml_token *t)
 	deadline = time(NULL) + d.expires_in;
 	q.method = "POST";
 	q.url = url;
+	/* RFC 8628 polls at a steady interval: a backoff whose first step
+	 * is its cap, which also keeps the pauses within -m. */
+	aml_backoff_init(&b, d.interval * 1000, d.interval * 1000, 0);
 	for (;;) {
-		if (aml_sleep_ms(d.interval * 1000) < 0) {
+		if ((ms = aml_backoff_next(&b, -1)) < 0) {
+			aml_fmt_duration(lim, sizeof lim, aml_deadline_limit());
+			aml_err("device code sign-in: not completed within the time limit (-m %s)", lim);
+			rc = AML_EXIT_FAIL;
+			goto out;
+		}
+		if (aml_sleep_ms(ms) < 0) {
 			rc = cancelled();
 			goto out;
 		}
@@ -746,6 +846,7 @@ aml_cred_device(struct aml_cred *c, const char *res, struct aml_token *t)
 		} else if (err && !strcmp(err, "slow_down")) {
 			/* RFC 8628 3.5: and for all later requests too. */
 			d.interval += 5;
+			aml_backoff_init(&b, d.interval * 1000, d.interval * 1000, 0);
 			if (aml_verbose)
 				fprintf(stderr, "* device code: slow_down; polling every %ld s from now on\n", d.interval);
 		} else if (err && (!strcmp(err, "authorization_declined") || !strcmp(err, "access_denied"))) {

@@ -200,6 +200,7 @@ aml_defn_stderr(void *name, int severity, const char *path, const char *msg)
 }
 
 static const struct option filter_longopts[] = {
+	{ "compact", no_argument, NULL, 'c' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "output", required_argument, NULL, 'o' },
@@ -214,11 +215,12 @@ filter_usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: %s [-fqv] [-o file] [file]\n", aml_prog);
+	fprintf(fp, "usage: %s [-cfqv] [-o file] [file]\n", aml_prog);
 	if (!status)
 		fprintf(fp,
 		    "  -o, --output FILE  write the definition to FILE (atomically)\n"
 		    "  -f, --force        replace FILE if it exists\n"
+		    "  -c, --compact      on one line, not 2-space indented\n"
 		    "  -q, --quiet        no warnings\n"
 		    "  -v, --verbose      say what was done on stderr\n"
 		    "  -h, --help         this help\n"
@@ -238,8 +240,9 @@ aml_filter_main(int argc, char *argv[], const struct aml_schema *sc, int flags, 
 	char *buf, *name;
 
 	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "fho:qvV", filter_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cfho:qvV", filter_longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c': aml_compact = 1; break;
 		case 'f': force = 1; break;
 		case 'h': filter_usage(0);
 		case 'o': outpath = optarg; break;
@@ -267,7 +270,7 @@ aml_filter_main(int argc, char *argv[], const struct aml_schema *sc, int flags, 
 		exit(AML_EXIT_FAIL);
 
 	aml_out_open(&out, outpath, 0644, force);
-	aml_jw_init(&jw, &out.w, AML_JW_PRETTY);
+	aml_jw_init(&jw, &out.w, AML_JW_ONE);
 	sc->emit(&jw, &d);
 	aml_wputc(&out.w, '\n');
 	c = aml_out_close(&out);

@@ -118,10 +118,26 @@ aml_http_opt(int c, const char *arg)
 		aml_deadline_set(ms);
 		return 1;
 	case 'E': aml_http_set_ca_bundle(arg); return 1;
+	case 'c': aml_compact = 1; return 1;
 	case 'v': aml_verbose = 1; return 1;
 	case 'q': aml_quiet = 1; return 1;
 	}
 	return 0;
+}
+
+void
+aml_net_help(FILE *fp, const char *maxtime)
+{
+	fprintf(fp,
+	    "  -c, --compact             print the result on one line\n"
+	    "  -m, --max-time DURATION   the longest the whole program may take, every\n"
+	    "                            retry and poll included (90, 5m, 1h, 2d%s%s)\n"
+	    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
+	    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
+	    "  -q, --quiet               no warnings, no progress line\n"
+	    "  -h, --help                this help\n"
+	    "  -V, --version             print the version\n",
+	    maxtime ? "; " : "", maxtime ? maxtime : "");
 }
 
 /* --ca-bundle, then the variables curl's own tool and OpenSSL honour;

@@ -443,6 +443,42 @@ aml_read_secret_file(const char *path, const char *what)
 	return buf;
 }
 
+/* Secrets taken from a variable that hold what looks like a file name:
+ * the variable and the value, so that a refusal can say why. */
+static struct {
+	const char *var;
+	char *value;
+} pathy[8];
+
+/* Starts with /, ./ or ~, or names a file that is there. */
+static int
+looks_like_path(const char *v)
+{
+	return *v == '/' || !strncmp(v, "./", 2) || !strncmp(v, "../", 3) || *v == '~' ||
+	    access(v, F_OK) == 0;
+}
+
+static void
+note_pathy(const char *var, const char *value)
+{
+	for (size_t i = 0; i < sizeof pathy / sizeof *pathy; i++)
+		if (!pathy[i].var) {
+			pathy[i].var = var;
+			pathy[i].value = aml_xstrdup(value);
+			return;
+		}
+}
+
+char *
+aml_secret_hint(const char *value)
+{
+	for (size_t i = 0; value && i < sizeof pathy / sizeof *pathy && pathy[i].var; i++)
+		if (!strcmp(pathy[i].value, value))
+			return aml_xasprintf("%s looks like a file name: use %s_FILE", pathy[i].var,
+			    pathy[i].var);
+	return NULL;
+}
+
 int
 aml_secret_get(const char *file, const char *const *vars, const char *what, char **out)
 {
@@ -461,6 +497,8 @@ aml_secret_get(const char *file, const char *const *vars, const char *what, char
 				continue;
 			*out = aml_xstrndup(v, n);
 			aml_secret_hold(*out);
+			if (looks_like_path(*out))
+				note_pathy(*vars, *out);
 			return 0;
 		}
 		/* VAR_FILE names a file that holds it (a mounted secret). */

@@ -15,6 +15,8 @@
 #include <emmintrin.h>
 #endif
 
+int aml_compact;
+
 /* The separator before an item in pretty output: ",\n" (or "\n" from the
  * second byte) and the indentation, taken in one piece for depths up to
  * NLSP_DEPTH. */

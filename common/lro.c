@@ -469,8 +469,8 @@ lro_wait(struct lro *op, const struct aml_resp *first)
 	return rc;
 }
 
-/* --no-wait: {"status":N,"operation":URL,"response":FIRST-BODY} on w,
- * one line; 1 after an error line when the answer is not JSON. */
+/* --no-wait: {"status":N,"operation":URL,"response":FIRST-BODY} on w
+ * (one line with -c); 1 after an error line when the answer is not JSON. */
 static int
 lro_started(struct aml_wbuf *w, const struct lro *op, const struct aml_resp *first)
 {
@@ -481,7 +481,7 @@ lro_started(struct aml_wbuf *w, const struct lro *op, const struct aml_resp *fir
 
 	if (first->len && aml_arm_answer(op->method, op->url, first, &d) != 0)
 		return AML_EXIT_FAIL;
-	aml_jw_init(&jw, w, 0);
+	aml_jw_init(&jw, w, AML_JW_ONE);
 	aml_jw_open(&jw, '{');
 	aml_jw_key(&jw, "status");
 	snprintf(num, sizeof num, "%ld", first->status);

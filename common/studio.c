@@ -156,6 +156,21 @@ aml_studio_errline(const struct aml_req *q, const struct aml_resp *r)
 	return aml_wbuf_take(&w);
 }
 
+/* The error line, and for a key refused (401) that came from a variable
+ * holding what looks like a file name, what to do about it. */
+static char *
+key_errline(const struct aml_req *q, const struct aml_resp *r, const char *key)
+{
+	char *line = aml_studio_errline(q, r), *hint, *both;
+
+	if (r->status != 401 || !(hint = aml_secret_hint(key)))
+		return line;
+	both = aml_xasprintf("%s; %s", line, hint);
+	free(line);
+	free(hint);
+	return both;
+}
+
 int
 aml_studio_http(const char *key, struct aml_req *q, struct aml_resp *r)
 {
@@ -169,7 +184,7 @@ aml_studio_http(const char *key, struct aml_req *q, struct aml_resp *r)
 	q->auth = NULL;
 	aml_freesecret(auth);
 	if (rc && !quiet && (r->status || r->err[0])) {
-		line = aml_studio_errline(q, r);
+		line = key_errline(q, r, key);
 		aml_err("%s", line);
 		free(line);
 	}
@@ -340,7 +355,7 @@ classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const ch
 	memset(c, 0, sizeof *c);
 	if (epurl) {
 		if (endpoint_url(epurl, &c->base, &c->ws, &c->svc, &c->name) < 0) {
-			aml_err("--endpoint-url %s: not https://HOST/workspaces/ID/webservices/ID/"
+			aml_err("-U %s: not https://HOST/workspaces/ID/webservices/ID/"
 			    "endpoints/NAME", epurl);
 			return AML_EXIT_USAGE;
 		}
@@ -348,11 +363,14 @@ classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const ch
 		if (!ws)
 			ws = getenv("AML_WORKSPACE_ID");
 		if (!ws || !*ws) {
-			aml_err("no workspace: give --workspace or set AML_WORKSPACE_ID");
+			aml_err("-w or AML_WORKSPACE_ID is required (the workspace id)");
 			return AML_EXIT_USAGE;
 		}
 		if (!(c->base = classic_base(NULL, region, &why))) {
-			aml_err("%s: %s", region ? "--location" : "AML_CLASSIC_ENDPOINT", why);
+			if (region)
+				aml_err("-l %s: %s", region, why);
+			else
+				aml_err("AML_CLASSIC_ENDPOINT: %s", why);
 			return AML_EXIT_USAGE;
 		}
 		c->ws = aml_xstrdup(ws);
@@ -361,14 +379,14 @@ classic_setup(struct aml_classic *c, const char *epurl, const char *ws, const ch
 		c->name = name ? aml_xstrdup(name) : NULL;
 	}
 	if (c->name && !c->svc) {
-		aml_err("no web service: give --service or set AML_WEBSERVICE_ID");
+		aml_err("--service or AML_WEBSERVICE_ID is required (the web service id)");
 		return AML_EXIT_USAGE;
 	}
-	if (aml_secret_get(keyfile, keyvars, "--key-file", &c->key) < 0)
+	if (aml_secret_get(keyfile, keyvars, "-k", &c->key) < 0)
 		return AML_EXIT_FAIL;
 	if (!c->key) {
-		aml_err("no workspace token or endpoint key: give --key-file or set "
-		    "AML_WORKSPACE_TOKEN (or AML_WORKSPACE_TOKEN_FILE)");
+		aml_err("-k or AML_WORKSPACE_TOKEN is required (the workspace token or endpoint "
+		    "key; or AML_WORKSPACE_TOKEN_FILE, AML_API_KEY, AML_API_KEY_FILE)");
 		return AML_EXIT_AUTH;
 	}
 	return 0;
@@ -392,13 +410,13 @@ aml_classic_url(const struct aml_classic *c, int depth)
 	char *name = c->name ? aml_urlenc(c->name) : NULL, *u;
 
 	switch (depth) {
-	case 0:
+	case AML_AT_SERVICES:
 		u = aml_xasprintf("%s/workspaces/%s/webservices", c->base, ws);
 		break;
-	case 1:
+	case AML_AT_SERVICE:
 		u = aml_xasprintf("%s/workspaces/%s/webservices/%s", c->base, ws, svc);
 		break;
-	case 2:
+	case AML_AT_ENDPOINTS:
 		u = aml_xasprintf("%s/workspaces/%s/webservices/%s/endpoints", c->base, ws, svc);
 		break;
 	default:
@@ -427,7 +445,7 @@ aml_classic_call(const struct aml_classic *c, const char *method, int depth, con
 	q.flags = flags | AML_HTTP_QUIET;
 	rc = aml_studio_http(c->key, &q, r);
 	if (rc && !(flags & AML_HTTP_QUIET) && (r->status || r->err[0])) {
-		char *line = aml_studio_errline(&q, r);
+		char *line = key_errline(&q, r, c->key);
 
 		/* A change that got no answer after it was sent may have been
 		 * made: say so, as the Resource Manager programs do. */
@@ -466,7 +484,7 @@ aml_save_key(const char *path, const char *key, int force)
 	size_t n = strlen(key);
 
 	if (aml_afile_open(&af, path, 0600, force) < 0) {
-		aml_err(errno == EEXIST ? "%s: exists (use --force to replace it)" : "%s:", path);
+		aml_err(errno == EEXIST ? "%s: exists (use -f to replace it)" : "%s:", path);
 		return AML_EXIT_FAIL;
 	}
 	if (write(af.fd, key, n) != (ssize_t)n || write(af.fd, "\n", 1) != 1) {
@@ -475,7 +493,7 @@ aml_save_key(const char *path, const char *key, int force)
 		return AML_EXIT_FAIL;
 	}
 	if (aml_afile_commit(&af) < 0) {
-		aml_err(errno == EEXIST ? "%s: exists (use --force to replace it)" : "%s:", path);
+		aml_err(errno == EEXIST ? "%s: exists (use -f to replace it)" : "%s:", path);
 		return AML_EXIT_FAIL;
 	}
 	return 0;

@@ -36,8 +36,8 @@ ws_url=$(aml-get-ws -g "$AML_DEMO_RG" -n "$AML_DEMO_WS" |
     jq -r '.properties.swaggerLocation | rtrimstr("/swagger.json")')
 
 say "Scoring $(jq '.Inputs.input1.Values | length' "$rows") rows with the models in use"
-aml-score -c -u "$ws_url" -k "$work/ws.key" "$rows" >"$work/new-before.json"
-aml-score -c -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$rows" \
+aml-score -c -U "$ws_url" -k "$work/ws.key" "$rows" >"$work/new-before.json"
+aml-score -c -U "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$rows" \
     >"$work/classic-before.json"
 echo "   new web service $AML_DEMO_WS and the classic default endpoint: done"
 
@@ -62,10 +62,10 @@ AML_ENDPOINT_KEY_FILE=$work/endpoint.key \
 jq -r '"   endpoint \(.Name): \(.Resources[0].Location.RelativeLocation)"' "$work/endpoint.json"
 
 say "Scoring the same rows again"
-aml-score -c -u "$ws_url" -k "$work/ws.key" "$rows" >"$work/new-after.json"
-aml-score -c -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$rows" \
+aml-score -c -U "$ws_url" -k "$work/ws.key" "$rows" >"$work/new-after.json"
+aml-score -c -U "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$rows" \
     >"$work/classic-after.json"
-aml-score -c -u "$(jq -r .ApiLocation "$work/endpoint.json")" -k "$work/endpoint.key" \
+aml-score -c -U "$(jq -r .ApiLocation "$work/endpoint.json")" -k "$work/endpoint.key" \
     "$rows" >"$work/endpoint-after.json"
 
 say "Predictions (income, probability of >50K), before and after"

@@ -26,7 +26,7 @@ umask 077
 # The default endpoint follows the web service; retraining needs one of
 # our own, made once.
 if ! aml-get-endpoint -q -k "$tok" "$ep" >/dev/null 2>&1; then
-	aml-add-endpoint -q -k "$tok" -d "retrained model" "$ep" >/dev/null
+	aml-add-endpoint -q -k "$tok" --description "retrained model" "$ep" >/dev/null
 fi
 if [ -n "${AML_ENDPOINT_KEY_FILE:-}" ]; then
 	aml-get-endpoint -q -k "$tok" -f -K "$AML_ENDPOINT_KEY_FILE" "$ep" >/dev/null

@@ -52,7 +52,7 @@ jq -n --rawfile cs "$AML_STORAGE_CONNECTION_FILE" \
      Outputs: {output1: {ConnectionString: $c, RelativeLocation: $out},
                output2: {ConnectionString: $c, RelativeLocation: $ev}},
      GlobalParameters: {}}' >"$tmp/job.json"
-aml-retrain -q -M output1 -u "$AML_BES_URL" -k "$AML_BES_KEY_FILE" \
+aml-retrain -q -M output1 -U "$AML_BES_URL" -k "$AML_BES_KEY_FILE" \
     -f -o "$result" "$tmp/job.json"
 
 # Point the web service at the model, changing nothing else, and wait.

@@ -1,22 +1,34 @@
 #!/bin/sh
-# make install and uninstall honour DESTDIR, PREFIX, MANDIR and DOCDIR,
-# install every program and page with the right modes, README and the
-# examples under DOCDIR, and take all of it away, with the directories
-# of its own.
+# make install and uninstall honour DESTDIR, PREFIX and MANDIR, install
+# every program, page and shell completion with the right modes, and take
+# all of it away.
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$TESTS/.." && pwd)
 D=$TMP/dest
 # -o all: use what is built; never rebuild under a test run (a sanitized
-# check must not be replaced by a plain build half-way).
-inst() { make -s -C "$ROOT" -o all "$@" DESTDIR="$D" PREFIX=/opt/aml MANDIR=/opt/aml/man >"$TMP/make.out" 2>&1; }
+# check must not be replaced by a plain build half-way), and keep the
+# build's flavour, so that obj/flags (the flags the objects were built
+# with) is left as it is for the tests after this one.
+inst() {
+	make -s -C "$ROOT" -o all "$@" DESTDIR="$D" PREFIX=/opt/aml MANDIR=/opt/aml/man \
+	    SANITIZE="${AML_SANITIZE:-}" >"$TMP/make.out" 2>&1
+}
 
 inst install; ok $? "make install"
 for p in $(cd "$ROOT/bin" && ls aml-*); do
 	f=$D/opt/aml/bin/$p
 	[ -x "$f" ] && [ "$(stat -c %a "$f")" = 755 ]; ok $? "$p installed 0755 under PREFIX/bin"
 	[ "$(stat -c %a "$D/opt/aml/man/man1/$p.1" 2>/dev/null)" = 644 ]; ok $? "$p.1 installed 0644 under MANDIR/man1"
+	[ "$(stat -c %a "$D/opt/aml/share/bash-completion/completions/$p" 2>/dev/null)" = 644 ]
+	ok $? "$p's bash completion under PREFIX/share/bash-completion/completions"
+	[ "$(stat -c %a "$D/opt/aml/share/zsh/site-functions/_$p" 2>/dev/null)" = 644 ]
+	ok $? "$p's zsh completion under PREFIX/share/zsh/site-functions"
 done
+# bash-completion loads a command's file by the command's name.
+bash -c '. "$1"; complete -p aml-get-ws' bash "$D/opt/aml/share/bash-completion/completions/aml-get-ws" \
+    >"$TMP/complete" 2>&1
+like "$(cat "$TMP/complete")" '^complete -o default -F _aml_get_ws aml-get-ws$' "an installed completion registers itself"
 [ -f "$D/opt/aml/man/man7/aml.7" ]; ok $? "aml.7 installed under MANDIR/man7"
 "$D/opt/aml/bin/aml-export-ws" --version >/dev/null; ok $? "an installed program runs"
 DOC=$D/opt/aml/share/doc/aml-tools

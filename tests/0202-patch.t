@@ -102,7 +102,7 @@ for s in bes-finished bes-finished-int bes-legacy; do
 	is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$M" "$s: Base + Relative, no SAS"
 	is "$(cat "$TMP/err")" "aml-patch-ilearner: asset3 \"Retrain Sample [trained model]\": $T -> $M" "$s: the message"
 done
-vrun aml-patch-ilearner -k -b "$FIX/bes-finished.json" "$f"
+vrun aml-patch-ilearner --keep-sas -b "$FIX/bes-finished.json" "$f"
 expect_ok "--keep-sas"
 is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" \
     "$M?sv=2013-08-15&sr=b&sig=EFGH%3D&st=2015-04-04T05%3A39%3A55Z&se=2015-04-05T05%3A44%3A55Z&sp=r" \
@@ -117,7 +117,7 @@ vrun aml-patch-ilearner -b "$FIX/bes-finished.json" --result output1 "$f"
 expect_ok "--result picks an output"
 is "$(sed -n 1p "$TMP/err")" "aml-patch-ilearner: warning: $FIX/bes-finished.json: Results.output1: https://mystorageaccount.blob.core.windows.net/experimentoutput/7c24dd2b/scores.csv does not end in .ilearner; is it a trained model?" \
     "a location not ending in .ilearner is warned about"
-vrun aml-patch-ilearner -b "$FIX/bes-two-ilearner.json" -r output1 "$f"
+vrun aml-patch-ilearner -b "$FIX/bes-two-ilearner.json" --result output1 "$f"
 is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" \
     https://mystorageaccount.blob.core.windows.net/models/other.ilearner "a slash is added when neither side has one"
 vrun aml-patch-ilearner -b "$FIX/bes-finished.json" --result output9 "$f"
@@ -142,7 +142,7 @@ echo '{"StatusCode": 4,' >"$TMP/trunc.json"
 vrun aml-patch-ilearner -b "$TMP/trunc.json" "$f"
 expect_fail 1 "^aml-patch-ilearner: $TMP/trunc.json:2:1: unexpected end of input, expected a string key$" "truncated BES status"
 for s in bes-finished bes-finished-int bes-legacy; do
-	run aml-patch-ilearner -v -k -b "$FIX/$s.json" "$f"
+	run aml-patch-ilearner -v --keep-sas -b "$FIX/$s.json" "$f"
 	unlike "$(cat "$TMP/err")" "sig=|EFGH" "$s: no SAS on stderr, even with -v"
 done
 
@@ -186,38 +186,47 @@ run sh -c "aml-patch-ilearner -q -u '$NEW' '$f' >/dev/full"
 expect_fail 1 "^aml-patch-ilearner: write <stdout>: No space left on device$" "a full disk"
 
 # Usage errors.
-for args in "" "-u $NEW -b $FIX/bes-finished.json" "-u $NEW -r output1" "-u $NEW a b"; do
+# Each says what is wrong, then shows the usage.
+while IFS='	' read -r args first; do
 	run aml-patch-ilearner $args "$f"
 	is "$rc" 2 "usage error: '$args'"
-	like "$(head -1 "$TMP/err")" "^usage: aml-patch-ilearner" "usage on stderr: '$args'"
-done
+	like "$(head -1 "$TMP/err")" "$first" "what is wrong on stderr: '$args'"
+	grep -q "^usage: aml-patch-ilearner" "$TMP/err"; ok $? "then the usage: '$args'"
+done <<EOF
+	^aml-patch-ilearner: -u or -b is required \(the new location, or the status aml-retrain printed\)$
+-u $NEW -b $FIX/bes-finished.json	^aml-patch-ilearner: give one of -u and -b$
+-u $NEW --result output1	^aml-patch-ilearner: --result goes with -b$
+-u $NEW -r output1	^aml-patch-ilearner: unknown option -r$
+-u $NEW --kep-sas	^aml-patch-ilearner: unknown option --kep-sas; did you mean --keep-sas\?$
+-u $NEW a b	^usage: aml-patch-ilearner
+EOF
 run_in "$f" aml-patch-ilearner -b -
 is "$rc" 2 "-b - and the definition both on stdin: usage"
 vrun_in "$FIX/bes-finished.json" aml-patch-ilearner -q -b - "$f"
 expect_ok "-b - reads the BES status from stdin"
 is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$M" "-b -: the location from stdin"
 
-# A SAS never has to be on the command line: -k with -u takes it from
+# A SAS never has to be on the command line: --keep-sas with -u takes it from
 # AML_SAS_TOKEN or AML_SAS_TOKEN_FILE, with or without its '?'; given
 # in -u, it is used, with a warning.
 SAS='sv=2019-02-02&sr=b&se=2030-01-01T00%3A00%3A00Z&sp=r&sig=PLANTEDsig0123456789%3D'
 for form in "$SAS" "?$SAS"; do
-	vrun env AML_SAS_TOKEN="$form" aml-patch-ilearner -q -k -u "$NEW" "$f"
-	expect_ok "-k -u: AML_SAS_TOKEN ${form%%sv=*}sv=..."
+	vrun env AML_SAS_TOKEN="$form" aml-patch-ilearner -q --keep-sas -u "$NEW" "$f"
+	expect_ok "--keep-sas -u: AML_SAS_TOKEN ${form%%sv=*}sv=..."
 	is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$NEW?$SAS" \
 	    "the token after the URI, one '?'"
 done
 printf '?%s\n' "$SAS" >"$TMP/sas"
-vrun env AML_SAS_TOKEN_FILE="$TMP/sas" aml-patch-ilearner -k -u "$NEW" "$f"
-expect_ok "-k -u: AML_SAS_TOKEN_FILE"
+vrun env AML_SAS_TOKEN_FILE="$TMP/sas" aml-patch-ilearner --keep-sas -u "$NEW" "$f"
+expect_ok "--keep-sas -u: AML_SAS_TOKEN_FILE"
 is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$NEW?$SAS" "from the file"
 unlike "$(cat "$TMP/err")" 'PLANTEDsig' "the signature is not shown"
-run aml-patch-ilearner -q -k -u "$NEW" "$f"
-expect_fail 1 '^aml-patch-ilearner: -k with -u: no SAS token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE$' "-k -u without a token"
-run env AML_SAS_TOKEN_FILE="$TMP/none" aml-patch-ilearner -q -k -u "$NEW" "$f"
+run aml-patch-ilearner -q --keep-sas -u "$NEW" "$f"
+expect_fail 1 '^aml-patch-ilearner: --keep-sas with -u: no SAS token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE$' "--keep-sas -u without a token"
+run env AML_SAS_TOKEN_FILE="$TMP/none" aml-patch-ilearner -q --keep-sas -u "$NEW" "$f"
 expect_fail 1 "^aml-patch-ilearner: AML_SAS_TOKEN_FILE $TMP/none: No such file or directory\$" "AML_SAS_TOKEN_FILE missing"
 vrun aml-patch-ilearner -u "$NEW?$SAS" "$f"
 expect_ok "a SAS in -u is still taken"
-is "$(head -1 "$TMP/err")" "aml-patch-ilearner: warning: -u: the URL carries a credential in its query, which every user of this machine can read on a command line (ps); give the URI without its SAS and the token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE, with -k" \
+is "$(head -1 "$TMP/err")" "aml-patch-ilearner: warning: -u: the URL carries a credential in its query, which every user of this machine can read on a command line (ps); give the URI without its SAS and the token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE, with --keep-sas" \
     "with a warning that names the alternative"
 done_testing

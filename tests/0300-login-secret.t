@@ -9,17 +9,19 @@ like "$(cat "$TMP/out")" '^usage: aml-login' "-h prints usage on stdout"
 run aml-login -V
 like "$(cat "$TMP/out")" '^aml-login [0-9]' "-V prints the version"
 run aml-login --bogus
-expect_usage 'unrecognized option' "an unknown option is a usage error"
+expect_usage '^aml-login: unknown option --bogus$' "an unknown option is a usage error"
 run aml-login --identity --device-code
 expect_usage 'choose one of' "two credentials are a usage error"
-run aml-login --secret-file /dev/null --certificate /dev/null
+run aml-login --key-file /dev/null --certificate /dev/null
 expect_usage 'choose one of' "two proofs are a usage error"
 run aml-login --cloud Mars
 expect_usage 'unknown cloud Mars' "an unknown cloud is a usage error"
 run env AZURE_AUTHORITY_HOST=http://login.example.com aml-login
 expect_usage 'plain http is allowed only for loopback' "plain http to a remote authority is refused"
 
-run aml-token
+# Without a secret in the environment (with one, it signs in by itself:
+# 0309-login-environment.t).
+run env -u AZURE_CLIENT_SECRET aml-token
 expect_fail 3 '^aml-token: not signed in \(run aml-login\)$' "aml-token before aml-login: exit 3"
 
 # Sign in from the environment.
@@ -82,7 +84,7 @@ expect_fail 3 'interaction_required: AADSTS50076: .*hint: sign in again interact
 run env -u AZURE_CLIENT_SECRET aml-login
 expect_fail 3 '^aml-login: no credentials: ' "no credentials: exit 3"
 run env -u AZURE_TENANT_ID aml-login -p
-expect_fail 3 '^aml-login: no tenant \(give --tenant or set AZURE_TENANT_ID\)$' "no tenant"
+expect_fail 3 '^aml-login: no tenant \(give -t or set AZURE_TENANT_ID\)$' "no tenant"
 run aml-login -s no-such-subscription
 expect_fail 1 '^aml-login: subscription no-such-subscription is not among the [0-9]+ this account can use$' \
     "an unknown subscription"
@@ -94,8 +96,8 @@ is "$(cat "$TMP/out")" "$tok" "failed sign-ins kept the previous account"
 
 # The secret from a file and from stdin, never from argv.
 printf '%s\n' "$AZURE_CLIENT_SECRET" > "$TMP/secret"
-run env -u AZURE_CLIENT_SECRET aml-login --secret-file "$TMP/secret"
-expect_ok "--secret-file"
+run env -u AZURE_CLIENT_SECRET aml-login --key-file "$TMP/secret"
+expect_ok "--key-file"
 is "$(jq -r .credential.secretFile "$AML_CONFIG_DIR/profile.json")" "$(cd "$TMP" && pwd -P)/secret" "by its absolute path"
 run_in "$TMP/secret" env -u AZURE_CLIENT_SECRET aml-login --secret-stdin -s "$(jq -r .name "$TMP/account")"
 expect_ok "--secret-stdin, subscription by name"
@@ -103,8 +105,8 @@ is "$(jq -r .id "$TMP/out")" "$AZURE_SUBSCRIPTION_ID" "the subscription found by
 : > "$TMP/empty"
 run_in "$TMP/empty" env -u AZURE_CLIENT_SECRET aml-login --secret-stdin
 expect_fail 3 '^aml-login: client secret: <stdin>: empty$' "an empty secret on stdin"
-run env -u AZURE_CLIENT_SECRET aml-login --secret-file "$TMP/nonexistent"
-expect_fail 3 "^aml-login: secret file $TMP/nonexistent: No such file or directory\$" "a missing secret file"
+run env -u AZURE_CLIENT_SECRET aml-login --key-file "$TMP/nonexistent"
+expect_fail 3 "^aml-login: key file $TMP/nonexistent: No such file or directory\$" "a missing key file"
 
 # Renewal needs the secret again: from the environment, or saved.
 emu config -d '{"tokenLifetime": 60}' >/dev/null
@@ -130,7 +132,7 @@ run aml-logout
 expect_ok "aml-logout"
 is "$(cat "$TMP/out" "$TMP/err")" "" "aml-logout is silent"
 [ ! -e "$AML_CONFIG_DIR" ]; ok $? "the configuration directory is gone"
-run aml-token
+run env -u AZURE_CLIENT_SECRET aml-token
 expect_fail 3 '^aml-token: not signed in \(run aml-login\)$' "aml-token after aml-logout"
 run aml-logout
 expect_ok "aml-logout when not signed in"

@@ -11,7 +11,7 @@ last_form() {	# the form of the last token request
 	emu requests | jq -r '[.[] | select(.path | test("/oauth2/v2.0/token"))] | last | .form'
 }
 
-run aml-login -u "$CID" -C "$AML_EMU_CERT_PEM"
+run aml-login --client-id "$CID" -C "$AML_EMU_CERT_PEM"
 expect_ok "certificate in a PEM file"
 is "$(jq -r .credential "$TMP/out")" clientCertificate "the credential is the certificate"
 is "$(jq -r .user.name "$TMP/out")" "$CID" "the user is the application"
@@ -23,7 +23,7 @@ is "$(jq -r .credential.certificatePath "$AML_CONFIG_DIR/profile.json")" "$(real
 
 # Renewals sign a new assertion (a replayed jti would be refused).
 emu config -d '{"tokenLifetime": 60}' >/dev/null
-run aml-login -u "$CID" -C "$AML_EMU_CERT_PEM"
+run aml-login --client-id "$CID" -C "$AML_EMU_CERT_PEM"
 run aml-token -r
 expect_ok "renewal with the certificate"
 run aml-token -r
@@ -39,29 +39,29 @@ run env AZURE_CLIENT_ID="$CID" AZURE_CLIENT_CERTIFICATE_PATH="$AML_EMU_CERT_PEM"
 expect_ok "with the certificate chain (x5c)"
 
 # PKCS#12 with its password, from the environment or a file.
-run env AZURE_CLIENT_CERTIFICATE_PASSWORD="$AML_EMU_CERT_PFX_PASSWORD" aml-login -u "$CID" -C "$AML_EMU_CERT_PFX"
+run env AZURE_CLIENT_CERTIFICATE_PASSWORD="$AML_EMU_CERT_PFX_PASSWORD" aml-login --client-id "$CID" -C "$AML_EMU_CERT_PFX"
 expect_ok "PKCS#12 with AZURE_CLIENT_CERTIFICATE_PASSWORD"
 printf '%s\n' "$AML_EMU_CERT_PFX_PASSWORD" > "$TMP/pw"
-run aml-login -u "$CID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pw"
+run aml-login --client-id "$CID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pw"
 expect_ok "PKCS#12 with --certificate-password-file"
 run env AZURE_CLIENT_ID="$CID" AZURE_CLIENT_CERTIFICATE_PATH="$AML_EMU_CERT_PFX" aml-login -P "$TMP/pw"
 expect_ok "--certificate-password-file with AZURE_CLIENT_CERTIFICATE_PATH"
 run aml-login -P "$TMP/pw"
-expect_usage '^aml-login: --certificate-password-file needs --certificate or AZURE_CLIENT_CERTIFICATE_PATH$' \
+expect_usage '^aml-login: -P needs -C or AZURE_CLIENT_CERTIFICATE_PATH$' \
     "--certificate-password-file alone"
-run aml-login -u "$CID" -C "$AML_EMU_CERT_PFX"
+run aml-login --client-id "$CID" -C "$AML_EMU_CERT_PFX"
 expect_fail 3 "^aml-login: certificate .*: cannot open the PKCS#12 file \\(it needs a password" \
     "PKCS#12 without its password"
-run env AZURE_CLIENT_CERTIFICATE_PASSWORD=wrong aml-login -u "$CID" -C "$AML_EMU_CERT_PFX"
+run env AZURE_CLIENT_CERTIFICATE_PASSWORD=wrong aml-login --client-id "$CID" -C "$AML_EMU_CERT_PFX"
 expect_fail 3 "cannot open the PKCS#12 file \\(wrong password\\?\\)$" "PKCS#12 with a wrong password"
 
 # An encrypted PEM key: decrypted by us, never a prompt.
 openssl pkey -in "$AML_EMU_CERT_PEM" -aes256 -passout pass:sesame -out "$TMP/enc.pem" 2>/dev/null
 openssl x509 -in "$AML_EMU_CERT_PEM" >> "$TMP/enc.pem"
 printf 'sesame\n' > "$TMP/sesame"
-run aml-login -u "$CID" -C "$TMP/enc.pem" -P "$TMP/sesame"
+run aml-login --client-id "$CID" -C "$TMP/enc.pem" -P "$TMP/sesame"
 expect_ok "an encrypted PEM key with its password"
-run aml-login -u "$CID" -C "$TMP/enc.pem" </dev/null
+run aml-login --client-id "$CID" -C "$TMP/enc.pem" </dev/null
 expect_fail 3 "cannot decrypt the private key \\(wrong or missing password\\)$" \
     "an encrypted PEM key without a password fails, without prompting"
 
@@ -69,35 +69,35 @@ expect_fail 3 "cannot decrypt the private key \\(wrong or missing password\\)$" 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/other.pem" -out "$TMP/other.crt" \
     -days 30 -subj /CN=other 2>/dev/null
 cat "$TMP/other.crt" >> "$TMP/other.pem"
-run aml-login -u "$CID" -C "$TMP/other.pem"
+run aml-login --client-id "$CID" -C "$TMP/other.pem"
 expect_fail 3 'AADSTS50012: .*hint: the certificate \(x5t [A-Za-z0-9_-]+\) is not the one registered' \
     "a certificate with the wrong thumbprint"
-run aml-login -u "$CID" -C "$TMP/other.crt"
+run aml-login --client-id "$CID" -C "$TMP/other.crt"
 expect_fail 3 'no private key in the PEM file$' "a certificate without its key"
-run aml-login -u "$CID" -C "$TMP/nonexistent.pem"
+run aml-login --client-id "$CID" -C "$TMP/nonexistent.pem"
 expect_fail 3 "^aml-login: certificate $TMP/nonexistent.pem: No such file or directory\$" "a missing certificate"
 
 # The assertion's lifetime as the server's clock sees it: expired (the
 # server is an hour ahead) and not yet valid (an hour behind).
 emu config -d '{"clockSkew": 3600}' >/dev/null
-run aml-login -u "$CID" -C "$AML_EMU_CERT_PEM"
+run aml-login --client-id "$CID" -C "$AML_EMU_CERT_PEM"
 expect_fail 3 'AADSTS700024: .*hint: the local clock is 36[0-9][0-9] s behind the server.s \(its Date header\); check NTP and the time zone' \
     "an expired assertion: AADSTS700024, clock skew named"
 emu config -d '{"clockSkew": -3600}' >/dev/null
-run aml-login -u "$CID" -C "$AML_EMU_CERT_PEM"
+run aml-login --client-id "$CID" -C "$AML_EMU_CERT_PEM"
 expect_fail 3 'AADSTS700024: .*hint: the local clock is 3[56][0-9][0-9] s ahead of the server.s' \
     "a not-yet-valid assertion: AADSTS700024, clock skew named"
 # Within the assertion's leeway a skewed server still signs us in, and
 # a warning says so (-q silences it).
 emu config -d '{"clockSkew": 420}' >/dev/null
-run aml-login -u "$CID" -C "$AML_EMU_CERT_PEM"
+run aml-login --client-id "$CID" -C "$AML_EMU_CERT_PEM"
 expect_ok "a server seven minutes ahead"
 like "$(cat "$TMP/err")" '^aml-login: warning: the local clock is 4[0-9][0-9] s behind the server.s \(its Date header\); check NTP and the time zone$' \
     "a warning names the clock skew"
-run aml-login -q -u "$CID" -C "$AML_EMU_CERT_PEM"
+run aml-login -q --client-id "$CID" -C "$AML_EMU_CERT_PEM"
 is "$(cat "$TMP/err")" "" "-q silences it"
 emu config -d '{"clockSkew": 0}' >/dev/null
-run env AZURE_CLIENT_SECRET="$SP_SECRET" aml-login -u "$CID" -C "$AML_EMU_CERT_PEM"
+run env AZURE_CLIENT_SECRET="$SP_SECRET" aml-login --client-id "$CID" -C "$AML_EMU_CERT_PEM"
 expect_ok "a certificate flag wins over AZURE_CLIENT_SECRET"
 is "$(jq -r .credential "$TMP/out")" clientCertificate "the flag's credential is used"
 
@@ -122,25 +122,25 @@ ok $? "an expired certificate made"
 # says AADSTS700027, the key used is expired, and we say when.
 emu certificates -d "$(jq -n --rawfile p "$TMP/exp/cert.pem" '{pem: $p}')" >"$TMP/reg.json"
 is "$(jq -r .notAfter "$TMP/reg.json")" 2021-01-01T00:00:00.000Z "registered with the emulator"
-run aml-login -u "$CID" -C "$TMP/exp/both.pem"
+run aml-login --client-id "$CID" -C "$TMP/exp/both.pem"
 expect_fail 3 '^aml-login: sign-in refused: POST .*: HTTP 401 invalid_client: AADSTS700027: Client assertion contains an invalid signature\. \[Reason - The key used is expired\..*; hint: the certificate expired on 2021-01-01 00:00:00 UTC: renew it and upload the new one$' \
     "a registered certificate that expired: AADSTS700027 and the hint with its date"
 # Not registered: the key is not found (AADSTS50012), and the date is
 # still what to fix first.
 expired_cert "$TMP/exp2"
-run aml-login -u "$CID" -C "$TMP/exp2/both.pem"
+run aml-login --client-id "$CID" -C "$TMP/exp2/both.pem"
 expect_fail 3 'AADSTS50012: .*; hint: the certificate expired on 2021-01-01 00:00:00 UTC: renew it and upload the new one$' \
     "an unregistered certificate that expired: AADSTS50012, the same hint"
 # A second certificate that is still valid signs in once registered.
-run aml-login -u "$CID" -C "$TMP/other.pem"
+run aml-login --client-id "$CID" -C "$TMP/other.pem"
 expect_fail 3 'AADSTS50012' "another certificate, not registered: refused"
 emu certificates -d "$(jq -n --rawfile p "$TMP/other.crt" '{pem: $p}')" >/dev/null
-run aml-login -u "$CID" -C "$TMP/other.pem"
+run aml-login --client-id "$CID" -C "$TMP/other.pem"
 expect_ok "registered, it signs in"
 emu reset -X POST
-run aml-login -u "$CID" -C "$TMP/other.pem"
+run aml-login --client-id "$CID" -C "$TMP/other.pem"
 expect_fail 3 'AADSTS50012' "a reset forgets it"
-run aml-login -u "$CID" -C "$AML_EMU_CERT_PEM"
+run aml-login --client-id "$CID" -C "$AML_EMU_CERT_PEM"
 expect_ok "and keeps the certificate made at start"
 
 done_testing

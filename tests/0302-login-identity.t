@@ -12,7 +12,7 @@ fedtoken() {	# fedtoken [JSON-OPTIONS]: mint an external OIDC token
 
 # Workload identity: the token file, from the flag or the environment.
 fedtoken > "$TMP/fed"
-run aml-login -u "$FID" -F "$TMP/fed"
+run aml-login --client-id "$FID" -F "$TMP/fed"
 expect_ok "--federated-token-file"
 is "$(jq -r .credential "$TMP/out")" workloadIdentity "the credential is workload identity"
 run env AZURE_CLIENT_ID="$FID" AZURE_FEDERATED_TOKEN_FILE="$TMP/fed" aml-login
@@ -24,7 +24,7 @@ ok $? "the federated token is not stored"
 
 # The file is read again for every request: rotated between calls.
 emu config -d '{"tokenLifetime": 60}' >/dev/null
-run aml-login -u "$FID" -F "$TMP/fed"
+run aml-login --client-id "$FID" -F "$TMP/fed"
 fedtoken '{"lifetime": -600}' > "$TMP/fed"
 run aml-token
 expect_fail 3 'AADSTS700024: .*hint: the federated token in .*/fed has expired' \
@@ -34,11 +34,11 @@ run aml-token
 expect_ok "after the token was rotated, the renewal works"
 emu config -d '{"tokenLifetime": 3600}' >/dev/null
 fedtoken '{"audience": "api://SomethingElse"}' > "$TMP/fed"
-run aml-login -u "$FID" -F "$TMP/fed"
+run aml-login --client-id "$FID" -F "$TMP/fed"
 expect_fail 3 '^aml-login: sign-in refused: POST .*: HTTP 40[01] [a-z_]+: AADSTS[0-9]+: ' \
     "a federated token with the wrong audience is refused"
 : > "$TMP/fed"
-run aml-login -u "$FID" -F "$TMP/fed"
+run aml-login --client-id "$FID" -F "$TMP/fed"
 expect_fail 3 "^aml-login: federated token file .*/fed: empty\$" "an empty token file"
 
 # App Service managed identity: its variables first.
@@ -60,7 +60,7 @@ expect_ok "without flags, IDENTITY_ENDPOINT and IDENTITY_HEADER are used"
 is "$(jq -r .credential "$TMP/out")" managedIdentity "as a managed identity"
 run env IDENTITY_HEADER=wrong aml-login --identity
 expect_fail 3 '^aml-login: managed identity: GET /msi/token: HTTP 40[01]' "a wrong identity header: exit 3"
-run aml-login --identity -u "$AML_EMU_MI_CLIENT_ID"
+run aml-login --identity --client-id "$AML_EMU_MI_CLIENT_ID"
 expect_ok "a user-assigned identity"
 is "$(jq -r .user.name "$TMP/out")" userAssignedIdentity "named as az names it"
 unset IDENTITY_ENDPOINT IDENTITY_HEADER
@@ -84,7 +84,7 @@ run env AML_RETRY_BASE_MS=10 aml-login --identity
 expect_ok "IMDS 410 and 404 are retried"
 is "$(grep -c 'warning: HTTP 4[01][04] from GET /metadata/identity/oauth2/token, retrying' "$TMP/err")" 2 \
     "one warning per retry"
-run aml-login --identity -u 00000000-1111-4222-8333-444444444444
+run aml-login --identity --client-id 00000000-1111-4222-8333-444444444444
 expect_fail 3 '^aml-login: managed identity: GET /metadata/identity/oauth2/token: HTTP 4' \
     "an unknown user-assigned identity: exit 3"
 run env AML_IMDS_ENDPOINT=http://169.254.169.254.example.com aml-login --identity

@@ -1,18 +1,18 @@
 #!/bin/sh
 # aml-login --device-code: the message on stderr, polling as RFC 8628
-# says, approval, refusal, expiry, slow_down, Ctrl-C; then the user's
+# says, approval, refusal, expiry, slow_down, -m, Ctrl-C; then the user's
 # refresh token.
 . "$(dirname "$0")/lib.sh"
 emu_start
 unset AZURE_CLIENT_SECRET
 emu config -d '{"deviceInterval": 1}' >/dev/null
 
-# start_device [ARGS]: aml-login -d in the background, with SIGINT at
+# start_device [ARGS]: aml-login -D in the background, with SIGINT at
 # its default (a background job of sh ignores it otherwise); waits for
 # the code and sets $pid and $code.
 start_device() {
 	: > "$TMP/err"
-	perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or exit 127' aml-login -d "$@" >"$TMP/out" 2>"$TMP/err" &
+	perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or exit 127' aml-login -D "$@" >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 	code=
 	for _i in $(seq 1 200); do
@@ -44,7 +44,7 @@ rt=$(jq -r .refreshToken "$AML_CONFIG_DIR/tokens.json")
 like "$rt" '.' "the refresh token is kept"
 
 # The refresh token renews tokens, and rotates.
-run aml-token -R https://management.core.windows.net/
+run aml-token --resource https://management.core.windows.net/
 expect_ok "a token for another resource from the refresh token"
 form=$(emu requests | jq -r '[.[] | select(.path | test("/oauth2/v2.0/token"))] | last | .form')
 is "$(printf '%s' "$form" | jq -r .grant_type)" refresh_token "with the refresh token grant"
@@ -60,7 +60,7 @@ is "$(jq -r .user.name "$TMP/out")" "$AML_EMU_USER" "as the same user"
 
 # A refresh token that Entra ID no longer takes: sign in again.
 emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/token","status":400,"code":"AADSTS700082"}' >/dev/null
-run aml-token -n 86400
+run aml-token --min-validity 86400
 expect_fail 3 'invalid_grant: AADSTS700082: .*hint: sign in again interactively: aml-login --device-code' \
     "an expired refresh token: exit 3 with the command to run"
 
@@ -97,17 +97,27 @@ is "$polls" 1 "no poll came too early after slow_down"
 # Starting a device code creates state on the server: like PATCH, PUT
 # and DELETE, it is repeated only when the request never arrived.
 emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/devicecode","status":503}' >/dev/null
-run env AML_RETRY_BASE_MS=10 aml-login -d
+run env AML_RETRY_BASE_MS=10 aml-login -D
 expect_fail 1 '^aml-login: device code sign-in: POST /[^ ]+/oauth2/v2\.0/devicecode: HTTP 503 ' \
     "a 503 to a non-idempotent POST is not retried"
 emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/devicecode","drop":"after-body"}' >/dev/null
-run env AML_RETRY_BASE_MS=10 aml-login -d
+run env AML_RETRY_BASE_MS=10 aml-login -D
 expect_fail 1 '^aml-login: device code sign-in: POST /[^ ]+/oauth2/v2\.0/devicecode: (Empty reply|Recv failure|.*[Cc]onnection)' \
     "nor a connection dropped after the request was sent"
-run env AZURE_AUTHORITY_HOST=http://127.0.0.1:1 AML_RETRY_BASE_MS=10 AML_RETRY_MAX=2 aml-login -d
+run env AZURE_AUTHORITY_HOST=http://127.0.0.1:1 AML_RETRY_BASE_MS=10 AML_RETRY_MAX=2 aml-login -D
 is "$rc" 1 "a connection that cannot be made: exit 1"
 is "$(grep -c '^aml-login: warning: POST /.*/devicecode: Failed to connect to 127\.0\.0\.1 port 1.*, retrying in [0-9]* ms' "$TMP/err")" 2 \
     "but is retried when the request never left"
+
+# -m bounds the wait for the user too: a code nobody approves ends at the
+# time limit, one line after the message, nothing stored.
+emu faults -X DELETE
+run aml-logout
+run aml-login -D -m 2
+is "$rc" 1 "-m 2 and no approval: exit 1"
+is "$(sed 1d "$TMP/err")" "aml-login: device code sign-in: not completed within the time limit (-m 2 s)" \
+    "said after the message"
+[ ! -e "$AML_CONFIG_DIR/profile.json" ]; ok $? "nothing stored"
 
 # Ctrl-C cancels cleanly: one line, nothing stored, death by SIGINT.
 run aml-logout

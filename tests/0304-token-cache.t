@@ -21,31 +21,31 @@ emu config -d '{"tokenLifetime": 1000}' >/dev/null
 run aml-login
 t1=$(jq -r '.accessTokens[0].accessToken' "$AML_CONFIG_DIR/tokens.json")
 emu config -d '{"tokenLifetime": 3600}' >/dev/null
-run aml-token -r -n 600
+run aml-token -r --min-validity 600
 is "$(cat "$TMP/out")" "$t1" "--min-validity shorter than what is left: the cached token"
 n=$(ntok)
-run aml-token -r -n 2000
+run aml-token -r --min-validity 2000
 expect_ok "--min-validity longer than what is left"
 [ "$(cat "$TMP/out")" != "$t1" ]; ok $? "renews the token"
 is "$(ntok)" $((n + 1)) "with one token request"
-run aml-token -n 90000
-expect_usage '^aml-token: --min-validity 90000: not a number of seconds up to 86400$' "--min-validity is bounded"
+run aml-token --min-validity 90000
+expect_usage '^aml-token: --min-validity 90000: at most 1d$' "--min-validity is bounded"
 emu config -d '{"tokenLifetime": 600}' >/dev/null
-run aml-token -n 3700
+run aml-token --min-validity 3700
 expect_fail 1 '^aml-token: the new token for https://management.azure.com/ expires at .*, sooner than the 3700 s asked for$' \
     "a renewal cannot give what --min-validity asks"
 emu config -d '{"tokenLifetime": 3600}' >/dev/null
-run aml-token -S https://management.core.windows.net//.default -r
+run aml-token --scope https://management.core.windows.net//.default -r
 expect_ok "--scope"
 like "$(emu requests | jq -r '[.[] | select(.path | test("/oauth2/v2.0/token"))] | last | .form.scope')" \
     '^https://management\.core\.windows\.net//\.default$' "asks for that scope"
-run aml-token -R https://management.core.windows.net/ -r
+run aml-token --resource https://management.core.windows.net/ -r
 expect_ok "--resource, the same audience"
 is "$(jq '.accessTokens | length' "$AML_CONFIG_DIR/tokens.json")" 2 "cached beside Resource Manager's token"
-run aml-token -R https://unknown.example.com/
+run aml-token --resource https://unknown.example.com/
 expect_fail 3 '^aml-token: sign-in refused: POST .*: HTTP 400 invalid_resource: AADSTS500011: .*hint: no resource https://unknown.example.com/ in the tenant' \
     "an audience the tenant does not know: exit 3"
-run aml-token -S 'a b'
+run aml-token --scope 'a b'
 expect_usage "^aml-token: --scope a b: one scope, URI/.default$" "two scopes are a usage error"
 
 # A token expiring between two programs: the next one renews it.
@@ -86,14 +86,14 @@ is "$(ls -A "$AML_CONFIG_DIR" | sort | tr '\n' ' ')" "lock profile.json tokens.j
 # one renewal, one more try.
 emu faults -d '{"method":"GET","path":"/subscriptions","expireToken":true}' >/dev/null
 n=$(ntok)
-run aml-login -l
-expect_ok "aml-login -l after a 401 with a cached token"
+run aml-login --list
+expect_ok "aml-login --list after a 401 with a cached token"
 is "$(ntok)" $((n + 1)) "one forced renewal"
 is "$(emu requests | jq '[.[] | select(.path | test("^/subscriptions\\?"))] | .[-2:] | map(.status) | join(",")' -r)" \
     "401,200" "the request was repeated once"
 is "$(jq -r .isDefault "$TMP/out")" true "the listed subscription is the selected one"
 emu faults -d '{"method":"GET","path":"/subscriptions","status":401,"code":"InvalidAuthenticationToken","count":2}' >/dev/null
-run aml-login -l
+run aml-login --list
 expect_fail 3 '^aml-login: GET /subscriptions: HTTP 401 InvalidAuthenticationToken: .*\[request-id [0-9a-f-]+\]$' \
     "a second 401 is final: exit 3"
 
@@ -139,10 +139,10 @@ is "$(jq -r .credential "$TMP/out")" accessToken "the credential is an access to
 is "$(jq -r .expires_on "$TMP/out")" "$(jq -r .expires_on "$TMP/az.json")" "its expiry is kept"
 run env AML_CONFIG_DIR="$CFG2" aml-token -r
 is "$(cat "$TMP/out")" "$(jq -r .accessToken "$TMP/az.json")" "aml-token hands it out"
-run env AML_CONFIG_DIR="$CFG2" aml-token -R https://storage.azure.com/
+run env AML_CONFIG_DIR="$CFG2" aml-token --resource https://storage.azure.com/
 expect_fail 3 '^aml-token: the access token given to aml-login --token-stdin is not for this resource; sign in again$' \
     "it cannot be turned into another resource's token"
-run env AML_CONFIG_DIR="$CFG2" aml-token -n 7200
+run env AML_CONFIG_DIR="$CFG2" aml-token --min-validity 7200
 expect_fail 3 'has expired or expires too soon; sign in again$' "nor renewed"
 jq -r .accessToken "$TMP/az.json" > "$TMP/bare"
 run_in "$TMP/bare" env AML_CONFIG_DIR="$CFG2" aml-login -T

@@ -11,7 +11,7 @@ expect_ok "signed in"
 # Every request: a fresh x-ms-client-request-id, our User-Agent,
 # Accept: application/json, and no Expect: 100-continue.
 emu requests -X DELETE >/dev/null
-run aml-login -l
+run aml-login --list
 expect_ok "aml-login -l"
 req=$(emu requests | jq -c '[.[] | select(.path | test("^/subscriptions"))] | last | .headers | with_entries(.key |= ascii_downcase)')
 like "$(printf '%s' "$req" | jq -r '."x-ms-client-request-id"')" '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' \
@@ -20,14 +20,14 @@ is "$(printf '%s' "$req" | jq -r '."user-agent"')" "aml-tools/$(aml-login -V | c
 is "$(printf '%s' "$req" | jq -r .accept)" application/json "Accept: application/json"
 is "$(printf '%s' "$req" | jq -r '.expect // "none"')" none "no Expect header"
 is "$(printf '%s' "$req" | jq -r .authorization)" "***" "a bearer token was sent"
-run aml-login -l
+run aml-login --list
 ids=$(emu requests | jq -r '[.[] | select(.path | test("^/subscriptions")) | .headers | with_entries(.key |= ascii_downcase) | ."x-ms-client-request-id"] | unique | length')
 is "$ids" 2 "each request has its own id"
 
 # Transient failures are retried, Retry-After honoured, one warning each.
 emu faults -d '{"method":"GET","path":"/subscriptions","status":503,"retryAfter":1,"count":2}' >/dev/null
 emu requests -X DELETE >/dev/null
-run aml-login -l
+run aml-login --list
 expect_ok "two 503s, then success"
 is "$(cat "$TMP/err")" "aml-login: warning: HTTP 503 from GET /subscriptions, retrying in 1 s (3 left)
 aml-login: warning: HTTP 503 from GET /subscriptions, retrying in 1 s (2 left)" "one warning per retry, with Retry-After's delay"
@@ -35,26 +35,26 @@ is "$(emu requests | jq -r '[.[] | select(.path | test("^/subscriptions")) | .he
     "retries keep the request's id"
 for s in 408 429 500 502 504; do
 	emu faults -d "{\"method\":\"GET\",\"path\":\"/subscriptions\",\"status\":$s}" >/dev/null
-	run aml-login -q -l
+	run aml-login -q --list
 	expect_ok "HTTP $s is retried"
 	is "$(cat "$TMP/err")" "" "-q silences the warning ($s)"
 done
 emu faults -d '{"method":"GET","path":"/subscriptions","status":503,"count":10}' >/dev/null
-run env AML_RETRY_MAX=2 aml-login -l
+run env AML_RETRY_MAX=2 aml-login --list
 is "$rc" 1 "retries stop after AML_RETRY_MAX"
 is "$(grep -c 'warning: HTTP 503' "$TMP/err")" 2 "two retries"
 like "$(tail -1 "$TMP/err")" '^aml-login: GET /subscriptions: HTTP 503 ' "then the error line"
 [ ! -s "$TMP/out" ]; ok $? "and nothing on stdout"
 emu faults -X DELETE >/dev/null
 emu faults -d '{"method":"GET","path":"/subscriptions","status":400,"code":"BadRequest","message":"No."}' >/dev/null
-run aml-login -l
+run aml-login --list
 expect_fail 1 '^aml-login: GET /subscriptions: HTTP 400 BadRequest: No\. \[request-id [0-9a-f-]+\]$' "400 is not retried"
 emu faults -d '{"method":"GET","path":"/subscriptions","drop":"before-body"}' >/dev/null
-run aml-login -l
+run aml-login --list
 expect_ok "a dropped connection on GET is retried"
 like "$(cat "$TMP/err")" '^aml-login: warning: GET /subscriptions: .*, retrying in [0-9]+ ms \(3 left\)$' "with a warning"
 emu faults -d '{"method":"GET","path":"/subscriptions","truncate":true}' >/dev/null
-run aml-login -l
+run aml-login --list
 expect_ok "a truncated answer to GET is retried"
 # Token requests are POSTs that are safe to repeat.
 emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/token","status":503}' >/dev/null
@@ -65,26 +65,26 @@ like "$(cat "$TMP/err")" '^aml-login: warning: HTTP 503 from POST /[^ ]*/oauth2/
 # Error lines: ARM's envelope with its detail codes and request id, a
 # body that is not JSON, a connection that cannot be made.
 emu faults -d '{"method":"GET","path":"/subscriptions","status":404,"code":"NotFound","message":"The specified resource was not found."}' >/dev/null
-run aml-login -l
+run aml-login --list
 expect_fail 1 '^aml-login: GET /subscriptions: HTTP 404 NotFound: The specified resource was not found\. \[request-id [0-9a-f-]+\]$' \
     "404 in ARM's words"
 unlike "$(cat "$TMP/err")" 'api-version|127\.0\.0\.1' "the line has the path only: no host, no query"
 emu faults -d '{"method":"GET","path":"/subscriptions","notJson":true}' >/dev/null
-run aml-login -l
+run aml-login --list
 expect_fail 1 '^aml-login: GET /subscriptions: HTTP 200: the answer is not JSON: ' \
     "an answer that is not JSON, on one line"
 emu faults -X DELETE >/dev/null
-run env AML_ARM_ENDPOINT=http://127.0.0.1:1 AML_RETRY_MAX=1 aml-login -l
+run env AML_ARM_ENDPOINT=http://127.0.0.1:1 AML_RETRY_MAX=1 aml-login --list
 is "$rc" 1 "connection refused: exit 1"
 like "$(tail -1 "$TMP/err")" '^aml-login: GET /subscriptions: Failed to connect to 127\.0\.0\.1 port 1' "curl's words"
-run env AML_ARM_ENDPOINT=http://arm.example.com aml-login -l
+run env AML_ARM_ENDPOINT=http://arm.example.com aml-login --list
 expect_fail 2 '^aml-login: AML_ARM_ENDPOINT: http://arm\.example\.com: plain http is allowed only for loopback addresses \(use https\)$' \
     "plain http to a remote host is refused before any connection"
 
 # Secrets a server quotes are masked, in the error line and the trace.
 msg='Storage failed: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=S3CR3TKEY==;EndpointSuffix=core.windows.net at https://acct.blob.core.windows.net/c/b.ilearner?sv=2019-02-02&sig=S1GS1G%3D&se=2030 password=hunter2 SasBlobToken: \"?sv=1&sig=SASSIG\"'
 emu faults -d "{\"method\":\"GET\",\"path\":\"/subscriptions\",\"status\":400,\"code\":\"StorageError\",\"message\":\"$msg\"}" >/dev/null
-run aml-login -v -l
+run aml-login -v --list
 is "$rc" 1 "an error that quotes secrets"
 like "$(tail -1 "$TMP/err")" '^aml-login: GET /subscriptions: HTTP 400 StorageError: Storage failed: .*AccountKey=\*\*\*;.*sig=\*\*\*&se=2030 password=\*\*\*' \
     "the error line masks AccountKey, sig and password"
@@ -93,10 +93,10 @@ unlike "$(cat "$TMP/err")" 'S3CR3TKEY|S1GS1G|hunter2|SASSIG' "neither the line n
 # Time limits: -m bounds the whole program, its retries included (the
 # server holds each answer for longer than the limit).
 emu faults -d '{"method":"GET","path":"/subscriptions","delayMs":3000}' >/dev/null
-run aml-login -l -m 1
+run aml-login --list -m 1
 expect_fail 1 '^aml-login: GET /subscriptions: no answer within the time limit \(-m 1 s\)$' "-m"
 is "$(grep -c 'retrying' "$TMP/err")" 0 "no retry once the time is up"
-run aml-login -l --timeout abc
+run aml-login --list --max-time abc
 expect_usage '^aml-login: -m abc: not a duration \(90, 90s, 5m, 1h, 2d; at most 366d\)$' "a bad -m"
 emu faults -X DELETE >/dev/null
 
@@ -125,7 +125,7 @@ tok=$(aml-token -r)
 unlike "$tr" "$AZURE_CLIENT_SECRET" "the secret never appears"
 unlike "$tr" "$(printf '%s' "$tok" | cut -c1-40)" "the token never appears"
 unlike "$tr" 'eyJ[A-Za-z0-9_-]{8,}' "nothing shaped like a JWT appears"
-run aml-token -v -n 7000
+run aml-token -v --min-validity 7000
 unlike "$(cat "$TMP/err")" 'eyJ[A-Za-z0-9_-]{8,}' "aml-token -v shows no token on stderr"
 
 # TLS: verified against CURL_CA_BUNDLE, --ca-bundle, else the system.

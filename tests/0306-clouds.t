@@ -24,12 +24,12 @@ for c in AzureCloud:login.microsoftonline.com:management.azure.com \
 	    AML_RETRY_MAX=0 AML_CONFIG_DIR="$TMP/c-$name" AML_CLOUD="$name" aml-login --token-stdin
 	is "$(connected)" "$arm:443" "$name: Resource Manager at $arm"
 done
-run env -u AZURE_AUTHORITY_HOST HTTPS_PROXY="$AML_EMULATOR_URL" AML_RETRY_MAX=0 aml-login -a login.example.org
+run env -u AZURE_AUTHORITY_HOST HTTPS_PROXY="$AML_EMULATOR_URL" AML_RETRY_MAX=0 aml-login --authority-host login.example.org
 is "$(emu requests | jq -r '[.[] | select(.method == "CONNECT")] | last | .path')" "login.example.org:443" \
     "--authority-host: a bare host means https"
 # The emulator is a public-cloud tenant: it does not know the China
 # cloud's Resource Manager, as the real public cloud would not.
-run aml-login --cloud azurechinacloud -a "$AZURE_AUTHORITY_HOST"
+run aml-login --cloud azurechinacloud --authority-host "$AZURE_AUTHORITY_HOST"
 expect_fail 3 'AADSTS500011: .*hint: no resource https://management\.chinacloudapi\.cn/ in the tenant' \
     "cloud names in any case; --authority-host overrides the cloud's"
 is "$(emu requests | jq -r '[.[] | select(.path | test("/oauth2/v2.0/token"))] | last | .form.scope')" \

@@ -41,7 +41,7 @@ is "$(cred)" clientSecret "the environment comes first"
 # App Service over the refresh token of a previous device code sign-in.
 device_signin() {
 	emu config -d '{"deviceInterval": 1, "deviceExpiresIn": 900}' >/dev/null
-	aml-login -d >"$TMP/dev.out" 2>"$TMP/dev.err" &
+	aml-login -D >"$TMP/dev.out" 2>"$TMP/dev.err" &
 	_pid=$!
 	_code=
 	for _i in $(seq 1 200); do

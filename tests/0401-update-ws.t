@@ -24,7 +24,7 @@ aml-get-ws -g "$RG" -n "$WS" | aml-export-ws | aml-patch-ilearner -q -u "$NEW" |
 expect_ok "aml-get-ws | aml-export-ws | aml-patch-ilearner | aml-import-ws | aml-update-ws"
 emu requests >"$TMP/log.json"
 is "$(cat "$TMP/err")" "" "nothing on stderr when all went well"
-is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "the service, on one line"
+is "$(jq . "$TMP/out")" "$(cat "$TMP/out")" "the service, as 2-space JSON"
 is "$(jq -r '.name + " " + .properties.provisioningState' "$TMP/out")" "$WS Succeeded" "after the update"
 is "$(jq -r .properties.assets.asset3.locationInfo.uri "$TMP/out")" "$NEW" "the trained model asset points at NEW"
 aml-get-ws -g "$RG" -n "$WS" | aml-export-ws >"$TMP/after.json"
@@ -57,7 +57,7 @@ jq -c '.id = "/x" | .name = "x" | .type = "t" | .properties.createdOn = "2017-01
     .properties.swaggerLocation = "https://example.com/s" | del(.properties.readOnly) |
     .properties.title = "Numbers"' "$TMP/after.json" |
     sed 's/"inputs":{"input1":\[/"inputs":{"input1":[[1.50,2E+3,-0.0],/' >"$TMP/ro.json"
-run aml-update-ws -g "$RG" -n "$WS" "$TMP/ro.json"
+run aml-update-ws -c -g "$RG" -n "$WS" "$TMP/ro.json"
 expect_ok "a definition with read-only fields and odd numbers"
 is "$(jq -r '.name + " " + .properties.title' "$TMP/out")" "$WS Numbers" "is taken"
 like "$(cat "$TMP/out")" '"input1":\[\[1\.50,2E\+3,-0\.0\],' "numbers keep their text"
@@ -70,18 +70,18 @@ expect_fail 1 "^aml-update-ws: $RG/$WS: modified at $mod, after 2001-02-03T04:05
     "--if-unmodified-since an older time: refused"
 is "$(emu requests | jq -r '[.[].method] | join(" ")')" "GET" "one GET, nothing sent"
 jq --arg u "$NEW-2" '.properties.assets.asset3.locationInfo.uri = $u' "$TMP/after.json" >"$TMP/new2.json"
-run aml-update-ws -g "$RG" -n "$WS" -u "$mod" "$TMP/new2.json"
+run aml-update-ws -g "$RG" -n "$WS" --if-unmodified-since "$mod" "$TMP/new2.json"
 expect_ok "--if-unmodified-since its modifiedOn: updated"
 is "$(cat "$TMP/err")" "aml-update-ws: $RG/$WS: asset3 (trained model): $NEW -> $NEW-2" \
     "says where the trained model went"
 mod=$(jq -r .properties.modifiedOn "$TMP/out")
-run aml-update-ws -q -g "$RG" -n "$WS" -u "$(printf '%s' "$mod" | sed 's/Z$/+02:00/')" "$TMP/after.json"
+run aml-update-ws -q -g "$RG" -n "$WS" --if-unmodified-since "$(printf '%s' "$mod" | sed 's/Z$/+02:00/')" "$TMP/after.json"
 expect_fail 1 "modified at .*, after .*\\+02:00 \\(--if-unmodified-since\\)" "an offset counts (two hours ahead is earlier)"
-run aml-update-ws -g "$RG" -n "$WS" -u "$(printf '%s' "$mod" | sed 's/Z$/-02:00/')" "$TMP/after.json"
+run aml-update-ws -g "$RG" -n "$WS" --if-unmodified-since "$(printf '%s' "$mod" | sed 's/Z$/-02:00/')" "$TMP/after.json"
 expect_ok "and two hours behind is later"
-run aml-update-ws -g "$RG" -n "$WS" -u yesterday "$TMP/after.json"
+run aml-update-ws -g "$RG" -n "$WS" --if-unmodified-since yesterday "$TMP/after.json"
 expect_usage '^aml-update-ws: --if-unmodified-since yesterday: not an RFC 3339 time' "a time that is not RFC 3339"
-run aml-update-ws -g "$RG" -n "$WS" -u 2017-02-30T00:00:00Z "$TMP/after.json"
+run aml-update-ws -g "$RG" -n "$WS" --if-unmodified-since 2017-02-30T00:00:00Z "$TMP/after.json"
 expect_usage '^aml-update-ws: --if-unmodified-since 2017-02-30' "a day that does not exist"
 
 # Bad input: nothing is sent.
@@ -112,7 +112,7 @@ is "$(jq -r .properties.assets.asset3.locationInfo.uri "$TMP/out")" "$NEW" "the 
 is "$(emu requests | jq -r '.[0].bodySize')" "$(wc -c <"$TMP/part.json" | tr -d ' ')" "sent as it is, nothing added"
 
 # --no-wait: the first answer and the operation's URL.
-run aml-update-ws -w -g "$RG" -n "$WS" "$TMP/part.json"
+run aml-update-ws --no-wait -g "$RG" -n "$WS" "$TMP/part.json"
 expect_ok "--no-wait"
 is "$(jq -r '.status' "$TMP/out")" 200 "the first answer's status"
 like "$(jq -r '.operation' "$TMP/out")" "^$AML_ARM_ENDPOINT/subscriptions/$SUB/providers/Microsoft\\.MachineLearning/locations/southcentralus/operationsStatus/[0-9a-f-]+\\?api-version=2017-01-01\$" \
@@ -187,7 +187,7 @@ is "$(aml-ws-keys -g "$RG" -n psws | jq -r .primary)" sEcReT-pRiMaRy-kEy "the ke
 
 # Usage.
 run_in /dev/null aml-update-ws -g "$RG" "$TMP/part.json"
-expect_usage '^aml-update-ws: name the web service with -g and -n, or --id$' "no -n"
+expect_usage '^aml-update-ws: -g and -n, or -i, are required: name the web service$' "no -n"
 run aml-update-ws -g "$RG" -n "$WS" a.json b.json
 expect_usage '^usage: aml-update-ws ' "two files"
 

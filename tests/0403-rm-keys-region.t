@@ -12,12 +12,14 @@ run aml-login
 expect_ok "signed in"
 aml-get-ws -g "$RG" -n "$WS" | aml-export-ws >"$TMP/def.json"
 
-# aml-ws-keys: {"primary","secondary"}, one line.
-emu requests -X DELETE
+# aml-ws-keys: {"primary","secondary"}, 2-space JSON (-c: one line).
 run aml-ws-keys -g "$RG" -n "$WS"
+is "$(jq . "$TMP/out")" "$(cat "$TMP/out")" "as 2-space JSON"
+emu requests -X DELETE
+run aml-ws-keys -c -g "$RG" -n "$WS"
 expect_ok "aml-ws-keys"
 is "$(jq -r 'keys_unsorted | join(" ")' "$TMP/out")" "primary secondary" "primary and secondary"
-is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "on one line"
+is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "-c: on one line"
 like "$(jq -r .primary "$TMP/out")" '^[A-Za-z0-9+/=]{20,}$' "a key"
 is "$(emu requests | jq -r '.[] | "\(.method) \(.path)"')" "GET $LIST/$WS/listKeys?api-version=2017-01-01" \
     "GET listKeys"
@@ -37,7 +39,7 @@ expect_fail 1 "^aml-ws-keys: GET $LIST/nosuch/listKeys: HTTP 404 NotFound: The s
 run aml-new-ws -g "$RG" -n regional -l southcentralus "$TMP/def.json"
 expect_ok "a service to work on"
 emu requests -X DELETE
-run aml-add-region -g "$RG" -n regional -r westcentralus
+run aml-add-region -g "$RG" -n regional -l westcentralus
 expect_ok "aml-add-region"
 is "$(jq -r .name "$TMP/out")" regional "prints the service"
 test "$(jq -r '.properties.package.nodes.node2.parameters["Account Key"].certificateThumbprint' "$TMP/out")" != TheThumbprint
@@ -49,17 +51,17 @@ is "$(head -1 "$TMP/seq")" "POST $LIST/regional/CreateRegionalBlob?api-version=2
 is "$(jq -r '.[0].bodySize' "$TMP/log.json")" 0 "with an empty body"
 is "$(tail -1 "$TMP/seq")" "GET $LIST/regional?api-version=2017-01-01&region=westcentralus" "GET ?region= at the end"
 is "$(sed '1d;$d' "$TMP/seq" | grep -vc '/operationsStatus/')" 0 "polls in between"
-run aml-get-ws -g "$RG" -n regional -r westcentralus
-expect_ok "aml-get-ws --region works now"
-run aml-add-region -g "$RG" -n regional -r atlantis
+run aml-get-ws -g "$RG" -n regional -l westcentralus
+expect_ok "aml-get-ws --location works now"
+run aml-add-region -g "$RG" -n regional -l atlantis
 expect_fail 1 "^aml-add-region: POST $LIST/regional/CreateRegionalBlob: HTTP 400 BadRequest: The request is invalid\\. \\(InvalidRegion\\) " \
     "a region that is not one"
 run aml-add-region -g "$RG" -n regional
-expect_usage '^aml-add-region: --region is required$' "-r is required"
-run aml-add-region -g "$RG" -n regional -r westeurope -a 2016-05-01-preview
+expect_usage '^aml-add-region: -l LOCATION is required \(the region to add\)$' "-l is required"
+run aml-add-region -g "$RG" -n regional -l westeurope --api-version 2016-05-01-preview
 expect_usage '^aml-add-region: api-version 2016-05-01-preview has no CreateRegionalBlob$' "not in the preview"
 emu config -d '{"lroMs":0}' >/dev/null	# so that it is over at once
-run aml-add-region -w -g "$RG" -n regional -r westeurope
+run aml-add-region --no-wait -g "$RG" -n regional -l westeurope
 expect_ok "--no-wait"
 is "$(jq -r '.status + 0 | tostring' "$TMP/out")" 202 "202 Accepted"
 is "$(jq -r .response.id "$TMP/out")" regional "its answer (the bare name as id, as recorded)"
@@ -70,7 +72,8 @@ emu config -d '{"lroMs":100}' >/dev/null
 emu requests -X DELETE
 run aml-rm-ws -g "$RG" -n regional
 expect_ok "aml-rm-ws"
-is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "prints nothing"
+is "$(jq -c . "$TMP/out")" "{\"id\":\"$LIST/regional\",\"name\":\"regional\",\"deleted\":true}" \
+    "prints what it removed"
 is "$(cat "$TMP/err")" "" "says nothing"
 emu requests >"$TMP/log.json"
 is "$(jq -r '.[0] | "\(.method) \(.status)"' "$TMP/log.json")" "DELETE 202" "DELETE, 202"
@@ -90,6 +93,6 @@ is "$(jq -r .status "$TMP/out")" 202 "the DELETE's status"
 like "$(jq -r .operation "$TMP/out")" '/operationsStatus/' "the Azure-AsyncOperation URL, not Location"
 is "$(jq -r 'has("response")' "$TMP/out")" false "no body, no response"
 run aml-rm-ws -g "$RG"
-expect_usage '^aml-rm-ws: name the web service with -g and -n, or --id$' "no name"
+expect_usage '^aml-rm-ws: -g and -n, or -i, are required: name the web service$' "no name"
 
 done_testing

@@ -131,7 +131,7 @@ emu faults -X DELETE
 
 # An operation that outlasts -m; and 409 while it runs.
 emu config -d '{"lroMs":60000}' >/dev/null
-run aml-update-ws --timeout 1 -g "$RG" -n "$WS" "$TMP/title.json"
+run aml-update-ws --max-time 1 -g "$RG" -n "$WS" "$TMP/title.json"
 expect_fail 1 "^aml-update-ws: PATCH $WSPATH: operation still Provisioning at the time limit \\(-m 1 s\\); the operation may still complete: $CHECK $RID\$" \
     "-m: exit 1, may still complete, how to check"
 run aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"

@@ -67,7 +67,7 @@ expect_fail 1 '^aml-login: GET /subscriptions: user information in a URI is not 
 is "$(curl -sS "$E2_URL/_emu/requests" | jq length)" 0 "still no request elsewhere"
 
 page "http://localhost:$P/subscriptions?api-version=2020-01-01"
-run aml-login -l
+run aml-login --list
 expect_fail 1 "^aml-login: GET /subscriptions: not sending the Resource Manager token to http://localhost:$P: it goes only to http://127\\.0\\.0\\.1:$P\$" \
     "another name for the same address is another origin"
 
@@ -125,7 +125,7 @@ grep -q "$(printf '\033')" "$TMP/err"; ok $((! $?)) "no ESC byte in the trace"
 grep -q "$(printf '\007')" "$TMP/err"; ok $((! $?)) "no BEL byte in the trace"
 like "$(grep -i 'x-evil' "$TMP/err")" '^< X-Evil: a\\x1b\]0;owned\\x07b\\x1b\[2Jc$' "the header traced with its controls escaped"
 run aml-get-ws -g "$(printf 'rg\033[2J\nx')" -n "$WS" -s ""
-expect_usage '^aml-get-ws: --subscription: empty$' "a usage error"
+expect_usage '^aml-get-ws: -s: empty$' "a usage error"
 run aml-patch-ilearner -u "$(printf 'https://h/a\033[31m\nb.ilearner')" "$TMP/def.json"
 expect_fail 1 '^aml-patch-ilearner: -u: https://h/a\\x1b\[31m\\nb\.ilearner: a character not allowed in a URI ' \
     "a URI with an escape sequence and a newline: one line, escaped"

@@ -15,7 +15,7 @@ U=$AML_DEMO_TRAIN_URL
 K=$AML_DEMO_TRAIN_KEY_FILE
 
 emu requests -X DELETE
-srun_bes aml-retrain -u "$U" -k "$K" "$TMP/job.json"
+srun_bes aml-retrain -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "a job runs to Finished"
 is "$(wc -c <"$TMP/err" | tr -d ' ')" 0 "nothing on stderr (no terminal, no progress)"
 cp "$TMP/out" "$TMP/result.json"
@@ -49,7 +49,7 @@ is "$(jq -r '.properties.assets.asset3.locationInfo.uri' "$TMP/out")" "$AML_DEMO
 
 # StatusCode as a number.
 emu studio -d '{"statusAsInt":true}' >/dev/null
-srun_bes aml-retrain -u "$U" -k "$K" "$TMP/job.json"
+srun_bes aml-retrain -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "StatusCode as numbers"
 is "$(jq -c .StatusCode "$TMP/out")" 4 "printed as the service sent it"
 cp "$TMP/out" "$TMP/int.json"
@@ -58,15 +58,15 @@ expect_ok "and still understood downstream"
 emu studio -d '{"statusAsInt":false}' >/dev/null
 
 # -o, -f.
-srun_bes aml-retrain -u "$U" -k "$K" -o "$TMP/o.json" "$TMP/job.json"
+srun_bes aml-retrain -U "$U" -k "$K" -o "$TMP/o.json" "$TMP/job.json"
 expect_ok "-o"
 is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "nothing on stdout"
 is "$(jq -r .StatusCode "$TMP/o.json")" Finished "the status in the file"
 sas_secret "$(jq -r .Results.output1.SasBlobToken "$TMP/o.json")"
 sas_secret "$(jq -r .Results.output2.SasBlobToken "$TMP/o.json")"
-srun_bes aml-retrain -u "$U" -k "$K" -o "$TMP/o.json" "$TMP/job.json"
+srun_bes aml-retrain -U "$U" -k "$K" -o "$TMP/o.json" "$TMP/job.json"
 expect_fail 1 "^aml-retrain: .*o\\.json: .*exists" "an existing -o file is refused"
-srun_bes aml-retrain -u "$U" -k "$K" -f -o "$TMP/o.json" "$TMP/job.json"
+srun_bes aml-retrain -U "$U" -k "$K" -f -o "$TMP/o.json" "$TMP/job.json"
 expect_ok "-f replaces it"
 sas_secret "$(jq -r .Results.output1.SasBlobToken "$TMP/o.json")"
 sas_secret "$(jq -r .Results.output2.SasBlobToken "$TMP/o.json")"
@@ -74,33 +74,35 @@ sas_secret "$(jq -r .Results.output2.SasBlobToken "$TMP/o.json")"
 # The key and URL from the environment; the request on stdin; a request URL.
 AML_API_KEY=$TRAIN_KEY AML_BES_URL=$U srun_bes aml-retrain <"$TMP/job.json"
 expect_ok "AML_API_KEY and AML_BES_URL, request on stdin"
-srun_bes aml-retrain -u "$U/jobs?api-version=2.0" -k "$K" "$TMP/job.json"
+srun_bes aml-retrain -U "$U/jobs?api-version=2.0" -k "$K" "$TMP/job.json"
 expect_ok "a jobs URL is taken as the service"
 
 # --check sends nothing.
 emu requests -X DELETE
 srun aml-retrain --check "$TMP/job.json"
 expect_ok "--check: a good request"
-is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "prints nothing"
+is "$(jq -c . "$TMP/out")" "{\"checked\":\"$TMP/job.json\",\"inputs\":[\"input1\"],\"outputs\":[\"output1\",\"output2\"],\"modelOutputs\":[\"output1\"],\"globalParameters\":$(jq -c '.GlobalParameters // {} | keys_unsorted' "$TMP/job.json")}" \
+    "prints what it checked: names only"
+is "$(jq . "$TMP/out")" "$(cat "$TMP/out")" "as 2-space JSON"
 is "$(emu requests | jq length)" 0 "and sends nothing"
 
 # -n, then -j.
 emu studio -d '{"jobMs":1500}' >/dev/null
-srun_bes aml-retrain -n -u "$U" -k "$K" "$TMP/job.json"
+srun_bes aml-retrain --no-wait -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "-n returns once the job runs"
 is "$(jq -r .StatusCode "$TMP/out")" Running "Running"
 id=$(jq -r .JobId "$TMP/out")
 like "$id" '^[0-9a-f]{32}$' "with its id"
-srun_bes aml-retrain -j "$id" -u "$U" -k "$K"
+srun_bes aml-retrain -j "$id" -U "$U" -k "$K"
 expect_ok "-j follows it"
 is "$(jq -r '.StatusCode + " " + .JobId' "$TMP/out")" "Finished $id" "to Finished"
-srun_bes aml-retrain -j "$id" -n -u "$U" -k "$K"
+srun_bes aml-retrain -j "$id" --no-wait -U "$U" -k "$K"
 expect_ok "-j of a finished job: its status again"
 is "$(jq -r .Results.output1.RelativeLocation "$TMP/out")" models/r1.ilearner "with fresh SAS tokens"
 emu studio -d '{"jobMs":200}' >/dev/null
 
 # -v: a trace, with the key masked.
-srun_bes aml-retrain -v -u "$U" -k "$K" "$TMP/job.json"
+srun_bes aml-retrain -v -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "-v"
 grep -q '^> POST .*/jobs?api-version=2.0' "$TMP/err"
 ok $? "the trace shows the requests"
@@ -110,7 +112,7 @@ grep -F -q "$(printf '%s' "$STORAGE_KEY" | cut -c1-24)" "$TMP/err"
 is $? 1 "and the account key of the request too"
 
 # Interval and timeout arguments.
-srun_bes aml-retrain -i 0.05 -m 90s -u "$U" -k "$K" "$TMP/job.json"
+srun_bes aml-retrain --interval 0.05 -m 90s -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "-i 0.05 -m 90s"
 
 # On a terminal: a progress line, rewritten in place; the polls back off
@@ -120,7 +122,7 @@ if command -v script >/dev/null 2>&1; then
 	emu requests -X DELETE
 	export U K TMP
 	rc=0
-	script -qec 'aml-retrain -i 0.3 -u "$U" -k "$K" "$TMP/job.json" >"$TMP/status.json"' /dev/null \
+	script -qec 'aml-retrain --interval 0.3 -U "$U" -k "$K" "$TMP/job.json" >"$TMP/status.json"' /dev/null \
 	    >"$TMP/tty" </dev/null || rc=$?
 	cat "$TMP/tty" >>"$TMP/outputs"
 	is "$rc" 0 "on a terminal: the job runs to Finished"
@@ -144,7 +146,7 @@ if command -v script >/dev/null 2>&1; then
 	echo "$gaps" | awk '{ for (i = 2; i <= NF; i++) if ($i <= $(i - 1)) exit 1; exit !(NF >= 3 && $1 >= 250) }'
 	ok $? "the pauses between polls grow ($gaps ms)"
 	emu studio -d '{"jobMs":200}' >/dev/null
-	script -qec 'aml-retrain -q -i 0.2 -u "$U" -k "$K" "$TMP/job.json" >"$TMP/status.json"' /dev/null \
+	script -qec 'aml-retrain -q --interval 0.2 -U "$U" -k "$K" "$TMP/job.json" >"$TMP/status.json"' /dev/null \
 	    >"$TMP/tty" </dev/null
 	is "$(cat "$TMP/tty")" "" "-q: no progress line"
 else

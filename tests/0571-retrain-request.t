@@ -15,7 +15,7 @@ emu requests -X DELETE
 # bad EDIT REGEX DESCRIPTION [OPTIONS]: the edited request is refused.
 bad() {
 	jq "$1" "$TMP/job.json" >"$TMP/bad.json"
-	srun aml-retrain -u "$U" -k "$K" ${4:-} "$TMP/bad.json"
+	srun aml-retrain -U "$U" -k "$K" ${4:-} "$TMP/bad.json"
 	expect_fail 1 "^aml-retrain: $TMP/bad.json: $2\$" "$3"
 }
 
@@ -67,17 +67,17 @@ bad '.Outputs.output1.RelativeLocation = "models/r.csv"' \
 bad '.Outputs.model = .Outputs.output1 | .Outputs.model.RelativeLocation = "models/r.csv" | del(.Outputs.output1)' \
     'Outputs\.model: RelativeLocation: models/r\.csv: a trained model is written as \.ilearner' \
     "an output named model that is not .ilearner"
-bad '.' 'Outputs: model: no such output \(given with --model-output\)' "a --model-output that is not there" "-M model"
+bad '.' 'Outputs: model: no such output \(given with -M\)' "a -M output that is not there" "-M model"
 bad '.GlobalParameters = {"Rate": {"value": 1}}' 'GlobalParameters: Rate: expected a string, got object' \
     "a global parameter that is an object"
 bad '[.]' 'expected a BatchExecutionRequest \(an object\), got array' "not an object"
 printf '{"Inputs": {' >"$TMP/trunc.json"
-srun aml-retrain -u "$U" -k "$K" "$TMP/trunc.json"
+srun aml-retrain -U "$U" -k "$K" "$TMP/trunc.json"
 expect_fail 1 "^aml-retrain: $TMP/trunc\\.json:1:13: " "not JSON: file, line, column"
 printf '{"Inputs": {}, "Inputs": {}}' >"$TMP/dup.json"
-srun aml-retrain -u "$U" -k "$K" "$TMP/dup.json"
+srun aml-retrain -U "$U" -k "$K" "$TMP/dup.json"
 expect_fail 1 "^aml-retrain: $TMP/dup\\.json:1:[0-9]+: .*duplicate" "a duplicate member"
-srun_in "$TMP/trunc.json" aml-retrain -u "$U" -k "$K"
+srun_in "$TMP/trunc.json" aml-retrain -U "$U" -k "$K"
 expect_fail 1 "^aml-retrain: <stdin>:1:13: " "on stdin, named <stdin>"
 jq '.Outputs.output1.RelativeLocation = "models/r.csv"' "$TMP/job.json" >"$TMP/c.json"
 srun aml-retrain --check -M output1 "$TMP/c.json"
@@ -88,23 +88,25 @@ is "$(emu requests | jq length)" 0 "none of them sent anything"
 
 # Usage, URL and key.
 srun aml-retrain -k "$K" "$TMP/job.json"
-expect_usage "^aml-retrain: no web service: give --url or set AML_BES_URL\$" "no URL: exit 2"
-srun aml-retrain -u "ftp://example.com/x" -k "$K" "$TMP/job.json"
-expect_fail 2 "^aml-retrain: --url ftp://example\\.com/x: " "not an https URL"
-srun aml-retrain -u "http://example.com/workspaces/w/services/s" -k "$K" "$TMP/job.json"
+expect_usage "^aml-retrain: -U or AML_BES_URL is required \\(the training web service\\)\$" "no URL: exit 2"
+srun_in "$TMP/trunc.json" aml-retrain -k "$K"
+expect_usage "^aml-retrain: -U or AML_BES_URL is required " "said before standard input is read"
+srun aml-retrain -U "ftp://example.com/x" -k "$K" "$TMP/job.json"
+expect_fail 2 "^aml-retrain: -U ftp://example\\.com/x: " "not an https URL"
+srun aml-retrain -U "http://example.com/workspaces/w/services/s" -k "$K" "$TMP/job.json"
 expect_fail 2 "plain http is allowed only for loopback" "plain http to another host"
-srun aml-retrain -u "$AML_EMULATOR_URL/nothing" -k "$K" "$TMP/job.json"
+srun aml-retrain -U "$AML_EMULATOR_URL/nothing" -k "$K" "$TMP/job.json"
 expect_fail 2 "not a web service URL" "a URL that is not a service's"
-srun aml-retrain -u "$U" "$TMP/job.json"
-expect_fail 3 "^aml-retrain: no API key: give --key-file or set AML_API_KEY \\(or AML_API_KEY_FILE\\)\$" "no key: exit 3"
-srun aml-retrain -u "$U" -k "$TMP/nokey" "$TMP/job.json"
-expect_fail 1 "^aml-retrain: --key-file $TMP/nokey: No such file or directory\$" "a key file that is not there"
+srun aml-retrain -U "$U" "$TMP/job.json"
+expect_fail 3 "^aml-retrain: -k or AML_API_KEY is required \\(the API key; or AML_API_KEY_FILE\\)\$" "no key: exit 3"
+srun aml-retrain -U "$U" -k "$TMP/nokey" "$TMP/job.json"
+expect_fail 1 "^aml-retrain: -k $TMP/nokey: No such file or directory\$" "a key file that is not there"
 : >"$TMP/empty.key"
-srun aml-retrain -u "$U" -k "$TMP/empty.key" "$TMP/job.json"
-expect_fail 1 "^aml-retrain: --key-file $TMP/empty\\.key: empty\$" "an empty key file"
-for a in "-m 0" "-m 3x" "-i 0" "-i abc" "-j not/an/id" "-j abc $TMP/job.json" "$TMP/job.json $TMP/job.json" \
-    "-j abc -c" "--no-such"; do
-	srun aml-retrain -u "$U" -k "$K" $a
+srun aml-retrain -U "$U" -k "$TMP/empty.key" "$TMP/job.json"
+expect_fail 1 "^aml-retrain: -k $TMP/empty\\.key: empty\$" "an empty key file"
+for a in "-m 0" "-m 3x" "--interval 0" "--interval abc" "--interval 2h" "-j not/an/id" \
+    "-j abc $TMP/job.json" "$TMP/job.json $TMP/job.json" "-j abc --check" "--no-such"; do
+	srun aml-retrain -U "$U" -k "$K" $a
 	expect_usage "" "usage error: $a"
 done
 is "$(emu requests | jq length)" 0 "still nothing sent"

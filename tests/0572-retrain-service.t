@@ -20,14 +20,14 @@ fault() {
 
 # The key.
 printf 'd3Jvbmcga2V5IG9mIDg4IGNoYXJhY3RlcnMgZXhhY3RseSwgb3IgcmF0aGVyIG5vdCBleGFjdGx5IDg4\n' >"$TMP/wrong.key"
-srun aml-retrain -u "$U" -k "$TMP/wrong.key" "$TMP/job.json"
+srun aml-retrain -U "$U" -k "$TMP/wrong.key" "$TMP/job.json"
 expect_fail 3 "^aml-retrain: POST $JOBS: HTTP 401 Unauthorized \\(ScoreRequestUnauthorized\\): Invalid credentials provided\\. $RID\$" \
     "a wrong key: exit 3, the documented code and message"
 
 # What the service refuses (things the request check cannot know).
 svc_refuses() {	# svc_refuses EDIT CODE MESSAGE-REGEX DESCRIPTION
 	jq "$1" "$TMP/job.json" >"$TMP/bad.json"
-	srun aml-retrain -u "$U" -k "$K" "$TMP/bad.json"
+	srun aml-retrain -U "$U" -k "$K" "$TMP/bad.json"
 	expect_fail 1 "^aml-retrain: POST $JOBS: HTTP 400 BadArgument \\($2\\): $3 $RID\$" "$4"
 }
 svc_refuses '.Outputs.output1.RelativeLocation = "models/s.csv"' InvalidBlobExtension \
@@ -47,7 +47,7 @@ svc_refuses '.Outputs.trained = .Outputs.output1 | del(.Outputs.output1)' Invali
 
 # CannotStartJob.
 fault "{\"method\":\"POST\",\"path\":\"$JOBS/*/start\",\"status\":400,\"code\":\"CannotStartJob\",\"message\":\"The job cannot be started because it is in Finished state.\"}"
-srun aml-retrain -u "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain -U "$U" -k "$K" "$TMP/job.json"
 expect_fail 1 "^aml-retrain: POST $JOBS/[0-9a-f]{32}/start: HTTP 400 InvalidOperation \\(CannotStartJob\\): The job cannot be started because it is in Finished state\\. $RID\$" \
     "CannotStartJob"
 
@@ -55,7 +55,7 @@ expect_fail 1 "^aml-retrain: POST $JOBS/[0-9a-f]{32}/start: HTTP 400 InvalidOper
 export AML_RETRY_MAX=3
 fault "{\"method\":\"POST\",\"path\":\"$JOBS\",\"status\":503,\"code\":\"RequestThrottled\",\"count\":2}"
 fault "{\"method\":\"GET\",\"path\":\"$JOBS/*\",\"status\":503,\"code\":\"RequestThrottled\",\"count\":2}"
-srun_bes aml-retrain -u "$U" -k "$K" "$TMP/job.json"
+srun_bes aml-retrain -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "503 RequestThrottled twice on submit and on status: it recovers"
 is "$(jq -r .StatusCode "$TMP/out")" Finished "and the job finishes"
 is "$(grep -c "^aml-retrain: warning: HTTP 503 from POST $JOBS, retrying in " "$TMP/err")" 2 \
@@ -63,37 +63,37 @@ is "$(grep -c "^aml-retrain: warning: HTTP 503 from POST $JOBS, retrying in " "$
 is "$(grep -c "^aml-retrain: warning: HTTP 503 from GET $JOBS/[0-9a-f]*, retrying in " "$TMP/err")" 2 \
     "and of the status"
 fault "{\"method\":\"POST\",\"path\":\"$JOBS\",\"status\":503,\"code\":\"RequestThrottled\",\"count\":2}"
-srun_bes aml-retrain -q -u "$U" -k "$K" "$TMP/job.json"
+srun_bes aml-retrain -q -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "-q: no warnings"
 is "$(wc -c <"$TMP/err" | tr -d ' ')" 0 "none"
 fault "{\"method\":\"POST\",\"path\":\"$JOBS\",\"status\":503,\"code\":\"RequestThrottled\",\"count\":10}"
-srun aml-retrain -q -u "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain -q -U "$U" -k "$K" "$TMP/job.json"
 expect_fail 1 "^aml-retrain: POST $JOBS: HTTP 503 ServiceUnavailable \\(RequestThrottled\\): Request was throttled for .* endpoint\\. The maximum concurrency for the endpoint is [0-9]+\\. $RID\$" \
     "throttled past the retries: the documented code and text"
 emu faults -X DELETE
 # A status that cannot be read for a while is polled on.
 fault "{\"method\":\"GET\",\"path\":\"$JOBS/*\",\"status\":500,\"count\":3}"
-AML_RETRY_MAX=0 srun_bes aml-retrain -i 0.02 -u "$U" -k "$K" "$TMP/job.json"
+AML_RETRY_MAX=0 srun_bes aml-retrain --interval 0.02 -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "a status that fails three times: polling goes on"
 is "$(grep -c "^aml-retrain: warning: GET $JOBS/[0-9a-f]*: HTTP 500 InternalError: .*; still polling\$" "$TMP/err")" 3 \
     "a warning each time"
 fault "{\"method\":\"GET\",\"path\":\"$JOBS/*\",\"status\":404,\"code\":\"JobNotFound\"}"
-srun aml-retrain -i 0.02 -u "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain --interval 0.02 -U "$U" -k "$K" "$TMP/job.json"
 expect_fail 1 "^aml-retrain: GET $JOBS/[0-9a-f]{32}: HTTP 404 NotFound \\(JobNotFound\\): .*$RID\$" \
     "a status that is not found: an error"
 fault "{\"method\":\"GET\",\"path\":\"$JOBS/*\",\"notJson\":true}"
-srun aml-retrain -u "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain -U "$U" -k "$K" "$TMP/job.json"
 expect_fail 1 "^aml-retrain: job [0-9a-f]{32}: the status is not JSON: " "a status that is not JSON"
 
 # The job fails or is cancelled.
 emu studio/fail -d '{"details":"ModuleExecutionError: Module execution encountered an error.\n(Train Model) Error 0003: Columns with all missing values"}' >/dev/null
-srun aml-retrain -u "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain -U "$U" -k "$K" "$TMP/job.json"
 expect_fail 1 '^aml-retrain: job [0-9a-f]{32} failed: ModuleExecutionError: Module execution encountered an error\. \(Train Model\) Error 0003: Columns with all missing values$' \
     "Failed: the Details, on one line"
 cut -d, -f1-5 "$TESTS/../examples/data/census-2024.csv" >"$TMP/nolabel.csv"
 upload "$TMP/nolabel.csv" data/nolabel.csv
 job_json data/nolabel.csv models/s.ilearner >"$TMP/nolabel.json"
-srun aml-retrain -u "$U" -k "$K" "$TMP/nolabel.json"
+srun aml-retrain -U "$U" -k "$K" "$TMP/nolabel.json"
 expect_fail 1 'failed: .*\(Train Model\) Error 0001: Column with name or index "income" not found' \
     "data without the label column: Failed"
 
@@ -118,7 +118,7 @@ job_status() {
 	bes GET "/jobs/$1?$V"
 	jb .StatusCode
 }
-run_bg aml-retrain -i 0.05 -u "$U" -k "$K" "$TMP/job.json"
+run_bg aml-retrain --interval 0.05 -U "$U" -k "$K" "$TMP/job.json"
 j=$(started_job)
 bes DELETE "/jobs/$j?$V"
 rc=0
@@ -128,36 +128,47 @@ expect_fail 1 "^aml-retrain: job $j was cancelled\$" "cancelled by someone else:
 
 # The timeout: the job goes on, or is cancelled with -C.
 emu requests -X DELETE
-srun aml-retrain -i 0.05 -m 1 -u "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain --interval 0.05 -m 1 -U "$U" -k "$K" "$TMP/job.json"
 j=$(emu requests | jq -r '[.[] | select(.method == "POST" and (.path | test("/start")))][0].path' |
     sed 's,.*/jobs/\([0-9a-f]*\)/start.*,\1,')
-expect_fail 1 "^aml-retrain: job $j still running after 1s; it goes on \\(follow it with aml-retrain --job $j\\)\$" \
+expect_fail 1 "^aml-retrain: job $j still running at the time limit \\(-m 1 s\\); it goes on \\(follow it with aml-retrain -j $j\\)\$" \
     "timeout: exit 1, the job goes on"
 is "$(job_status "$j")" Running "still Running"
 emu requests -X DELETE
-srun aml-retrain -C -i 0.05 -m 1 -u "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain --cancel-on-exit --interval 0.05 -m 1 -U "$U" -k "$K" "$TMP/job.json"
 j=$(emu requests | jq -r '[.[] | select(.method == "POST" and (.path | test("/start")))][0].path' |
     sed 's,.*/jobs/\([0-9a-f]*\)/start.*,\1,')
-expect_fail 1 "^aml-retrain: job $j still running after 1s; cancelled\$" "timeout with -C: cancelled"
+expect_fail 1 "^aml-retrain: job $j still running at the time limit \\(-m 1 s\\); cancelled\$" "timeout with -C: cancelled"
 is "$(job_status "$j")" Cancelled "the job is Cancelled"
+
+# A stalled server cannot hold it past -m: the status that does not come
+# is cut at the limit, the default 24 h of -m included.
+emu requests -X DELETE
+emu faults -d '{"method":"GET","path":"*/jobs/*","delayMs":60000,"count":100}' >/dev/null
+srun aml-retrain --interval 0.05 -m 1 -U "$U" -k "$K" "$TMP/job.json"
+j=$(emu requests | jq -r '[.[] | select(.method == "POST" and (.path | test("/start")))][0].path' |
+    sed 's,.*/jobs/\([0-9a-f]*\)/start.*,\1,')
+expect_fail 1 "^aml-retrain: job $j no status within the time limit \\(-m 1 s\\); it goes on \\(follow it with aml-retrain -j $j\\)\$" \
+    "a stalled status: exit 1 at -m"
+emu faults -X DELETE
 
 # Ctrl-C.
 for sig in INT TERM; do
 	emu requests -X DELETE
-	run_bg aml-retrain -i 0.05 -u "$U" -k "$K" "$TMP/job.json"
+	run_bg aml-retrain --interval 0.05 -U "$U" -k "$K" "$TMP/job.json"
 	j=$(started_job)
 	kill -"$sig" "$bg"
 	rc=0
 	wait "$bg" 2>/dev/null || rc=$?
 	cat "$TMP/out" "$TMP/err" >>"$TMP/outputs"
 	is "$rc" "$([ $sig = INT ] && echo 130 || echo 143)" "SIG$sig: it dies of the signal"
-	is "$(cat "$TMP/err")" "aml-retrain: interrupted; job $j goes on (follow it with aml-retrain --job $j)" \
+	is "$(cat "$TMP/err")" "aml-retrain: interrupted; job $j goes on (follow it with aml-retrain -j $j)" \
 	    "SIG$sig: the job goes on, and it says so"
 	is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "nothing on stdout"
 	is "$(job_status "$j")" Running "SIG$sig: the job is still Running"
 
 	emu requests -X DELETE
-	run_bg aml-retrain -C -i 0.05 -u "$U" -k "$K" "$TMP/job.json"
+	run_bg aml-retrain --cancel-on-exit --interval 0.05 -U "$U" -k "$K" "$TMP/job.json"
 	j=$(started_job)
 	kill -"$sig" "$bg"
 	rc=0

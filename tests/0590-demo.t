@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$TESTS/.." && pwd)
 
-run make -s --no-print-directory -C "$ROOT" -o all demo
+run make -s --no-print-directory -C "$ROOT" -o all SANITIZE="${AML_SANITIZE:-}" demo
 expect_ok "make demo runs to the end"
 cp "$TMP/out" "$TMP/demo.out"
 cp "$TMP/out" "$TMP/make-demo.out"

@@ -76,26 +76,26 @@ vstep() { vstep_in /dev/null "$@"; }
 # Service principal with a secret: from the environment, from a file,
 # on stdin; a wrong one; then kept with --save-secret.
 vstep 0 aml-login aml-login -v
-vstep 3 aml-login env AZURE_CLIENT_SECRET= aml-login -v -p -u "$AZURE_CLIENT_ID" -f "$TMP/wrong-secret"
+vstep 3 aml-login env AZURE_CLIENT_SECRET= aml-login -v -p --client-id "$AZURE_CLIENT_ID" -k "$TMP/wrong-secret"
 like "$(cat "$TMP/err")" 'invalid_client' "(a wrong secret is refused)"
-vstep_in "$TMP/secret" 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AZURE_CLIENT_ID" -i
-vstep_in "$TMP/wrong-secret" 3 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AZURE_CLIENT_ID" -i
+vstep_in "$TMP/secret" 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p --client-id "$AZURE_CLIENT_ID" --secret-stdin
+vstep_in "$TMP/wrong-secret" 3 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p --client-id "$AZURE_CLIENT_ID" --secret-stdin
 vstep 0 aml-login aml-login -v -W
 is "$(jq -r --arg s "$S_CLIENT" '[.. | strings] | map(select(. == $s)) | length' "$AML_CONFIG_DIR/secret.json" 2>/dev/null)" 1 \
     "(--save-secret keeps the secret in secret.json)"
-vstep 0 aml-token aml-token -v -n 86000
+vstep 0 aml-token aml-token -v --min-validity 86000
 
 # Certificates: PEM, PKCS#12 with its password, and a wrong password.
-vstep 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PEM"
-vstep 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pfxpw"
-vstep 0 aml-token aml-token -v -n 86000
-vstep 3 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p -u "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/wrong-pfxpw"
+vstep 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p --client-id "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PEM"
+vstep 0 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p --client-id "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pfxpw"
+vstep 0 aml-token aml-token -v --min-validity 86000
+vstep 3 aml-login env -u AZURE_CLIENT_SECRET aml-login -v -p --client-id "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/wrong-pfxpw"
 
 # A user with the device code, for a refresh token.
 emu config -d '{"deviceInterval": 1}' >/dev/null
 _step=$((_step + 1))
 dev=$SEEN/$(printf '%02d' $_step)-aml-login
-env -u AZURE_CLIENT_SECRET aml-login -v -d >"$dev.out" 2>"$dev.err" </dev/null &
+env -u AZURE_CLIENT_SECRET aml-login -v -D >"$dev.out" 2>"$dev.err" </dev/null &
 pid=$!
 code=
 for i in $(seq 1 200); do
@@ -110,9 +110,9 @@ cp -a "$AML_CONFIG_DIR" "$dev.cfg"
 is "$rc" 0 "aml-login -d: exit 0"
 RT=$(jq -r .refreshToken "$AML_CONFIG_DIR/tokens.json")
 like "$RT" '.{20}' "(a refresh token is cached)"
-vstep 0 aml-token aml-token -v -R https://management.core.windows.net/
-vstep 0 aml-login aml-login -v -l
-vstep 3 aml-token aml-token -v -R https://unknown.example.com/
+vstep 0 aml-token aml-token -v --resource https://management.core.windows.net/
+vstep 0 aml-login aml-login -v --list
+vstep 3 aml-token aml-token -v --resource https://unknown.example.com/
 
 # Back to the service principal for the web services.
 vstep 0 aml-login aml-login -v
@@ -129,8 +129,8 @@ vstep 0 aml-get-ws aml-get-ws -v -g "$RG" -n other
 vstep 0 aml-get-ws aml-get-ws -v -g "$RG"
 vstep 1 aml-get-ws aml-get-ws -v -g "$RG" -n nosuch
 vstep 1 aml-ws-keys aml-ws-keys -v -g "$RG" -n nosuch
-vstep 0 aml-add-region aml-add-region -v -g "$RG" -n other -r westcentralus
-vstep 1 aml-add-region aml-add-region -v -g "$RG" -n other -r atlantis
+vstep 0 aml-add-region aml-add-region -v -g "$RG" -n other -l westcentralus
+vstep 1 aml-add-region aml-add-region -v -g "$RG" -n other -l atlantis
 # Commitment plans: none of their programs has a secret to show.
 P=$AML_DEMO_PLAN
 vstep 0 aml-new-plan aml-new-plan -v -g "$RG" -n secplan -l southcentralus --sku S1 --tag k=v
@@ -168,7 +168,7 @@ aml-get-ws -g "$RG" -n "$WS" >"$TMP/resource.json"
 vstep_in "$TMP/resource.json" 0 aml-export-ws aml-export-ws -v -o "$SEEN/exported.json"
 vstep 0 aml-patch-ilearner aml-patch-ilearner -v -b "$TMP/bes.json" -o "$SEEN/patched.json" "$SEEN/exported.json"
 like "$(cat "$TMP/err")" 'model\.ilearner' "(aml-patch-ilearner says where the model went)"
-vstep 1 aml-patch-ilearner aml-patch-ilearner -v -b "$TMP/bes.json" -r nosuch "$SEEN/exported.json"
+vstep 1 aml-patch-ilearner aml-patch-ilearner -v -b "$TMP/bes.json" --result nosuch "$SEEN/exported.json"
 vstep 0 aml-import-ws aml-import-ws -v "$SEEN/patched.json"
 jq --arg k "$S_STORAGE" '.properties.storageAccount = {name: 5, key: $k} | .properties.keys = {primary: 7}' \
     "$TMP/secrets.json" >"$TMP/bad.json"
@@ -193,23 +193,23 @@ jq -n --arg cs "$(cat "$AML_DEMO_STORAGE_CONNECTION_FILE")" '
      Outputs: {output1: {ConnectionString: $cs, RelativeLocation: "models/secrets.ilearner"}},
      GlobalParameters: {}}' >"$TMP/job.json"
 printf 'd3Jvbmcta2V5LXBsYW50ZWQtZm9yLXRoZS10ZXN0cw==\n' >"$TMP/wrong.key"
-vstep 0 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" \
+vstep 0 aml-retrain aml-retrain -v --interval 0.02 -U "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" \
     -o "$SEEN/retrain-result.json" "$TMP/job.json"
-vstep 0 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
-vstep 3 aml-retrain aml-retrain -v -u "$AML_DEMO_TRAIN_URL" -k "$TMP/wrong.key" "$TMP/job.json"
+vstep 0 aml-retrain aml-retrain -v --interval 0.02 -U "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+vstep 3 aml-retrain aml-retrain -v -U "$AML_DEMO_TRAIN_URL" -k "$TMP/wrong.key" "$TMP/job.json"
 emu studio/fail -d '{"details":"Failed, AccountKey='"$S_STKEY"'"}' >/dev/null
-vstep 1 aml-retrain aml-retrain -v -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
-vstep 0 aml-score aml-score -v -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
-vstep 3 aml-score aml-score -v -u "$AML_DEMO_SCORE_URL" -k "$TMP/wrong.key" "$TESTS/../examples/data/rows.json"
-vstep 0 aml-add-endpoint aml-add-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -K "$SEEN/ep.key" sec
-vstep 1 aml-add-endpoint aml-add-endpoint -v -w "$W" -s "$SVC" -k "$TOK" sec
-vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -K "$SEEN/ep2.key" sec
-vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -P sec
-vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK"
-vstep 1 aml-get-endpoint aml-get-endpoint -v -w "$W" -s "$SVC" -k "$TOK" nosuch
-vstep 0 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
-vstep 1 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" nosuch
-vstep 3 aml-patch-endpoint aml-patch-endpoint -v -w "$W" -s "$SVC" -k "$TMP/wrong.key" -b "$SEEN/retrain-result.json" sec
+vstep 1 aml-retrain aml-retrain -v --interval 0.02 -U "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+vstep 0 aml-score aml-score -v -U "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
+vstep 3 aml-score aml-score -v -U "$AML_DEMO_SCORE_URL" -k "$TMP/wrong.key" "$TESTS/../examples/data/rows.json"
+vstep 0 aml-add-endpoint aml-add-endpoint -v -w "$W" --service "$SVC" -k "$TOK" -K "$SEEN/ep.key" sec
+vstep 1 aml-add-endpoint aml-add-endpoint -v -w "$W" --service "$SVC" -k "$TOK" sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" --service "$SVC" -k "$TOK" -K "$SEEN/ep2.key" sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" --service "$SVC" -k "$TOK" --patch-url sec
+vstep 0 aml-get-endpoint aml-get-endpoint -v -w "$W" --service "$SVC" -k "$TOK"
+vstep 1 aml-get-endpoint aml-get-endpoint -v -w "$W" --service "$SVC" -k "$TOK" nosuch
+vstep 0 aml-patch-endpoint aml-patch-endpoint -v -w "$W" --service "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
+vstep 1 aml-patch-endpoint aml-patch-endpoint -v -w "$W" --service "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" nosuch
+vstep 3 aml-patch-endpoint aml-patch-endpoint -v -w "$W" --service "$SVC" -k "$TMP/wrong.key" -b "$SEEN/retrain-result.json" sec
 vstep 0 aml-refresh-endpoint aml-refresh-endpoint -v -w "$W" --service "$SVC" -k "$TOK" --overwrite-resources sec
 vstep 3 aml-refresh-endpoint aml-refresh-endpoint -v -w "$W" --service "$SVC" -k "$TMP/wrong.key" sec
 vstep 1 aml-refresh-endpoint aml-refresh-endpoint -v -w "$W" --service "$SVC" -k "$TOK" default
@@ -292,7 +292,11 @@ vstep 0 aml-rm-deployment aml-rm-deployment -v $MLG -e "$AML_DEMO_ENDPOINT" -d n
 # Removal and sign-out; then a program that is not signed in.
 vstep 0 aml-rm-ws aml-rm-ws -v -g "$RG" -n other
 vstep 0 aml-logout aml-logout -v
-vstep 3 aml-get-ws aml-get-ws -v -g "$RG" -n "$WS"
+# Signed out, a program signs in from the environment by itself; the
+# trace of that sign-in is searched too.
+vstep 0 aml-get-ws aml-get-ws -v -g "$RG" -n "$WS"
+vstep 0 aml-logout aml-logout -v
+vstep 3 aml-get-ws env -u AZURE_CLIENT_SECRET aml-get-ws -v -g "$RG" -n "$WS"
 
 # Every access token any program got: from the caches seen, and what
 # aml-token printed.
@@ -399,20 +403,20 @@ argv_of() {	# argv_of CMD...: run it; sample its command line meanwhile
 	done
 	wait $_pid
 }
-argv_of env -u AZURE_CLIENT_SECRET aml-login -p -u "$AZURE_CLIENT_ID" -f "$TMP/secret"
-argv_of env -u AZURE_CLIENT_SECRET aml-login -p -u "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pfxpw"
+argv_of env -u AZURE_CLIENT_SECRET aml-login -p --client-id "$AZURE_CLIENT_ID" -k "$TMP/secret"
+argv_of env -u AZURE_CLIENT_SECRET aml-login -p --client-id "$AML_EMU_CERT_CLIENT_ID" -C "$AML_EMU_CERT_PFX" -P "$TMP/pfxpw"
 argv_of aml-login
-argv_of aml-token -R https://management.core.windows.net/
+argv_of aml-token --resource https://management.core.windows.net/
 argv_of aml-get-ws -g "$RG" -n "$WS"
 argv_of aml-ws-keys -g "$RG" -n "$WS"
 argv_of aml-update-ws -g "$RG" -n "$WS" "$TMP/secrets.json"
-argv_of aml-retrain -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
-argv_of aml-score -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
-argv_of aml-get-endpoint -w "$W" -s "$SVC" -k "$TOK" sec
-argv_of aml-patch-endpoint -w "$W" -s "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
-argv_of aml-add-endpoint -f -w "$W" -s "$SVC" -k "$TOK" sec
+argv_of aml-retrain --interval 0.02 -U "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json"
+argv_of aml-score -U "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" "$TESTS/../examples/data/rows.json"
+argv_of aml-get-endpoint -w "$W" --service "$SVC" -k "$TOK" sec
+argv_of aml-patch-endpoint -w "$W" --service "$SVC" -k "$TOK" -b "$SEEN/retrain-result.json" sec
+argv_of aml-add-endpoint -f -w "$W" --service "$SVC" -k "$TOK" sec
 argv_of aml-new-ws -f -g "$RG" -n other -l southcentralus "$TMP/secrets.json"
-argv_of aml-add-region -g "$RG" -n other -r westcentralus
+argv_of aml-add-region -g "$RG" -n other -l westcentralus
 argv_of aml-rm-ws -g "$RG" -n other
 argv_of aml-get-plan -g "$RG"
 argv_of aml-refresh-endpoint -w "$W" --service "$SVC" -k "$TOK" sec

@@ -38,14 +38,14 @@ USERS="aml-token aml-login-l aml-get-ws aml-ws-keys aml-update-ws aml-new-ws aml
 use() {	# use NAME: run it (aml-token gets a new token, so that it needs the lock
 	# too, with the secret aml-login -W kept)
 	case $1 in
-	aml-token)	run env -u AZURE_CLIENT_SECRET aml-token -R https://management.core.windows.net/ ;;
-	aml-login-l)	run aml-login -l ;;
+	aml-token)	run env -u AZURE_CLIENT_SECRET aml-token --resource https://management.core.windows.net/ ;;
+	aml-login-l)	run aml-login --list ;;
 	aml-get-ws)	run aml-get-ws -g "$RG" -n "$WS" ;;
 	aml-ws-keys)	run aml-ws-keys -g "$RG" -n "$WS" ;;
 	aml-update-ws)	run aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json" ;;
 	aml-new-ws)	run aml-new-ws -f -g "$RG" -n files -l southcentralus "$TMP/def.json" ;;
 	aml-rm-ws)	run aml-rm-ws -g "$RG" -n files ;;
-	aml-add-region)	run aml-add-region -g "$RG" -n "$WS" -r westcentralus ;;
+	aml-add-region)	run aml-add-region -g "$RG" -n "$WS" -l westcentralus ;;
 	aml-get-plan)	run aml-get-plan -g "$RG" -n "$AML_DEMO_PLAN" ;;
 	aml-new-plan)	run aml-new-plan -f -g "$RG" -n files -l southcentralus --sku S1 ;;
 	aml-update-plan) run aml-update-plan -g "$RG" -n "$AML_DEMO_PLAN" --tag files=yes ;;
@@ -212,13 +212,13 @@ outp() {	# outp NAME FILE: run the filter NAME writing FILE
 	aml-import-ws)	run aml-import-ws -o "$2" "$TMP/patched.json" ;;
 	aml-import-ws-f) run aml-import-ws -f -o "$2" "$TMP/patched.json" ;;
 	aml-retrain|aml-retrain-f)
-		run aml-retrain -q ${1#aml-retrain} -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" \
+		run aml-retrain -q ${1#aml-retrain} --interval 0.02 -U "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" \
 		    -o "$2" "$TMP/job.json" ;;
 	aml-add-endpoint|aml-add-endpoint-f)
-		run aml-add-endpoint -q ${1#aml-add-endpoint} -w "$AML_DEMO_WORKSPACE_ID" -s "$AML_DEMO_SCORE_SERVICE" \
+		run aml-add-endpoint -q ${1#aml-add-endpoint} -w "$AML_DEMO_WORKSPACE_ID" --service "$AML_DEMO_SCORE_SERVICE" \
 		    -k "$AML_DEMO_WORKSPACE_TOKEN_FILE" -K "$2" files ;;
 	aml-get-endpoint|aml-get-endpoint-f)
-		run aml-get-endpoint -q ${1#aml-get-endpoint} -w "$AML_DEMO_WORKSPACE_ID" -s "$AML_DEMO_SCORE_SERVICE" \
+		run aml-get-endpoint -q ${1#aml-get-endpoint} -w "$AML_DEMO_WORKSPACE_ID" --service "$AML_DEMO_SCORE_SERVICE" \
 		    -k "$AML_DEMO_WORKSPACE_TOKEN_FILE" -K "$2" default ;;
 	aml-export-deployment|aml-export-deployment-f)
 		run aml-export-deployment ${1#aml-export-deployment} -o "$2" "$TMP/dep.json" ;;

@@ -51,9 +51,9 @@ jq -n --arg cs "$(cat "$AML_DEMO_STORAGE_CONNECTION_FILE")" '
     {Inputs: {input1: {ConnectionString: $cs, RelativeLocation: "data/adult-census-income.csv"}},
      Outputs: {output1: {ConnectionString: $cs, RelativeLocation: "models/tls.ilearner"}},
      GlobalParameters: {}}' >"$TMP/job.json"
-aml-retrain -q -E "$CA" -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json" >"$TMP/result.json"
+aml-retrain -q -E "$CA" --interval 0.02 -U "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" "$TMP/job.json" >"$TMP/result.json"
 ok $? "a trained model, over https"
-aml-add-endpoint -q -E "$CA" -w "$W" -s "$S" -k "$T" tls >/dev/null
+aml-add-endpoint -q -E "$CA" -w "$W" --service "$S" -k "$T" tls >/dev/null
 ok $? "an endpoint, over https"
 # Azure Machine Learning: a deployment's definition, scoring rows.
 emu ml -d '{"jobMs":0,"retryAfter":0}' >/dev/null
@@ -78,19 +78,19 @@ how() {
 	esac
 	case $name in
 	login)	run "$@" aml-login $_e ;;
-	list)	run "$@" aml-login -l $_e ;;
-	token)	run "$@" aml-token -R https://management.core.windows.net/ $_e ;;
+	list)	run "$@" aml-login --list $_e ;;
+	token)	run "$@" aml-token --resource https://management.core.windows.net/ $_e ;;
 	get)	run "$@" aml-get-ws -g "$RG" -n "$WS" $_e ;;
 	keys)	run "$@" aml-ws-keys -g "$RG" -n "$WS" $_e ;;
 	update)	run "$@" aml-update-ws -g "$RG" -n "$WS" $_e "$TMP/title.json" ;;
 	new)	run "$@" aml-new-ws -f -g "$RG" -n tls -l southcentralus $_e "$TMP/def.json" ;;
-	region)	run "$@" aml-add-region -g "$RG" -n "$WS" -r westcentralus $_e ;;
+	region)	run "$@" aml-add-region -g "$RG" -n "$WS" -l westcentralus $_e ;;
 	rm)	run "$@" aml-rm-ws -g "$RG" -n tls $_e ;;
-	retrain) run "$@" aml-retrain -i 0.02 -u "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" $_e "$TMP/job.json" ;;
-	score)	run "$@" aml-score -u "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" $_e "$ROWS" ;;
-	addep)	run "$@" aml-add-endpoint -f -w "$W" -s "$S" -k "$T" $_e tls ;;
-	getep)	run "$@" aml-get-endpoint -w "$W" -s "$S" -k "$T" $_e tls ;;
-	patchep) run "$@" aml-patch-endpoint -w "$W" -s "$S" -k "$T" -b "$TMP/result.json" $_e tls ;;
+	retrain) run "$@" aml-retrain --interval 0.02 -U "$AML_DEMO_TRAIN_URL" -k "$AML_DEMO_TRAIN_KEY_FILE" $_e "$TMP/job.json" ;;
+	score)	run "$@" aml-score -U "$AML_DEMO_SCORE_URL" -k "$AML_DEMO_SCORE_KEY_FILE" $_e "$ROWS" ;;
+	addep)	run "$@" aml-add-endpoint -f -w "$W" --service "$S" -k "$T" $_e tls ;;
+	getep)	run "$@" aml-get-endpoint -w "$W" --service "$S" -k "$T" $_e tls ;;
+	patchep) run "$@" aml-patch-endpoint -w "$W" --service "$S" -k "$T" -b "$TMP/result.json" $_e tls ;;
 	getplan) run "$@" aml-get-plan -g "$RG" -n "$AML_DEMO_PLAN" $_e ;;
 	newplan) run "$@" aml-new-plan -f -g "$RG" -n tls -l southcentralus --sku S1 $_e ;;
 	updplan) run "$@" aml-update-plan -g "$RG" -n "$AML_DEMO_PLAN" --tag a=b $_e ;;
@@ -210,16 +210,16 @@ cat >"$TMP/plain" <<EOF
 2 aml-update-ws, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-update-ws -g $RG -n $WS $TMP/title.json
 2 aml-new-ws, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-new-ws -f -g $RG -n x -l southcentralus $TMP/def.json
 2 aml-rm-ws, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-rm-ws -g $RG -n $WS
-2 aml-add-region, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-add-region -g $RG -n $WS -r westcentralus
-2 aml-login -l, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-login -l
+2 aml-add-region, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-add-region -g $RG -n $WS -l westcentralus
+2 aml-login -l, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-login --list
 2 aml-login, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-login
 2 aml-login, AZURE_AUTHORITY_HOST	env AZURE_AUTHORITY_HOST=http://login.example.com aml-login
 2 aml-login -I, AML_IMDS_ENDPOINT	env AML_IMDS_ENDPOINT=http://imds.example.com aml-login -I
-2 aml-retrain --url	aml-retrain -u http://bes.example.com/workspaces/$W/services/x -k $AML_DEMO_TRAIN_KEY_FILE $TMP/job.json
-2 aml-score --url	aml-score -u http://rrs.example.com/workspaces/$W/services/x -k $AML_DEMO_SCORE_KEY_FILE $ROWS
-2 aml-add-endpoint, AML_CLASSIC_ENDPOINT	env AML_CLASSIC_ENDPOINT=http://mgmt.example.com aml-add-endpoint -w $W -s $S -k $T x
-2 aml-get-endpoint, AML_CLASSIC_ENDPOINT	env AML_CLASSIC_ENDPOINT=http://mgmt.example.com aml-get-endpoint -w $W -s $S -k $T tls
-2 aml-patch-endpoint, AML_CLASSIC_ENDPOINT	env AML_CLASSIC_ENDPOINT=http://mgmt.example.com aml-patch-endpoint -w $W -s $S -k $T -b $TMP/result.json tls
+2 aml-retrain --url	aml-retrain -U http://bes.example.com/workspaces/$W/services/x -k $AML_DEMO_TRAIN_KEY_FILE $TMP/job.json
+2 aml-score --url	aml-score -U http://rrs.example.com/workspaces/$W/services/x -k $AML_DEMO_SCORE_KEY_FILE $ROWS
+2 aml-add-endpoint, AML_CLASSIC_ENDPOINT	env AML_CLASSIC_ENDPOINT=http://mgmt.example.com aml-add-endpoint -w $W --service $S -k $T x
+2 aml-get-endpoint, AML_CLASSIC_ENDPOINT	env AML_CLASSIC_ENDPOINT=http://mgmt.example.com aml-get-endpoint -w $W --service $S -k $T tls
+2 aml-patch-endpoint, AML_CLASSIC_ENDPOINT	env AML_CLASSIC_ENDPOINT=http://mgmt.example.com aml-patch-endpoint -w $W --service $S -k $T -b $TMP/result.json tls
 2 aml-get-endpoint --endpoint-url	aml-get-endpoint -U http://mgmt.example.com/workspaces/$W/webservices/$S/endpoints/tls -k $T
 2 aml-patch-endpoint --endpoint-url	aml-patch-endpoint -U http://mgmt.example.com/workspaces/$W/webservices/$S/endpoints/tls -k $T -b $TMP/result.json
 2 aml-get-deployment, AML_ARM_ENDPOINT	env AML_ARM_ENDPOINT=http://arm.example.com aml-get-deployment $MLG -e $MLE -d blue
@@ -241,7 +241,7 @@ done 3<"$TMP/plain"
 # A sign-in whose stored endpoints were changed to plain http.
 jq '.resourceManager = "http://arm.example.com" | .authorityHost = "http://login.example.com"' \
     "$TMP/cfgsnap/profile.json" >"$AML_CONFIG_DIR/profile.json"
-for c in "aml-get-ws -g $RG -n $WS" "aml-token -R https://management.core.windows.net/" "aml-login -l"; do
+for c in "aml-get-ws -g $RG -n $WS" "aml-token --resource https://management.core.windows.net/" "aml-login --list"; do
 	# shellcheck disable=SC2086
 	run $c
 	expect_fail 1 "^${c%% *}: sign-in failed: POST /[^ ]+/oauth2/v2\\.0/token: plain http is refused for login\\.example\\.com, which is not a loopback address \\(use https\\)\$" \
@@ -255,7 +255,7 @@ is "$(emu requests | jq length)" 0 "nor did the emulator"
 # strace, when there is one, sees no connect() at all.
 if command -v strace >/dev/null 2>&1 && strace -f -qq -e trace=connect -o /dev/null true 2>/dev/null; then
 	for c in "env AML_ARM_ENDPOINT=http://arm.example.com aml-update-ws -g $RG -n $WS $TMP/title.json" \
-	    "aml-score -u http://rrs.example.com/workspaces/$W/services/x -k $AML_DEMO_SCORE_KEY_FILE $ROWS" \
+	    "aml-score -U http://rrs.example.com/workspaces/$W/services/x -k $AML_DEMO_SCORE_KEY_FILE $ROWS" \
 	    "aml-get-ws -g $RG -n $WS"; do
 		# shellcheck disable=SC2086
 		strace -f -qq -e trace=connect -o "$TMP/strace" $c >/dev/null 2>&1 </dev/null

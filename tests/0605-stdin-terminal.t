@@ -36,10 +36,10 @@ done <<EOF
 aml-update-ws -g $RG -n $WS	^usage: aml-update-ws
 aml-update-ws -g $RG -n $WS -	^usage: aml-update-ws
 aml-new-ws -g $RG -n new -l southcentralus	^usage: aml-new-ws
-aml-score -u $AML_DEMO_SCORE_URL -k $TMP/key	^usage: aml-score
-aml-score -u $AML_DEMO_SCORE_URL -k $TMP/key -	^usage: aml-score
-aml-retrain -u $AML_DEMO_TRAIN_URL -k $TMP/key	^usage: aml-retrain
-aml-retrain -u $AML_DEMO_TRAIN_URL -k $TMP/key --check	^usage: aml-retrain
+aml-score -U $AML_DEMO_SCORE_URL -k $TMP/key	^usage: aml-score
+aml-score -U $AML_DEMO_SCORE_URL -k $TMP/key -	^usage: aml-score
+aml-retrain -U $AML_DEMO_TRAIN_URL -k $TMP/key	^usage: aml-retrain
+aml-retrain -U $AML_DEMO_TRAIN_URL -k $TMP/key --check	^usage: aml-retrain
 aml-patch-endpoint -k $TMP/key -b - ep	^usage: aml-patch-endpoint
 aml-update-deployment -g $RG -w $MLWS -e $EP -d blue	^usage: aml-update-deployment
 aml-update-deployment -g $RG -w $MLWS -e $EP -d blue -	^usage: aml-update-deployment

@@ -79,7 +79,7 @@ is "$(head -n 1 "$TMP/err")" "aml-patch-ilearner: warning: $f: asset \"a\\u0001\
 
 # --result, and output names, went raw into the messages.
 T=$FIX/trained-get.json
-vrun aml-patch-ilearner -b "$FIX/bes-finished.json" -r "$(printf 'mode\002')" "$T"
+vrun aml-patch-ilearner -b "$FIX/bes-finished.json" --result "$(printf 'mode\002')" "$T"
 expect_fail 1 "^aml-patch-ilearner: $FIX/bes-finished.json: no output named \"mode\\\\u0002\" in Results\$" \
     "a --result with a control character is quoted"
 f=$FZ/bes/output-name-newline.json
@@ -90,7 +90,7 @@ f=$FZ/bes/no-ilearner-tab.json
 vrun aml-patch-ilearner -b "$f" "$T"
 expect_fail 1 "^aml-patch-ilearner: $f: no output in Results ends in \\.ilearner \\(outputs: \"x\\\\ty\"\\)\$" \
     "the outputs listed are quoted when they are not plain"
-vrun aml-patch-ilearner -v -b "$FZ/bes/no-ilearner-tab.json" -r "$(printf 'x\ty')" "$T"
+vrun aml-patch-ilearner -v -b "$FZ/bes/no-ilearner-tab.json" --result "$(printf 'x\ty')" "$T"
 expect_ok "chosen by --result, the output is used"
 is "$(sed -n 1p "$TMP/err")" "aml-patch-ilearner: $f: job Finished; using output \"x\\ty\"" \
     "named quoted by -v"

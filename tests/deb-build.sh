@@ -4,7 +4,7 @@
 # -uc -b` on a clean clone would, and run lintian on the result when it
 # is installed (LINTIAN=1: it must be).  The .deb files are left in
 # OUTDIR, the logs in OUTDIR/build.log and OUTDIR/lintian.log.  Used by
-# tests/0003-debian.t and .ci/run.
+# tests/0005-debian.t and .ci/run.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1

@@ -3,7 +3,7 @@
  * aml-add-region: prepare a web service's definition for another region
  * (Add-AzMlWebServiceRegionalProperty): POST CreateRegionalBlob with the
  * region, wait for the operation, then GET the service for that region
- * and print it (compact JSON, one line).  Its encrypted parameters then
+ * and print it (2-space JSON, one line with -c).  Its encrypted parameters then
  * carry that region's certificate thumbprint.
  */
 #include <getopt.h>
@@ -17,8 +17,8 @@ static const char *region;
 
 static const struct option longopts[] = {
 	AML_WS_LONGOPTS,
-	{ "region", required_argument, NULL, 'r' },
-	{ "no-wait", no_argument, NULL, 'w' },
+	{ "location", required_argument, NULL, 'l' },
+	{ "no-wait", no_argument, NULL, AML_OPT_NO_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -27,13 +27,13 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-add-region [-qvw] -r region (-g group -n name | -i id)\n"
-	    "                      [-s subscription] [-a api-version] [-m seconds] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp, "%s"
-		    "  -r, --region REGION       the region (westcentralus, ...)\n"
-		    "  -w, --no-wait             print the first answer and the operation URL\n",
-		    aml_ws_optshelp);
+	fprintf(fp, "usage: aml-add-region [-cqv] [--no-wait] -l location (-g group -n name | -i id)\n"
+	    "                      [-s subscription] [--api-version v] [-m duration] [-E ca-bundle]\n");
+	if (!status) {
+		fputs("  -l, --location LOCATION   the region to add (westcentralus, ...)\n"
+		    "      --no-wait             print the first answer and the operation URL\n", fp);
+		aml_ws_help(fp);
+	}
 	exit(status);
 }
 
@@ -51,7 +51,7 @@ add(const struct aml_ws *ws, struct aml_wbuf *out)
 		goto out;
 	if ((rc = aml_arm_call(&ws->rs, "GET", get, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", get, &r, &d)) == 0) {
-		aml_jw_doc(out, &d, 0, 0);
+		aml_jw_doc(out, &d, 0, AML_JW_ONE);
 		aml_jfree(&d);
 	}
 	aml_resp_free(&r);
@@ -72,10 +72,10 @@ main(int argc, char **argv)
 
 	aml_setprog(&argv[0]);
 	aml_ws_init(&ws);
-	while ((c = getopt_long(argc, argv, AML_WS_SHORTOPTS "r:w", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, AML_WS_SHORTOPTS "l:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': region = optarg; break;
-		case 'w': nowait = 1; break;
+		case 'l': region = optarg; break;
+		case AML_OPT_NO_WAIT: nowait = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
@@ -86,7 +86,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(AML_EXIT_USAGE);
 	if (!region || !*region) {
-		aml_err("%s", region ? "--region: empty" : "--region is required");
+		aml_err("%s", region ? "-l: empty" : "-l LOCATION is required (the region to add)");
 		usage(AML_EXIT_USAGE);
 	}
 	if (!strcmp(ws.apiver, AML_WS_APIVER_PREVIEW)) {

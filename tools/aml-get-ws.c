@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * aml-get-ws: one web service, or every web service of a resource group
- * or of the subscription across all pages, as compact JSON, one object
- * per line (Get-AzMlWebService).  Bodies go out through the tape, so
- * numbers and strings keep the text the service sent.
+ * aml-get-ws: one web service (2-space JSON, or one line with -c), or
+ * every web service of a resource group or of the subscription across
+ * all pages, one compact object per line (Get-AzMlWebService); --table
+ * shows either as aligned columns for a person.  Bodies go out through
+ * the tape, so numbers and strings keep the text the service sent.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,42 +14,82 @@
 
 static const struct option longopts[] = {
 	AML_WS_LONGOPTS,
-	{ "region", required_argument, NULL, 'r' },
+	{ "location", required_argument, NULL, 'l' },
+	{ "table", no_argument, NULL, AML_OPT_TABLE },
 	{ NULL, 0, NULL, 0 }
 };
+
+static const char *location;
+static int table;
+static struct aml_ws ws;
 
 static void
 usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-get-ws [-qv] [-s subscription] [-g group [-n name [-r region]]]\n"
-	    "                  [-a api-version] [-m seconds] [-E ca-bundle]\n"
-	    "       aml-get-ws [-qv] -i id [-r region] [-a api-version] [-m seconds] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp, "%s  -r, --region REGION       the service's definition for that region\n",
-		    aml_ws_optshelp);
+	fprintf(fp, "usage: aml-get-ws [-cqv] [--table] [-s subscription] [-g group [-n name [-l location]]]\n"
+	    "                  [--api-version v] [-m duration] [-E ca-bundle]\n"
+	    "       aml-get-ws [-cqv] [--table] -i id [-l location] [--api-version v] [-m duration]\n"
+	    "                  [-E ca-bundle]\n");
+	if (!status) {
+		fputs("  -l, --location LOCATION   the service's definition for that region\n"
+		    "      --table               name, location, state and modification time,\n"
+		    "                            aligned, instead of JSON\n", fp);
+		aml_ws_help(fp);
+	}
 	exit(status);
 }
 
-/* One service: the answer, compacted, onto out. */
+/* A string member of the item at i (a path of keys), or NULL; malloc'd. */
+static char *
+member(const struct aml_jdoc *d, uint32_t i, const char *key, const char *sub)
+{
+	uint32_t v = aml_jget(d, i, key);
+
+	if (v && sub && AML_JTYPE(d, v) == AML_JOBJECT)
+		v = aml_jget(d, v, sub);
+	else if (sub)
+		v = 0;
+	return v && AML_JTYPE(d, v) == AML_JSTRING ? aml_jstrdup(d, v) : NULL;
+}
+
+/* One service: its row of the table, or itself as JSON. */
+static void
+put(struct aml_table *tb, struct aml_wbuf *out, const struct aml_jdoc *d, uint32_t i, int flags)
+{
+	char *row[4];
+
+	if (!table) {
+		aml_jw_doc(out, d, i, flags);
+		return;
+	}
+	row[0] = member(d, i, "name", NULL);
+	row[1] = member(d, i, "location", NULL);
+	row[2] = member(d, i, "properties", "provisioningState");
+	row[3] = member(d, i, "properties", "modifiedOn");
+	aml_table_add(tb, (const char *const *)row);
+	for (int k = 0; k < 4; k++)
+		free(row[k]);
+}
+
 static int
-get_one(const struct aml_ws *ws, const char *region, struct aml_wbuf *out)
+get_one(struct aml_table *tb, struct aml_wbuf *out)
 {
 	struct aml_resp r;
 	struct aml_jdoc d;
 	char *url, *q = NULL, *e;
 	int rc;
 
-	if (region) {
-		e = aml_urlenc(region);
+	if (location) {
+		e = aml_urlenc(location);
 		q = aml_xasprintf("region=%s", e);
 		free(e);
 	}
-	url = aml_ws_url(ws, "", q);
-	if ((rc = aml_arm_call(&ws->rs, "GET", url, NULL, 0, 0, &r)) == 0 &&
+	url = aml_ws_url(&ws, "", q);
+	if ((rc = aml_arm_call(&ws.rs, "GET", url, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", url, &r, &d)) == 0) {
-		aml_jw_doc(out, &d, 0, 0);
+		put(tb, out, &d, 0, AML_JW_ONE);
 		aml_jfree(&d);
 	}
 	aml_resp_free(&r);
@@ -57,40 +98,45 @@ get_one(const struct aml_ws *ws, const char *region, struct aml_wbuf *out)
 	return rc;
 }
 
-/* An item of a list, compacted, one per line. */
+struct sink {
+	struct aml_table *tb;
+	struct aml_wbuf *out;
+};
+
+/* An item of a list: a line of JSON Lines, or a row. */
 static int
-item(void *out, const struct aml_jdoc *d, uint32_t i)
+item(void *arg, const struct aml_jdoc *d, uint32_t i)
 {
-	aml_jw_doc(out, d, i, 0);
+	struct sink *k = arg;
+
+	put(k->tb, k->out, d, i, 0);
 	return 0;
 }
 
 /* Every page.  The pager follows nextLink only as far as bearer.c lets
  * the token go, and never in a circle. */
 static int
-get_list(const struct aml_ws *ws, struct aml_wbuf *out)
+get_list(struct aml_table *tb, struct aml_wbuf *out)
 {
-	char *url = aml_ws_url(ws, "", NULL);
+	struct sink k = { tb, out };
+	char *url = aml_ws_url(&ws, "", NULL);
 	int rc;
 
-	rc = aml_arm_pages(&ws->rs, url, ws->apiver, item, out);
+	rc = aml_arm_pages(&ws.rs, url, ws.apiver, item, &k);
 	free(url);
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv)
 {
-	const char *region = NULL;
-	struct aml_wbuf out;
-	struct aml_ws ws;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
 	aml_ws_init(&ws);
-	while ((c = getopt_long(argc, argv, AML_WS_SHORTOPTS "r:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, AML_WS_SHORTOPTS "l:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': region = optarg; break;
+		case 'l': location = optarg; break;
+		case AML_OPT_TABLE: table = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
@@ -100,27 +146,41 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(AML_EXIT_USAGE);
-	if (region && (!*region || !(ws.name || ws.idbuf))) {
-		aml_err("--region %s: %s", region, *region ? "needs one web service (-n or --id)" :
-		    "empty");
+	if (location && (!*location || !(ws.name || ws.idbuf))) {
+		aml_err("-l %s: %s", location, *location ? "needs one web service (-n or -i)" : "empty");
 		usage(AML_EXIT_USAGE);
 	}
-	if (region && !strcmp(ws.apiver, AML_WS_APIVER_PREVIEW)) {
-		aml_err("--region: api-version %s has no regional definitions", ws.apiver);
+	if (location && !strcmp(ws.apiver, AML_WS_APIVER_PREVIEW)) {
+		aml_err("-l: api-version %s has no regional definitions", ws.apiver);
 		usage(AML_EXIT_USAGE);
 	}
 	if ((rc = aml_ws_setup(&ws, AML_WS_LIST)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	static const char *const heads[] = { "NAME", "LOCATION", "STATE", "MODIFIED" };
+	struct aml_table tb;
+	struct aml_wbuf out;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv);
 	/* Nothing on stdout unless every page came. */
 	aml_wbuf_init(&out, -1);
-	rc = ws.name ? get_one(&ws, region, &out) : get_list(&ws, &out);
+	aml_table_init(&tb, 4, heads);
+	rc = ws.name ? get_one(&tb, &out) : get_list(&tb, &out);
+	if (rc == 0 && table)
+		aml_table_print(&tb, &out);
 	if (rc == 0) {
 		fwrite(out.buf, 1, out.len, stdout);
 		rc = aml_fshut(stdout, "<stdout>");
 	}
+	aml_table_free(&tb);
 	aml_wbuf_free(&out);
 	aml_ws_free(&ws);
 	return rc;

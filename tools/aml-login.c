@@ -16,11 +16,35 @@
 
 #include "amlnet.h"
 
-#define SUBS_API "2020-01-01"
+enum {
+	OPT_CLOUD = AML_OPT_OWN, OPT_AUTHORITY, OPT_CLIENT_ID, OPT_SECRET_STDIN, OPT_LIST
+};
+
+static const struct option longopts[] = {
+	{ "cloud", required_argument, NULL, OPT_CLOUD },
+	{ "tenant", required_argument, NULL, 't' },
+	{ "subscription", required_argument, NULL, 's' },
+	{ "authority-host", required_argument, NULL, OPT_AUTHORITY },
+	{ "service-principal", no_argument, NULL, 'p' },
+	{ "client-id", required_argument, NULL, OPT_CLIENT_ID },
+	{ "key-file", required_argument, NULL, 'k' },
+	{ "secret-stdin", no_argument, NULL, OPT_SECRET_STDIN },
+	{ "certificate", required_argument, NULL, 'C' },
+	{ "certificate-password-file", required_argument, NULL, 'P' },
+	{ "federated-token-file", required_argument, NULL, 'F' },
+	{ "identity", no_argument, NULL, 'I' },
+	{ "device-code", no_argument, NULL, 'D' },
+	{ "token-stdin", no_argument, NULL, 'T' },
+	{ "save-secret", no_argument, NULL, 'W' },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "table", no_argument, NULL, AML_OPT_TABLE },
+	AML_NET_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
 
 static const char *cloudname, *tenant, *subscription, *client_id, *secret_file;
 static const char *cert_path, *cert_pw_file, *token_file, *authority;
-static int spflag, secret_stdin, identity, device, token_stdin, save_secret, list;
+static int spflag, secret_stdin, identity, device, token_stdin, save_secret, list, table;
 
 static void
 usage(int status)
@@ -28,35 +52,35 @@ usage(int status)
 	FILE *fp = status ? stderr : stdout;
 
 	fprintf(fp,
-	    "usage: aml-login [-c cloud] [-t tenant] [-s subscription] [-a authority-host]\n"
-	    "                 [-p [-u client-id] [-f secret-file | -i | -C certificate [-P password-file] |\n"
-	    "                     -F federated-token-file]] [-I [-u client-id]] [-d [-u client-id]] [-T]\n"
-	    "                 [-W] [-m seconds] [-E ca-bundle] [-vq]\n"
-	    "       aml-login -l [-vq]\n");
-	if (!status)
+	    "usage: aml-login [-cqv] [--cloud cloud] [-t tenant] [-s subscription] [--authority-host url]\n"
+	    "                 [-p [--client-id id] [-k key-file | --secret-stdin | -C certificate\n"
+	    "                     [-P password-file] | -F federated-token-file]]\n"
+	    "                 [-I [--client-id id]] [-D [--client-id id]] [-T] [-W]\n"
+	    "                 [-m duration] [-E ca-bundle]\n"
+	    "       aml-login -s subscription [-cqv] [-m duration] [-E ca-bundle]\n"
+	    "       aml-login --list [--table] [-qv] [-m duration] [-E ca-bundle]\n");
+	if (!status) {
 		fprintf(fp,
-		    "  -c, --cloud NAME              AzureCloud, AzureChinaCloud or AzureUSGovernment\n"
+		    "      --cloud NAME              AzureCloud, AzureChinaCloud or AzureUSGovernment\n"
 		    "  -t, --tenant ID               tenant (default AZURE_TENANT_ID)\n"
-		    "  -s, --subscription ID|NAME    subscription to select (default AZURE_SUBSCRIPTION_ID)\n"
-		    "  -a, --authority-host URL      Entra ID endpoint (default AZURE_AUTHORITY_HOST)\n"
+		    "  -s, --subscription ID|NAME    subscription to select (default AZURE_SUBSCRIPTION_ID);\n"
+		    "                                alone, switch the signed-in account to it\n"
+		    "      --authority-host URL      Entra ID endpoint (default AZURE_AUTHORITY_HOST)\n"
 		    "  -p, --service-principal       sign in as an application\n"
-		    "  -u, --client-id ID            application or user-assigned identity\n"
-		    "  -f, --secret-file FILE        client secret from FILE\n"
-		    "  -i, --secret-stdin            client secret from standard input\n"
+		    "      --client-id ID            application or user-assigned identity\n"
+		    "  -k, --key-file FILE           client secret from FILE\n"
+		    "      --secret-stdin            client secret from standard input\n"
 		    "  -C, --certificate FILE        PEM (certificate and key) or PKCS#12 file\n"
 		    "  -P, --certificate-password-file FILE\n"
 		    "  -F, --federated-token-file FILE\n"
 		    "  -I, --identity                managed identity\n"
-		    "  -d, --device-code             sign in as a user with a code shown on stderr\n"
+		    "  -D, --device-code             sign in as a user with a code shown on stderr\n"
 		    "  -T, --token-stdin             use an access token read from standard input\n"
 		    "  -W, --save-secret             keep the client secret for later renewals\n"
-		    "  -l, --list                    list the signed-in account's subscriptions\n"
-		    "  -m, --timeout SECONDS         per HTTP request\n"
-		    "  -E, --ca-bundle FILE          CA certificates for TLS\n"
-		    "  -v, --verbose                 HTTP trace on stderr, secrets masked\n"
-		    "  -q, --quiet                   no warnings\n"
-		    "  -h, --help\n"
-		    "  -V, --version\n");
+		    "      --list                    list the signed-in account's subscriptions\n"
+		    "      --table                   with --list: an aligned table, not JSON Lines\n");
+		aml_net_help(fp, NULL);
+	}
 	exit(status);
 }
 
@@ -192,7 +216,9 @@ need(const char *value, const char *what, const char *hint)
 	return AML_EXIT_AUTH;
 }
 
-/* A service principal: its client id and tenant, and one proof. */
+/* A service principal: its client id and tenant, and one proof: the
+ * flags', else the environment's (aml_cred_env, the order azure-identity
+ * has). */
 static int
 service_principal(struct aml_cred *c)
 {
@@ -202,7 +228,7 @@ service_principal(struct aml_cred *c)
 	int rc;
 
 	if ((rc = need(id, "client id", "give --client-id or set AZURE_CLIENT_ID")) ||
-	    (rc = need(ten, "tenant", "give --tenant or set AZURE_TENANT_ID")))
+	    (rc = need(ten, "tenant", "give -t or set AZURE_TENANT_ID")))
 		return rc;
 	c->client_id = aml_xstrdup(id);
 	c->tenant = aml_xstrdup(ten);
@@ -211,15 +237,15 @@ service_principal(struct aml_cred *c)
 		if (secret_file)
 			c->secret_file = realpath(secret_file, NULL);
 		if (secret_file && !c->secret_file)
-			aml_diex(AML_EXIT_AUTH, "secret file %s:", secret_file);
-		c->secret = secret_file ? aml_read_secret_file(c->secret_file, "secret file") : secret_from_stdin();
+			aml_diex(AML_EXIT_AUTH, "key file %s:", secret_file);
+		c->secret = secret_file ? aml_read_secret_file(c->secret_file, "key file") : secret_from_stdin();
 		return c->secret ? 0 : AML_EXIT_AUTH;
 	}
-	if (cert_path || ((cert_pw_file || (!token_file && !env("AZURE_CLIENT_SECRET"))) &&
-	    env("AZURE_CLIENT_CERTIFICATE_PATH"))) {
+	if (cert_path || (cert_pw_file && env("AZURE_CLIENT_CERTIFICATE_PATH"))) {
 		c->kind = AML_CRED_CERT;
-		if (!(c->cert_path = realpath(cert_path ? cert_path : env("AZURE_CLIENT_CERTIFICATE_PATH"), NULL)))
-			aml_diex(AML_EXIT_AUTH, "certificate %s:", cert_path ? cert_path : env("AZURE_CLIENT_CERTIFICATE_PATH"));
+		e = cert_path ? cert_path : env("AZURE_CLIENT_CERTIFICATE_PATH");
+		if (!(c->cert_path = realpath(e, NULL)))
+			aml_diex(AML_EXIT_AUTH, "certificate %s:", e);
 		if (cert_pw_file) {
 			if (!(c->secret_file = realpath(cert_pw_file, NULL)))
 				aml_diex(AML_EXIT_AUTH, "certificate password file %s:", cert_pw_file);
@@ -227,26 +253,25 @@ service_principal(struct aml_cred *c)
 				return AML_EXIT_AUTH;
 		} else if ((e = env("AZURE_CLIENT_CERTIFICATE_PASSWORD"))) {
 			c->secret = aml_xstrdup(e);
+		} else if ((e = env("AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE")) &&
+		    !(c->secret = aml_read_secret_file(e, "AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE"))) {
+			return AML_EXIT_AUTH;
 		}
 		e = env("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN");
 		c->send_chain = e && (!strcmp(e, "1") || !strcasecmp(e, "true"));
 		return 0;
 	}
-	if (token_file || (!env("AZURE_CLIENT_SECRET") && env("AZURE_FEDERATED_TOKEN_FILE"))) {
+	if (token_file) {
 		c->kind = AML_CRED_WORKLOAD;
-		e = token_file ? token_file : env("AZURE_FEDERATED_TOKEN_FILE");
-		if (!(c->token_file = realpath(e, NULL)))
-			aml_diex(AML_EXIT_AUTH, "federated token file %s:", e);
+		if (!(c->token_file = realpath(token_file, NULL)))
+			aml_diex(AML_EXIT_AUTH, "federated token file %s:", token_file);
 		return 0;
 	}
-	if ((e = env("AZURE_CLIENT_SECRET"))) {
-		c->kind = AML_CRED_SECRET;
-		c->secret = aml_xstrdup(e);
-		return 0;
-	}
+	if ((rc = aml_cred_env(c)) != 0 || c->kind)
+		return rc;
 	aml_err("no secret, certificate or federated token for client %s "
-	    "(give --secret-file, --secret-stdin, --certificate or --federated-token-file, "
-	    "or set AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE)", id);
+	    "(give -k, --secret-stdin, -C or -F, or set AZURE_CLIENT_SECRET, "
+	    "AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE)", id);
 	return AML_EXIT_AUTH;
 }
 
@@ -300,10 +325,7 @@ choose(struct aml_cred *c)
 		c->client_id = client_id ? aml_xstrdup(client_id) : NULL;
 		return 0;
 	}
-	if (spflag)
-		return service_principal(c);
-	if ((env("AZURE_CLIENT_SECRET") || env("AZURE_CLIENT_CERTIFICATE_PATH") || env("AZURE_FEDERATED_TOKEN_FILE")) &&
-	    env("AZURE_CLIENT_ID") && env("AZURE_TENANT_ID"))
+	if (spflag || aml_cred_env_complete())
 		return service_principal(c);
 	if (env("IDENTITY_ENDPOINT") && env("IDENTITY_HEADER")) {
 		c->kind = AML_CRED_MI;
@@ -318,7 +340,7 @@ choose(struct aml_cred *c)
 		c->tenant = aml_xstrdup(ten ? ten : "organizations");
 		return 0;
 	}
-	aml_err("no credentials: give --service-principal, --identity, --device-code or --token-stdin, "
+	aml_err("no credentials: give -p, -I, -D or -T, "
 	    "or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET");
 	return AML_EXIT_AUTH;
 }
@@ -326,40 +348,6 @@ choose(struct aml_cred *c)
 /*
  * Subscriptions
  */
-
-static int
-add_sub(void *all, const struct aml_jdoc *d, uint32_t i)
-{
-	cJSON_AddItemToArray(all, aml_json_from_tape(d, i));
-	return 0;
-}
-
-/* Every page of GET /subscriptions, with a token in hand (signing in)
- * or from the cache. */
-static int
-subscriptions(const char *arm, const char *bearer, cJSON **out)
-{
-	char label[] = "the subscriptions", check[] = "aml-login --list";
-	struct aml_rsrc rs = { .token = bearer, .label = label, .check = check };
-	char *url = aml_xasprintf("%s/subscriptions?api-version=%s", arm, SUBS_API);
-	cJSON *all = cJSON_CreateArray();
-	int rc;
-
-	rc = aml_arm_pages(&rs, url, SUBS_API, add_sub, all);
-	free(url);
-	if (rc) {
-		cJSON_Delete(all);
-		return rc;
-	}
-	*out = all;
-	return 0;
-}
-
-static const char *
-sub_id(const cJSON *s)
-{
-	return aml_json_str(s, "subscriptionId");
-}
 
 static int
 enabled(const cJSON *s)
@@ -372,20 +360,11 @@ enabled(const cJSON *s)
 static const cJSON *
 select_sub(const cJSON *subs)
 {
-	const char *want = subscription ? subscription : env("AZURE_SUBSCRIPTION_ID"), *n;
+	const char *want = subscription ? subscription : env("AZURE_SUBSCRIPTION_ID");
 	const cJSON *s;
 
-	if (want) {
-		cJSON_ArrayForEach(s, subs)
-			if ((n = sub_id(s)) && !strcasecmp(n, want))
-				return s;
-		cJSON_ArrayForEach(s, subs)
-			if ((n = aml_json_str(s, "displayName")) && !strcasecmp(n, want))
-				return s;
-		aml_err("subscription %s is not among the %d this account can use%s", want, cJSON_GetArraySize(subs),
-		    subscription ? "" : " (from AZURE_SUBSCRIPTION_ID)");
-		return NULL;
-	}
+	if (want)
+		return aml_arm_sub_find(subs, want, subscription ? NULL : "AZURE_SUBSCRIPTION_ID");
 	cJSON_ArrayForEach(s, subs)
 		if (enabled(s))
 			return s;
@@ -402,6 +381,12 @@ add_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddNullToObject(o, k);
 }
 
+static const char *
+sub_id(const cJSON *s)
+{
+	return aml_json_str(s, "subscriptionId");
+}
+
 static cJSON *
 sub_brief(const cJSON *s, int isdefault)
 {
@@ -415,26 +400,42 @@ sub_brief(const cJSON *s, int isdefault)
 	return o;
 }
 
-/* -l: the subscriptions of the signed-in account, one per line. */
+/* --list: the subscriptions of the signed-in account, one per line, or
+ * --table's columns. */
 static int
 list_subs(void)
 {
-	const char *cur = aml_subscription();
+	static const char *const heads[] = { "NAME", "ID", "STATE", "DEFAULT" };
+	const char *cur;
+	struct aml_table tb;
 	struct aml_wbuf w;
 	const cJSON *s;
 	cJSON *subs, *o;
-	int rc;
+	int rc, isdef;
 
 	if (!aml_account())
-		return AML_EXIT_AUTH;
-	if ((rc = subscriptions(aml_arm_endpoint(), NULL, &subs)) != 0)
+		return aml_account_status();
+	cur = aml_subscription();
+	if ((rc = aml_arm_subscriptions(NULL, &subs)) != 0)
 		return rc;
 	aml_wbuf_init(&w, 1);
+	aml_table_init(&tb, 4, heads);
 	cJSON_ArrayForEach(s, subs) {
-		o = sub_brief(s, cur && sub_id(s) && !strcasecmp(cur, sub_id(s)));
+		isdef = cur && sub_id(s) && !strcasecmp(cur, sub_id(s));
+		if (table) {
+			const char *row[] = { aml_json_str(s, "displayName"), sub_id(s),
+			    aml_json_str(s, "state"), isdef ? "true" : "false" };
+
+			aml_table_add(&tb, row);
+			continue;
+		}
+		o = sub_brief(s, isdef);
 		aml_json_write(&w, o, 0);
 		cJSON_Delete(o);
 	}
+	if (table)
+		aml_table_print(&tb, &w);
+	aml_table_free(&tb);
 	cJSON_Delete(subs);
 	rc = aml_wflush(&w) < 0 ? (aml_err("write <stdout>:"), AML_EXIT_FAIL) : 0;
 	aml_wbuf_free(&w);
@@ -445,54 +446,8 @@ list_subs(void)
  * The account
  */
 
-static void
-user_of(const struct aml_cred *c, const struct aml_token *t, const char **name, const char **type)
-{
-	*type = "servicePrincipal";
-	switch (c->kind) {
-	case AML_CRED_MI:
-		*name = c->client_id ? "userAssignedIdentity" : "systemAssignedIdentity";
-		break;
-	case AML_CRED_USER:
-		*type = "user";
-		*name = t->user ? t->user : "unknown";
-		break;
-	case AML_CRED_TOKEN:
-		*name = t->user ? t->user : "unknown";
-		if (t->user && strchr(t->user, '@'))
-			*type = "user";
-		break;
-	default:
-		*name = c->client_id;
-		break;
-	}
-}
-
-static cJSON *
-make_profile(const struct aml_cloud *cl, const char *auth, const char *arm, const char *ten,
-    const cJSON *sub, const struct aml_cred *c, const struct aml_token *t)
-{
-	cJSON *p = cJSON_CreateObject(), *o;
-	const char *name, *type;
-
-	cJSON_AddStringToObject(p, "environmentName", cl->name);
-	cJSON_AddStringToObject(p, "authorityHost", auth);
-	cJSON_AddStringToObject(p, "resourceManager", arm);
-	cJSON_AddStringToObject(p, "armResource", cl->armres);
-	add_str(p, "tenantId", ten);
-	o = cJSON_AddObjectToObject(p, "subscription");
-	add_str(o, "id", sub_id(sub));
-	add_str(o, "name", aml_json_str(sub, "displayName"));
-	add_str(o, "state", aml_json_str(sub, "state"));
-	user_of(c, t, &name, &type);
-	o = cJSON_AddObjectToObject(p, "user");
-	add_str(o, "name", name);
-	cJSON_AddStringToObject(o, "type", type);
-	return p;
-}
-
 static int
-print_account(const cJSON *p, const struct aml_cred *c, const struct aml_token *t)
+print_account(const cJSON *p, const char *credtype, time_t expires_on)
 {
 	const cJSON *sub = cJSON_GetObjectItemCaseSensitive(p, "subscription");
 	cJSON *o = cJSON_CreateObject();
@@ -507,29 +462,63 @@ print_account(const cJSON *p, const struct aml_cred *c, const struct aml_token *
 	add_str(o, "state", aml_json_str(sub, "state"));
 	cJSON_AddTrueToObject(o, "isDefault");
 	cJSON_AddItemToObject(o, "user", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "user"), 1));
-	cJSON_AddStringToObject(o, "credential", aml_cred_typename(c->kind));
-	aml_time_local(t->expires_on, when, sizeof when);
+	cJSON_AddStringToObject(o, "credential", credtype);
+	aml_time_local(expires_on, when, sizeof when);
 	cJSON_AddStringToObject(o, "expiresOn", when);
-	cJSON_AddNumberToObject(o, "expires_on", (double)t->expires_on);
+	cJSON_AddNumberToObject(o, "expires_on", (double)expires_on);
 	aml_wbuf_init(&w, 1);
-	aml_json_write(&w, o, AML_JW_PRETTY);
+	aml_json_write(&w, o, AML_JW_ONE);
 	cJSON_Delete(o);
 	rc = aml_wflush(&w) < 0 ? (aml_err("write <stdout>:"), AML_EXIT_FAIL) : 0;
 	aml_wbuf_free(&w);
 	return rc;
 }
 
-static char *
-endpoint(const char *flag, const char *envname, const char *def)
+/* -s alone, signed in: make another subscription of the same account
+ * the default, as az account set does; no new sign-in.  The cached
+ * token is for the account's tenant, so a subscription of another
+ * tenant needs a sign-in to that tenant. */
+static int
+switch_sub(void)
 {
-	const char *s = flag ? flag : env(envname), *why;
-	char *u;
+	const cJSON *p, *sub, *cred;
+	const char *ten, *subten;
+	struct aml_token t = { 0 };
+	cJSON *subs = NULL;
+	int rc, cached;
 
-	if (!s)
-		return aml_xstrdup(def);
-	if (!(u = aml_base_url(s, &why)))
-		aml_diex(AML_EXIT_USAGE, "%s %s: %s", flag ? "--authority-host" : envname, s, why);
-	return u;
+	if (!(p = aml_account()))
+		return aml_account_status();
+	if ((rc = aml_arm_subscriptions(NULL, &subs)) != 0)
+		return rc;
+	if (!(sub = aml_arm_sub_find(subs, subscription, NULL))) {
+		rc = AML_EXIT_FAIL;
+		goto out;
+	}
+	ten = aml_json_str(p, "tenantId");
+	if ((subten = aml_json_str(sub, "tenantId")) && ten && strcasecmp(ten, subten)) {
+		aml_err("subscription %s is in tenant %s, not in %s, the signed-in one: sign in to it "
+		    "with aml-login -t %s -s %s", sub_id(sub), subten, ten, subten, sub_id(sub));
+		rc = AML_EXIT_FAIL;
+		goto out;
+	}
+	if (!enabled(sub))
+		aml_warn("subscription %s is %s", sub_id(sub), aml_json_str(sub, "state") ?
+		    aml_json_str(sub, "state") : "not enabled");
+	if ((rc = aml_auth_set_subscription(sub)) != 0 ||
+	    (rc = aml_auth_token(AML_ARM, 0, 0, &t, &cached)) != 0)
+		goto out;
+	if (!(p = aml_account())) {
+		rc = AML_EXIT_AUTH;
+		goto out;
+	}
+	cred = cJSON_GetObjectItemCaseSensitive(p, "credential");
+	rc = print_account(p, aml_json_str(cred, "type") ? aml_json_str(cred, "type") : "unknown",
+	    t.expires_on);
+out:
+	aml_token_free(&t);
+	cJSON_Delete(subs);
+	return rc;
 }
 
 static int
@@ -546,8 +535,8 @@ login(void)
 
 	if (!(cl = aml_cloud_find(name ? name : "AzureCloud")))
 		aml_diex(AML_EXIT_USAGE, "unknown cloud %s (AzureCloud, AzureChinaCloud or AzureUSGovernment)", name);
-	auth = endpoint(authority, "AZURE_AUTHORITY_HOST", cl->authority);
-	arm = endpoint(NULL, "AML_ARM_ENDPOINT", cl->arm);
+	auth = aml_auth_endpoint(authority, "--authority-host", "AZURE_AUTHORITY_HOST", cl->authority);
+	arm = aml_auth_endpoint(NULL, NULL, "AML_ARM_ENDPOINT", cl->arm);
 	aml_arm_endpoint_set(arm);	/* where the new token may go */
 	if ((rc = choose(&c)) != 0)
 		goto out;
@@ -575,7 +564,7 @@ login(void)
 	}
 	if (!ten)
 		ten = t.tenant ? t.tenant : tenant ? tenant : env("AZURE_TENANT_ID");
-	if ((rc = subscriptions(arm, t.access, &subs)) != 0)
+	if ((rc = aml_arm_subscriptions(t.access, &subs)) != 0)
 		goto out;
 	if (!(sub = select_sub(subs))) {
 		rc = AML_EXIT_FAIL;
@@ -591,10 +580,10 @@ login(void)
 		free(c.tenant);
 		c.tenant = aml_xstrdup(ten);
 	}
-	p = make_profile(cl, c.authority, arm, ten, sub, &c, &t);
+	p = aml_profile_new(cl, c.authority, arm, ten, sub, &c, &t);
 	if ((rc = aml_auth_save(p, &c, cl->armres, &t, save_secret)) != 0)
 		goto out;
-	rc = print_account(p, &c, &t);
+	rc = print_account(p, aml_cred_typename(c.kind), t.expires_on);
 out:
 	cJSON_Delete(p);
 	cJSON_Delete(subs);
@@ -605,55 +594,32 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The options, checked together; usage errors exit 2. */
+static void
+options(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "cloud", required_argument, NULL, 'c' },
-		{ "tenant", required_argument, NULL, 't' },
-		{ "subscription", required_argument, NULL, 's' },
-		{ "authority-host", required_argument, NULL, 'a' },
-		{ "service-principal", no_argument, NULL, 'p' },
-		{ "client-id", required_argument, NULL, 'u' },
-		{ "secret-file", required_argument, NULL, 'f' },
-		{ "secret-stdin", no_argument, NULL, 'i' },
-		{ "certificate", required_argument, NULL, 'C' },
-		{ "certificate-password-file", required_argument, NULL, 'P' },
-		{ "federated-token-file", required_argument, NULL, 'F' },
-		{ "identity", no_argument, NULL, 'I' },
-		{ "device-code", no_argument, NULL, 'd' },
-		{ "token-stdin", no_argument, NULL, 'T' },
-		{ "save-secret", no_argument, NULL, 'W' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "timeout", required_argument, NULL, 'm' },
-		{ "ca-bundle", required_argument, NULL, 'E' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c, modes;
+	int c;
 
-	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "c:t:s:a:pu:f:iC:P:F:IdTWlm:E:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:s:pk:C:P:F:IDTW" AML_NET_SHORTOPTS, longopts,
+	    NULL)) != -1) {
 		switch (c) {
-		case 'c': cloudname = optarg; break;
+		case OPT_CLOUD: cloudname = optarg; break;
 		case 't': tenant = optarg; break;
 		case 's': subscription = optarg; break;
-		case 'a': authority = optarg; break;
+		case OPT_AUTHORITY: authority = optarg; break;
 		case 'p': spflag = 1; break;
-		case 'u': client_id = optarg; break;
-		case 'f': secret_file = optarg; spflag = 1; break;
-		case 'i': secret_stdin = 1; spflag = 1; break;
+		case OPT_CLIENT_ID: client_id = optarg; break;
+		case 'k': secret_file = optarg; spflag = 1; break;
+		case OPT_SECRET_STDIN: secret_stdin = 1; spflag = 1; break;
 		case 'C': cert_path = optarg; spflag = 1; break;
 		case 'P': cert_pw_file = optarg; spflag = 1; break;
 		case 'F': token_file = optarg; spflag = 1; break;
 		case 'I': identity = 1; break;
-		case 'd': device = 1; break;
+		case 'D': device = 1; break;
 		case 'T': token_stdin = 1; break;
 		case 'W': save_secret = 1; break;
-		case 'l': list = 1; break;
+		case OPT_LIST: list = 1; break;
+		case AML_OPT_TABLE: table = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
@@ -663,21 +629,53 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(AML_EXIT_USAGE);
-	modes = spflag + identity + device + token_stdin + list;
-	if (modes > 1) {
-		aml_err("choose one of --service-principal (or its secret, certificate or token options), "
-		    "--identity, --device-code, --token-stdin and --list");
+	if (spflag + identity + device + token_stdin + list > 1) {
+		aml_err("choose one of -p (or its secret, certificate or token options), "
+		    "-I, -D, -T and --list");
 		usage(AML_EXIT_USAGE);
 	}
 	if ((secret_file != NULL) + secret_stdin + (cert_path != NULL) + (token_file != NULL) > 1) {
-		aml_err("choose one of --secret-file, --secret-stdin, --certificate and --federated-token-file");
+		aml_err("choose one of -k, --secret-stdin, -C and -F");
 		usage(AML_EXIT_USAGE);
 	}
 	if (cert_pw_file && !cert_path && !env("AZURE_CLIENT_CERTIFICATE_PATH")) {
-		aml_err("--certificate-password-file needs --certificate or AZURE_CLIENT_CERTIFICATE_PATH");
+		aml_err("-P needs -C or AZURE_CLIENT_CERTIFICATE_PATH");
 		usage(AML_EXIT_USAGE);
 	}
+	if (table && !list) {
+		aml_err("--table goes with --list");
+		usage(AML_EXIT_USAGE);
+	}
+	if (list && subscription) {
+		aml_err("--list lists them all: leave out -s");
+		usage(AML_EXIT_USAGE);
+	}
+}
+
+/* -s and nothing that says how to sign in, and someone is signed in. */
+static int
+switching(void)
+{
+	char *path;
+	int there;
+
+	if (!subscription || spflag || identity || device || token_stdin || save_secret ||
+	    tenant || client_id || cloudname || authority)
+		return 0;
+	path = aml_config_path("profile.json");
+	there = access(path, F_OK) == 0;
+	free(path);
+	return there;
+}
+
+int
+main(int argc, char **argv)
+{
+	aml_setprog(&argv[0]);
+	options(argc, argv);
 	if (list)
 		return list_subs();
+	if (switching())
+		return switch_sub();
 	return login();
 }

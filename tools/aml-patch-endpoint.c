@@ -21,8 +21,29 @@
 
 #include "amlnet.h"
 
-static const char *resname, *result;
-static long wait_s = 120;
+#define DEFAULT_MAX_MS (5 * 60 * 1000L)	/* the switch takes half a minute or so */
+
+enum { OPT_SERVICE = AML_OPT_OWN, OPT_RESULT, OPT_SAS_FILE, OPT_NO_VERIFY };
+
+static const struct option longopts[] = {
+	{ "workspace", required_argument, NULL, 'w' },
+	{ "service", required_argument, NULL, OPT_SERVICE },
+	{ "endpoint-url", required_argument, NULL, 'U' },
+	{ "location", required_argument, NULL, 'l' },
+	{ "key-file", required_argument, NULL, 'k' },
+	{ "resource", required_argument, NULL, 'a' },
+	{ "bes-status", required_argument, NULL, 'b' },
+	{ "result", required_argument, NULL, OPT_RESULT },
+	{ "base-location", required_argument, NULL, 'B' },
+	{ "relative-location", required_argument, NULL, 'L' },
+	{ "sas-file", required_argument, NULL, OPT_SAS_FILE },
+	{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+	AML_NET_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *ws, *svc, *epurl, *region, *keyfile, *bes, *baseopt, *relopt, *sasfile;
+static const char *epname, *resname, *result;
 static int noverify;
 static char *base, *rel, *sas, *jobid;
 
@@ -45,33 +66,30 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-patch-endpoint [-nqVv] [-w workspace] [-s service] [-l location]\n"
-	    "                          [-k key-file] [-a resource] [-m seconds] [-E ca-bundle]\n"
-	    "                          (-b bes-status [-r result] | -B base -L relative [-S sas-file])\n"
-	    "                          name\n"
-	    "       aml-patch-endpoint [-nqVv] -U endpoint-url [-k key-file] [-a resource] ...\n");
-	if (!status)
-		fprintf(fp,
-		    "  -w, --workspace ID            workspace (default AML_WORKSPACE_ID)\n"
-		    "  -s, --service ID              web service (default AML_WEBSERVICE_ID)\n"
+	fprintf(fp, "usage: aml-patch-endpoint [-cqv] [--no-verify] [-w workspace] [--service service]\n"
+	    "                          [-l location] [-k key-file] [-a resource] [-m duration]\n"
+	    "                          [-E ca-bundle] (-b bes-status [--result name] |\n"
+	    "                          -B base -L relative [--sas-file file]) name\n"
+	    "       aml-patch-endpoint [-cqv] [--no-verify] -U endpoint-url [-k key-file]\n"
+	    "                          [-a resource] (-b ... | -B ... -L ...) ...\n");
+	if (!status) {
+		fputs("  -w, --workspace ID            workspace (default AML_WORKSPACE_ID)\n"
+		    "      --service ID              web service (default AML_WEBSERVICE_ID)\n"
 		    "  -U, --endpoint-url URL        the endpoint's management (PATCH) URL\n"
 		    "  -l, --location REGION         the workspace's region (default\n"
 		    "                                AML_CLASSIC_ENDPOINT, else South Central US)\n"
-		    "  -k, --key-file FILE           workspace token or endpoint key\n"
-		    "                                (default AML_WORKSPACE_TOKEN, then AML_API_KEY)\n"
+		    "  -k, --key-file FILE           workspace token or endpoint key (default\n"
+		    "                                AML_WORKSPACE_TOKEN, then AML_API_KEY, or their _FILE)\n"
 		    "  -a, --resource NAME           the resource (default: the endpoint's only one)\n"
 		    "  -b, --bes-status FILE         aml-retrain's output: the model from its Results\n"
-		    "  -r, --result NAME             which output (default: the one .ilearner)\n"
+		    "      --result NAME             which output (default: the one .ilearner)\n"
 		    "  -B, --base-location URL       the storage account's URL\n"
 		    "  -L, --relative-location PATH  container/blob.ilearner\n"
-		    "  -S, --sas-file FILE           the SAS token for it (default AML_SAS_TOKEN)\n"
-		    "  -m, --timeout SECONDS         wait this long for the switch (default 120)\n"
-		    "  -n, --no-verify               do not wait for the switch\n"
-		    "  -E, --ca-bundle FILE          CA certificates for TLS\n"
-		    "  -v, --verbose                 HTTP trace on stderr, secrets masked\n"
-		    "  -q, --quiet                   no warnings, no progress\n"
-		    "  -h, --help\n"
-		    "  -V, --version\n");
+		    "      --sas-file FILE           the SAS token for it (default AML_SAS_TOKEN, or the\n"
+		    "                                file AML_SAS_TOKEN_FILE names)\n"
+		    "      --no-verify               do not wait for the endpoint to use the new model\n", fp);
+		aml_net_help(fp, "default 5m");
+	}
 	exit(status);
 }
 
@@ -132,7 +150,7 @@ check_location(void)
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&se));
 		if (jobid)
 			aml_diex(AML_EXIT_FAIL, "the SAS token expired at %s; get a fresh one with "
-			    "aml-retrain --job %s", when, jobid);
+			    "aml-retrain -j %s", when, jobid);
 		aml_diex(AML_EXIT_FAIL, "the SAS token expired at %s; read the job's status again "
 		    "for a fresh one", when);
 	}
@@ -168,25 +186,25 @@ static const char *
 check_endpoint(const struct aml_classic *cl, const cJSON *ep)
 {
 	struct aml_resp r;
-	cJSON *svc = NULL;
+	cJSON *svcj = NULL;
 	const char *def, *only = NULL;
 	char *list;
 	int rc, n;
 
-	rc = aml_classic_call(cl, NULL, 1, NULL, AML_HTTP_QUIET, &svc, &r);
-	if (rc == 0 && (def = aml_json_str(svc, "DefaultEndpointName")) && !strcmp(def, cl->name))
+	rc = aml_classic_call(cl, NULL, AML_AT_SERVICE, NULL, AML_HTTP_QUIET, &svcj, &r);
+	if (rc == 0 && (def = aml_json_str(svcj, "DefaultEndpointName")) && !strcmp(def, cl->name))
 		aml_diex(AML_EXIT_FAIL, "endpoint %s is the default endpoint of web service %s: its "
 		    "model follows the web service and cannot be replaced; add an endpoint "
 		    "(aml-add-endpoint) and patch that", cl->name, cl->svc);
 	/* An endpoint's own key may not read its web service: go on. */
 	if (rc && r.status != 401) {
-		struct aml_req q = { .url = aml_classic_url(cl, 1) };
+		struct aml_req q = { .url = aml_classic_url(cl, AML_AT_SERVICE) };
 		char *line = aml_studio_errline(&q, &r);
 
 		aml_err("%s", line);
 		exit(rc);
 	}
-	cJSON_Delete(svc);
+	cJSON_Delete(svcj);
 	aml_resp_free(&r);
 	n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ep, "Resources"));
 	if (!n)
@@ -204,7 +222,7 @@ check_endpoint(const struct aml_classic *cl, const cJSON *ep)
 	if (n > 1) {
 		list = names(ep);
 		aml_diex(AML_EXIT_FAIL, "endpoint %s has %d updatable resources (%s): choose one with "
-		    "--resource", cl->name, n, list);
+		    "-a", cl->name, n, list);
 	}
 	only = aml_json_str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ep, "Resources"), 0),
 	    "Name");
@@ -250,103 +268,93 @@ switched(const cJSON *ep, const char *name)
 	return same;
 }
 
+/* GET the endpoint until it reports the new location, pausing by the
+ * one backoff (half a second doubling to five), within -m. */
 static int
 verify(const struct aml_classic *cl, const char *name, cJSON **ep)
 {
+	struct aml_backoff b;
 	struct aml_resp r;
 	time_t t0 = time(NULL);
-	long pause = 500, left;
-	int rc, shown = 0;
+	char lim[32];
+	long ms;
+	int rc;
 
+	aml_backoff_init(&b, 500, 5000, 0);
 	for (;;) {
-		rc = aml_classic_call(cl, NULL, 3, NULL, 0, ep, &r);
+		rc = aml_classic_call(cl, NULL, AML_AT_ENDPOINT, NULL, 0, ep, &r);
 		aml_resp_free(&r);
-		if (rc)
+		if (rc || switched(*ep, name))
 			break;
-		if (switched(*ep, name))
-			break;
-		if ((left = (long)(t0 + wait_s - time(NULL))) <= 0) {
-			aml_err("endpoint %s still reports the old model after %lds; the PATCH was "
-			    "accepted: check again later with aml-get-endpoint", cl->name, wait_s);
-			rc = AML_EXIT_FAIL;
-			break;
-		}
 		aml_json_free_secret(*ep);
 		*ep = NULL;
-		if (!aml_quiet && !aml_verbose && isatty(2)) {
-			fprintf(stderr, "\r%s: waiting for %s to use the new model %lds\033[K", aml_prog,
-			    cl->name, (long)(time(NULL) - t0));
-			shown = 1;
-		}
-		if (aml_sleep_ms(pause < left * 1000 ? pause : left * 1000) < 0) {
+		if ((ms = aml_backoff_next(&b, -1)) < 0) {
+			aml_progress_clear();
+			aml_fmt_duration(lim, sizeof lim, aml_deadline_limit());
+			aml_err("endpoint %s still reports the old model at the time limit (-m %s); the "
+			    "PATCH was accepted: check again later with aml-get-endpoint", cl->name, lim);
 			rc = AML_EXIT_FAIL;
 			break;
 		}
-		pause = pause * 2 > 5000 ? 5000 : pause * 2;
+		aml_progress("waiting for %s to use the new model %lds", cl->name,
+		    (long)(time(NULL) - t0));
+		if (aml_sleep_ms(ms) < 0) {
+			rc = AML_EXIT_FAIL;
+			break;
+		}
 	}
-	if (shown)
-		fprintf(stderr, "\r\033[K");
+	aml_progress_clear();
 	return rc;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "workspace", required_argument, NULL, 'w' },
-		{ "service", required_argument, NULL, 's' },
-		{ "endpoint-url", required_argument, NULL, 'U' },
-		{ "location", required_argument, NULL, 'l' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "resource", required_argument, NULL, 'a' },
-		{ "bes-status", required_argument, NULL, 'b' },
-		{ "result", required_argument, NULL, 'r' },
-		{ "base-location", required_argument, NULL, 'B' },
-		{ "relative-location", required_argument, NULL, 'L' },
-		{ "sas-file", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 'm' },
-		{ "no-verify", no_argument, NULL, 'n' },
-		{ "ca-bundle", required_argument, NULL, 'E' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const sasvars[] = { "AML_SAS_TOKEN", NULL };
-	const char *ws = NULL, *svc = NULL, *epurl = NULL, *region = NULL, *keyfile = NULL;
-	const char *bes = NULL, *baseopt = NULL, *relopt = NULL, *sasfile = NULL, *name;
-	struct aml_classic cl;
-	struct aml_resp r;
-	struct aml_wbuf w;
-	cJSON *ep = NULL, *none;
-	char *end, *b, *tok;
-	int c, rc;
+/* ---- the command line ----------------------------------------------- */
 
-	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "w:s:U:l:k:a:b:r:B:L:S:m:nE:vqhV", longopts,
+/* Which model, said one way: -b, or -B and -L (with --sas-file). */
+static void
+model_options(void)
+{
+	const char *why = NULL;
+
+	if (!bes && !baseopt && !relopt)
+		why = "-b, or -B and -L, is required (the retrained model)";
+	else if (bes && (baseopt || relopt))
+		why = "give -b, or -B and -L, not both";
+	else if (!bes && !baseopt)
+		why = "-B is required with -L (the storage account's URL)";
+	else if (!bes && !relopt)
+		why = "-L is required with -B (container/blob.ilearner)";
+	else if (bes && sasfile)
+		why = "--sas-file goes with -B and -L (-b's status has the SAS)";
+	else if (result && !bes)
+		why = "--result goes with -b";
+	if (why) {
+		aml_err("%s", why);
+		usage(AML_EXIT_USAGE);
+	}
+}
+
+static void
+options(int argc, char **argv)
+{
+	int c;
+
+	/* The whole program, the wait for the switch included. */
+	aml_deadline_set(DEFAULT_MAX_MS);
+	while ((c = getopt_long(argc, argv, "w:U:l:k:a:b:B:L:" AML_NET_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'w': ws = optarg; break;
-		case 's': svc = optarg; break;
+		case OPT_SERVICE: svc = optarg; break;
 		case 'U': epurl = optarg; break;
 		case 'l': region = optarg; break;
 		case 'k': keyfile = optarg; break;
 		case 'a': resname = optarg; break;
 		case 'b': bes = optarg; break;
-		case 'r': result = optarg; break;
+		case OPT_RESULT: result = optarg; break;
 		case 'B': baseopt = optarg; break;
 		case 'L': relopt = optarg; break;
-		case 'S': sasfile = optarg; break;
-		case 'm':
-			wait_s = strtol(optarg, &end, 10);
-			if (end == optarg || *end || wait_s < 1 || wait_s > 86400) {
-				aml_err("--timeout %s: a number of seconds from 1 to 86400", optarg);
-				usage(AML_EXIT_USAGE);
-			}
-			aml_http_set_timeout(optarg);	/* no request outlasts it */
-			break;
-		case 'n': noverify = 1; break;
+		case OPT_SAS_FILE: sasfile = optarg; break;
+		case OPT_NO_VERIFY: noverify = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
@@ -356,15 +364,29 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (epurl ? argc || ws || svc || region : argc != 1)
+	if (argc > 1)
 		usage(AML_EXIT_USAGE);
-	if (!bes == !(baseopt || relopt) || (bes && sasfile) || (result && !bes) ||
-	    (!bes && (!baseopt || !relopt)))
+	epname = argc ? argv[0] : NULL;
+	if (epurl && (epname || ws || svc || region)) {
+		aml_err("-U names the endpoint: leave out -w, --service, -l and NAME");
 		usage(AML_EXIT_USAGE);
+	}
+	if (!epurl && !epname) {
+		aml_err("NAME or -U is required (the endpoint)");
+		usage(AML_EXIT_USAGE);
+	}
+	model_options();
 	if (bes && !strcmp(bes, "-") && isatty(0))
 		usage(AML_EXIT_USAGE);
+}
 
-	/* What can be checked here is, before anything is sent. */
+/* The new location, from -b or -B, -L and the SAS; checked. */
+static int
+location(void)
+{
+	static const char *const sasvars[] = { "AML_SAS_TOKEN", NULL };
+	char *tok;
+
 	if (bes) {
 		from_bes(bes);
 	} else {
@@ -377,44 +399,79 @@ main(int argc, char **argv)
 		aml_freesecret(tok);
 	}
 	check_location();
-	if ((rc = aml_classic_setup(&cl, epurl, ws, svc, argc ? argv[0] : NULL, region, keyfile)))
-		return rc == AML_EXIT_USAGE ? (usage(rc), rc) : rc;
-	aml_catch_signals();
-	rc = aml_classic_call(&cl, NULL, 3, NULL, 0, &ep, &r);
+	return 0;
+}
+
+/* PATCH the resource, then wait for the switch (or read the endpoint
+ * once with --no-verify): the endpoint in *ep. */
+static int
+patch(const struct aml_classic *cl, cJSON **ep)
+{
+	struct aml_resp r;
+	cJSON *none = NULL;
+	char *name, *b;
+	int rc;
+
+	rc = aml_classic_call(cl, NULL, AML_AT_ENDPOINT, NULL, 0, ep, &r);
 	aml_resp_free(&r);
 	if (rc)
-		goto out;
-	name = aml_xstrdup(check_endpoint(&cl, ep));
-	aml_json_free_secret(ep);
-	ep = NULL;
+		return rc;
+	name = aml_xstrdup(check_endpoint(cl, *ep));
+	aml_json_free_secret(*ep);
+	*ep = NULL;
 	b = body(name);
-	rc = aml_classic_call(&cl, "PATCH", 3, b, 0, &none, &r);
+	rc = aml_classic_call(cl, "PATCH", AML_AT_ENDPOINT, b, 0, &none, &r);
 	aml_freesecret(b);
 	aml_resp_free(&r);
 	if (none)
 		aml_json_free_secret(none);
-	if (rc == 0) {
-		if (noverify) {
-			rc = aml_classic_call(&cl, NULL, 3, NULL, 0, &ep, &r);
-			aml_resp_free(&r);
-		} else {
-			rc = verify(&cl, name, &ep);
-		}
+	if (rc == 0 && noverify) {
+		rc = aml_classic_call(cl, NULL, AML_AT_ENDPOINT, NULL, 0, ep, &r);
+		aml_resp_free(&r);
+	} else if (rc == 0) {
+		rc = verify(cl, name, ep);
 	}
+	free(name);
+	return rc;
+}
+
+static int
+print(cJSON *ep)
+{
+	struct aml_wbuf w;
+	int rc = 0;
+
+	aml_endpoint_strip(ep);
+	aml_wbuf_init(&w, 1);
+	aml_json_write(&w, ep, AML_JW_ONE);
+	if (aml_wflush(&w) < 0) {
+		aml_err("write <stdout>:");
+		rc = AML_EXIT_FAIL;
+	}
+	aml_wbuf_free(&w);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct aml_classic cl;
+	cJSON *ep = NULL;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv);
+	/* What can be checked here is, before anything is sent. */
+	if ((rc = location()) != 0)
+		return rc;
+	if ((rc = aml_classic_setup(&cl, epurl, ws, svc, epname, region, keyfile)))
+		return rc == AML_EXIT_USAGE ? (usage(rc), rc) : rc;
+	aml_catch_signals();
+	rc = patch(&cl, &ep);
 	if (aml_signalled)
 		aml_resignal();
-	if (rc == 0 && ep) {
-		aml_endpoint_strip(ep);
-		aml_wbuf_init(&w, 1);
-		aml_json_write(&w, ep, 0);
-		if (aml_wflush(&w) < 0) {
-			aml_err("write <stdout>:");
-			rc = AML_EXIT_FAIL;
-		}
-		aml_wbuf_free(&w);
-	}
-	free((char *)name);
-out:
+	if (rc == 0 && ep)
+		rc = print(ep);
 	if (ep)
 		aml_json_free_secret(ep);
 	aml_classic_free(&cl);

@@ -15,15 +15,17 @@
 static int vflag;
 static const char *inname;
 
+enum { OPT_KEEP_SAS = AML_OPT_OWN, OPT_RESULT };
+
 static const struct option longopts[] = {
 	{ "asset", required_argument, NULL, 'a' },
 	{ "bes-status", required_argument, NULL, 'b' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "keep-sas", no_argument, NULL, 'k' },
+	{ "keep-sas", no_argument, NULL, OPT_KEEP_SAS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "result", required_argument, NULL, 'r' },
+	{ "result", required_argument, NULL, OPT_RESULT },
 	{ "uri", required_argument, NULL, 'u' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -35,16 +37,17 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-patch-ilearner [-fkqv] [-a asset] [-o file] -u uri [file]\n"
-	    "       aml-patch-ilearner [-fkqv] [-a asset] [-o file] -b bes-status [-r output] [file]\n");
+	fprintf(fp, "usage: aml-patch-ilearner [-fqv] [--keep-sas] [-a asset] [-o file] -u uri [file]\n"
+	    "       aml-patch-ilearner [-fqv] [--keep-sas] [-a asset] [-o file] -b bes-status\n"
+	    "                          [--result output] [file]\n");
 	if (!status)
 		fprintf(fp,
 		    "  -a, --asset KEY|NAME     the asset to change (default: the one Resource\n"
 		    "                           asset named \"... [trained model]\")\n"
 		    "  -u, --uri URI            its new location\n"
 		    "  -b, --bes-status FILE    take it from a finished BES job's status\n"
-		    "  -r, --result NAME        the BES output to use (default: the one .ilearner)\n"
-		    "  -k, --keep-sas           keep a SAS token in the URI: the output's with -b;\n"
+		    "      --result NAME        the BES output to use (default: the one .ilearner)\n"
+		    "      --keep-sas           keep a SAS token in the URI: the output's with -b;\n"
 		    "                           with -u, AML_SAS_TOKEN or AML_SAS_TOKEN_FILE's\n"
 		    "  -o, --output FILE        write the definition to FILE (atomically)\n"
 		    "  -f, --force              replace FILE if it exists\n"
@@ -83,7 +86,7 @@ from_bes(const char *path, const char *result, int keepsas, const char **src)
 	return uri;
 }
 
-/* -u's location; with -k, the SAS token from the environment after it
+/* -u's location; with --keep-sas, the SAS token from the environment after it
  * (argv is public: a SAS given there is warned about). */
 static char *
 from_arg(const char *arg, int keepsas)
@@ -96,12 +99,12 @@ from_arg(const char *arg, int keepsas)
 	if (aml_secret_get(NULL, vars, NULL, &tok) < 0)
 		return NULL;
 	if (!tok || !(sas = aml_sas_query(tok))) {
-		aml_err("-k with -u: no SAS token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE");
+		aml_err("--keep-sas with -u: no SAS token in AML_SAS_TOKEN or AML_SAS_TOKEN_FILE");
 		aml_freesecret(tok);
 		return NULL;
 	}
 	if (strchr(arg, '?')) {
-		aml_err("-k with -u: the URI has a query already");
+		aml_err("--keep-sas with -u: the URI has a query already");
 		uri = NULL;
 	} else {
 		uri = aml_xasprintf("%s%s", arg, sas);
@@ -142,16 +145,16 @@ main(int argc, char *argv[])
 	char *buf, *uri, *s, *msg;
 
 	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "a:b:fhko:qr:u:vV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:b:fho:qu:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': asset = optarg; break;
 		case 'b': bes = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': usage(0); break;
-		case 'k': keepsas = 1; break;
+		case OPT_KEEP_SAS: keepsas = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'q': aml_quiet = 1; break;
-		case 'r': result = optarg; break;
+		case OPT_RESULT: result = optarg; break;
 		case 'u': uriarg = optarg; break;
 		case 'v': vflag = 1; break;
 		case 'V': aml_version(); break;
@@ -160,8 +163,15 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1 || !uriarg == !bes || (uriarg && result))
+	if (argc > 1)
 		usage(AML_EXIT_USAGE);
+	if (!uriarg == !bes || (uriarg && result)) {
+		if (!uriarg && !bes)
+			aml_err("-u or -b is required (the new location, or the status aml-retrain printed)");
+		else
+			aml_err(uriarg && bes ? "give one of -u and -b" : "--result goes with -b");
+		usage(AML_EXIT_USAGE);
+	}
 	if (argc == 1)
 		path = argv[0];
 	/* Only one of the two inputs can come from stdin, and not from a tty. */
@@ -183,7 +193,7 @@ main(int argc, char *argv[])
 	}
 	if (uriarg)
 		aml_argv_secret("-u", uriarg, "give the URI without its SAS and the token in "
-		    "AML_SAS_TOKEN or AML_SAS_TOKEN_FILE, with -k");
+		    "AML_SAS_TOKEN or AML_SAS_TOKEN_FILE, with --keep-sas");
 	if (!aml_uri_path_ends(uri, ".ilearner")) {
 		s = aml_uri_redact(uri);
 		aml_warn("%s: %s does not end in .ilearner; is it a trained model?", src, s);

@@ -24,13 +24,32 @@
 
 #define MAXMODELS 16
 #define POLL_CAP_MS 30000L
-#define CANCEL_TIMEOUT "15"
-#define POLL_TIMEOUT_MS 120000L	/* a request's own bound (http.c) */
+#define CANCEL_MS 15000L	/* a cancel's own time, past -m if need be */
+#define DEFAULT_MAX_MS (24 * 3600 * 1000L)	/* retraining takes hours */
 
-static const char *url, *keyfile, *jobarg, *outpath, *inname;
+enum {
+	OPT_CHECK = AML_OPT_OWN, OPT_INTERVAL, OPT_CANCEL_ON_EXIT
+};
+
+static const struct option longopts[] = {
+	{ "url", required_argument, NULL, 'U' },
+	{ "key-file", required_argument, NULL, 'k' },
+	{ "model-output", required_argument, NULL, 'M' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "job", required_argument, NULL, 'j' },
+	{ "no-wait", no_argument, NULL, AML_OPT_NO_WAIT },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "cancel-on-exit", no_argument, NULL, OPT_CANCEL_ON_EXIT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	AML_NET_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *url, *keyfile, *jobarg, *outpath, *reqpath, *inname;
 static const char *models[MAXMODELS];
 static int nmodels, nowait, cancel_on_exit, checkonly, force;
-static long timeout_s = 24 * 3600, interval_ms = 1000;
+static long interval_ms = 1000;
 static char *base, *key;
 static char *lasterr;		/* the last transient status failure */
 
@@ -39,64 +58,31 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-retrain [-Ccfnqv] [-u url] [-k key-file] [-M output] [-m timeout]\n"
-	    "                   [-i seconds] [-o file] [-E ca-bundle] [request.json]\n"
-	    "       aml-retrain -j job-id [-Cfnqv] [-u url] [-k key-file] [-m timeout] [-o file]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -u, --url URL             the training web service (its ApiLocation;\n"
+	fprintf(fp, "usage: aml-retrain [-cfqv] [--no-wait] [--cancel-on-exit] [-U url] [-k key-file]\n"
+	    "                   [-M output] [--interval duration] [-m duration] [-o file]\n"
+	    "                   [-E ca-bundle] [request.json]\n"
+	    "       aml-retrain --check [-cqv] [-M output] [request.json]\n"
+	    "       aml-retrain -j job-id [-cfqv] [--no-wait] [--cancel-on-exit] [-U url] [-k key-file]\n"
+	    "                   [-m duration] [-o file]\n");
+	if (!status) {
+		fputs("  -U, --url URL             the training web service (its ApiLocation;\n"
 		    "                            default AML_BES_URL)\n"
-		    "  -k, --key-file FILE       its API key (default AML_API_KEY)\n"
+		    "  -k, --key-file FILE       its API key (default AML_API_KEY, or the file\n"
+		    "                            AML_API_KEY_FILE names)\n"
 		    "  -M, --model-output NAME   this output is a trained model (.ilearner)\n"
-		    "  -c, --check               check the request, send nothing\n"
+		    "      --check               check the request, send nothing; print what it has\n"
 		    "  -j, --job ID              follow a job submitted before\n"
-		    "  -n, --no-wait             print the status once the job runs, and exit\n"
-		    "  -m, --timeout DURATION    stop waiting after this (default 24h; 90s, 30m, 2d)\n"
-		    "  -i, --interval SECONDS    first pause between polls (default 1, doubling to 30)\n"
-		    "  -C, --cancel-on-exit      cancel the job on Ctrl-C or timeout\n"
-		    "  -o, --output FILE         write the status to FILE, atomically\n"
-		    "  -f, --force               replace FILE if it exists\n"
-		    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
-		    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
-		    "  -q, --quiet               no warnings, no progress\n"
-		    "  -h, --help\n"
-		    "  -V, --version\n");
+		    "      --no-wait             print the status once the job runs, and exit\n"
+		    "      --interval DURATION   first pause between polls (default 1s, doubling\n"
+		    "                            to 30s)\n"
+		    "      --cancel-on-exit      cancel the job on Ctrl-C or at the time limit\n"
+		    "  -o, --output FILE         write the status to FILE, atomically (mode 0600)\n"
+		    "  -f, --force               replace FILE if it exists\n", fp);
+		aml_net_help(fp, "default 24h");
+	}
 	exit(status);
 }
-
 /* ---- checking the request ------------------------------------------- */
-
-/* Edit distance with transpositions, ignoring case, for names of a few
- * dozen characters. */
-static int
-distance(const char *a, const char *b)
-{
-	size_t n = strlen(a), m = strlen(b);
-	int d[64][64];
-
-	if (n >= 64 || m >= 64)
-		return 99;
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = (int)i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = (int)j;
-	for (size_t i = 1; i <= n; i++)
-		for (size_t j = 1; j <= m; j++) {
-			int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			int v = d[i - 1][j] + 1;
-
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
-			    tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) &&
-			    d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	return d[n][m];
-}
 
 AML_NORETURN static void bad(const char *path, const char *fmt, ...) AML_PRINTF(2, 3);
 
@@ -123,7 +109,7 @@ members(const struct aml_jdoc *d, uint32_t o, const char *path, const char *cons
 		const char *const *p, *near = NULL;
 
 		for (p = known; *p && strcasecmp(*p, name); p++)
-			if (distance(*p, name) <= 2)
+			if (aml_edit_distance(*p, name) <= 2)
 				near = *p;
 		if (!*p)
 			bad(path, near ? "%s: unknown member; did you mean %s?" :
@@ -173,7 +159,7 @@ connection_string(const char *cs, const char *path)
 			bad(path, "ConnectionString: not name=value pairs separated by ';'");
 		*eq = '\0';
 		for (p = known; *p && strcasecmp(*p, kv); p++)
-			if (distance(*p, kv) <= 2)
+			if (aml_edit_distance(*p, kv) <= 2)
 				near = *p;
 		if (!*p)
 			bad(path, near ? "ConnectionString: %s: unknown setting; did you mean %s?" :
@@ -212,7 +198,7 @@ ends(const char *s, const char *ext)
 	return n > e && !strcasecmp(s + n - e, ext);
 }
 
-/* Outputs named with --model-output, or without it those whose name
+/* Outputs named with -M, or without it those whose name
  * says "model" (model, trainedModel, ...). */
 static int
 is_model(const char *name)
@@ -312,7 +298,7 @@ check(const struct aml_jdoc *d)
 		refs(d, out, "Outputs", 1);
 	for (int i = 0; i < nmodels; i++)
 		if (!out || !aml_jget(d, out, models[i]))
-			bad("Outputs", "%s: no such output (given with --model-output)", models[i]);
+			bad("Outputs", "%s: no such output (given with -M)", models[i]);
 	if ((g = get(d, 0, "GlobalParameters"))) {
 		if (AML_JTYPE(d, g) != AML_JOBJECT)
 			bad("GlobalParameters", "expected an object, got %s", aml_jtypename(AML_JTYPE(d, g)));
@@ -382,13 +368,13 @@ submit(const char *body, size_t len, int *rcp)
 	return id;
 }
 
-/* GET the status, in at most total_ms (0: the default): 0 with the body
+/* GET the status (cut to -m, as every request is): 0 with the body
  * parsed into d and st; else the exit status after the error line.
  * transient: set when the failure may pass (no answer, 408, 429, 5xx),
  * and then nothing is printed. */
 static int
-status(const char *id, long total_ms, struct aml_resp *r, struct aml_jdoc *d,
-    struct aml_bes_status *st, int *transient)
+status(const char *id, struct aml_resp *r, struct aml_jdoc *d, struct aml_bes_status *st,
+    int *transient)
 {
 	struct aml_req q = { 0 };
 	struct aml_jerr e;
@@ -398,7 +384,6 @@ status(const char *id, long total_ms, struct aml_resp *r, struct aml_jdoc *d,
 	*transient = 0;
 	q.url = job_url(id, NULL);
 	q.flags = AML_HTTP_QUIET;
-	q.total_ms = total_ms;
 	rc = aml_studio_http(key, &q, r);
 	if (rc) {
 		char *line = aml_studio_errline(&q, r);
@@ -438,7 +423,8 @@ cancel(const char *id)
 	q.method = "DELETE";
 	q.url = job_url(id, NULL);
 	q.flags = AML_HTTP_NORETRY;
-	aml_http_set_timeout(CANCEL_TIMEOUT);
+	/* At the time limit, the cancel still gets its own few seconds. */
+	aml_deadline_set(CANCEL_MS);
 	rc = aml_studio_http(key, &q, &r);
 	aml_resp_free(&r);
 	free((char *)q.url);
@@ -461,7 +447,7 @@ start(const char *id)
 	rc = aml_studio_http(key, &q, &r);
 	/* A start repeated after a lost answer finds the job running. */
 	if (rc && r.status == 400 && strstr(r.body, "CannotStartJob") &&
-	    status(id, 0, &r2, &d, &st, &transient) == 0) {
+	    status(id, &r2, &d, &st, &transient) == 0) {
 		if (st.code != AML_BES_NOTSTARTED)
 			rc = 0;
 		aml_bes_free(&st);
@@ -500,17 +486,6 @@ progress(const char *id, int code, time_t t0)
 	aml_progress("job %s %s %ldm%02lds", id, aml_bes_codename(code), s / 60, s % 60);
 }
 
-static void
-fmt_duration(char *buf, size_t n, long s)
-{
-	if (s % 3600 == 0)
-		snprintf(buf, n, "%ldh", s / 3600);
-	else if (s % 60 == 0)
-		snprintf(buf, n, "%ldm", s / 60);
-	else
-		snprintf(buf, n, "%lds", s);
-}
-
 /* Ctrl-C (or SIGTERM, SIGHUP): cancel when asked, then die of it. */
 AML_NORETURN static void
 interrupted(const char *id)
@@ -524,7 +499,7 @@ interrupted(const char *id)
 			aml_err("interrupted; job %s cancelled", id);
 		aml_signalled = sig;
 	} else {
-		aml_err("interrupted; job %s goes on (follow it with aml-retrain --job %s)", id, id);
+		aml_err("interrupted; job %s goes on (follow it with aml-retrain -j %s)", id, id);
 	}
 	aml_resignal();
 	exit(AML_EXIT_FAIL);
@@ -538,7 +513,7 @@ print(const struct aml_jdoc *d, const char *id)
 	int rc;
 
 	aml_out_open(&out, outpath, 0600, force);
-	aml_jw_init(&jw, &out.w, AML_JW_PRETTY);
+	aml_jw_init(&jw, &out.w, AML_JW_ONE);
 	aml_jw_open(&jw, '{');
 	AML_JOBJ_EACH(d, 0, k) {
 		if (aml_jkeyeq(d, k, "JobId"))
@@ -554,47 +529,70 @@ print(const struct aml_jdoc *d, const char *id)
 	return rc;
 }
 
-static long
-now_ms(void)
+/* The time limit is reached with the job not done: say so, and cancel
+ * it when asked to. */
+static int
+timed_out(const char *id, int unread)
 {
-	struct timespec ts;
+	char why[512], dur[32];
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	aml_progress_clear();
+	aml_fmt_duration(dur, sizeof dur, aml_deadline_limit());
+	/* Say "running" only when the last status said so. */
+	if (unread && lasterr && !strstr(lasterr, "time limit"))
+		snprintf(why, sizeof why, "no status within the time limit (-m %s; %s)", dur, lasterr);
+	else if (unread)
+		snprintf(why, sizeof why, "no status within the time limit (-m %s)", dur);
+	else
+		snprintf(why, sizeof why, "still running at the time limit (-m %s)", dur);
+	if (cancel_on_exit) {
+		if (cancel(id) == 0)
+			aml_err("job %s %s; cancelled", id, why);
+	} else {
+		aml_err("job %s %s; it goes on (follow it with aml-retrain -j %s)", id, why, id);
+	}
+	return AML_EXIT_FAIL;
 }
 
+/* A job that ended without finishing. */
+static int
+ended(const char *id, const struct aml_bes_status *st)
+{
+	const char *det = st->details ? st->details : "no details";
+	char *red;
+
+	aml_progress_clear();
+	if (st->code == AML_BES_CANCELLED) {
+		aml_err("job %s was cancelled", id);
+		return AML_EXIT_FAIL;
+	}
+	red = aml_redact(det, strlen(det));
+	for (char *p = red; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	aml_err("job %s failed: %.500s", id, red);
+	free(red);
+	return AML_EXIT_FAIL;
+}
+
+/* Poll until the job ends, or runs with --no-wait, pausing by the one
+ * backoff (--interval doubling to 30 s), all within -m: a status that
+ * does not come cannot hold the program past it either, since every
+ * request is cut to what is left. */
 static int
 follow(const char *id)
 {
+	struct aml_backoff b;
 	struct aml_resp r;
 	struct aml_jdoc d;
 	struct aml_bes_status st;
 	time_t t0 = time(NULL);
-	long deadline = now_ms() + timeout_s * 1000, wait = interval_ms, left;
-	int rc, transient, unread = 0, polled;
-	char why[512], dur[32];
+	int rc, transient, unread = 0;
+	long ms;
 
-	for (polled = 0;; polled = 1) {
-		/* A status that does not come cannot hold us past --timeout. */
-		if ((left = deadline - now_ms()) <= 0 && polled) {
-			aml_progress_clear();
-			fmt_duration(dur, sizeof dur, timeout_s);
-			/* Say "running" only when the last status said so. */
-			if (unread)
-				snprintf(why, sizeof why, "no status after %s (%s)", dur, lasterr);
-			else
-				snprintf(why, sizeof why, "still running after %s", dur);
-			if (cancel_on_exit) {
-				if (cancel(id) == 0)
-					aml_err("job %s %s; cancelled", id, why);
-			} else {
-				aml_err("job %s %s; it goes on (follow it with aml-retrain --job %s)",
-				    id, why, id);
-			}
-			return AML_EXIT_FAIL;
-		}
-		rc = status(id, left > POLL_TIMEOUT_MS ? 0 : left > 0 ? left : 1,
-		    &r, &d, &st, &transient);
+	aml_backoff_init(&b, interval_ms, interval_ms > POLL_CAP_MS ? interval_ms : POLL_CAP_MS, 0);
+	for (;;) {
+		rc = status(id, &r, &d, &st, &transient);
 		if (aml_signalled)
 			interrupted(id);
 		if (rc && !transient) {
@@ -602,184 +600,229 @@ follow(const char *id)
 			aml_resp_free(&r);
 			return rc;
 		}
-		unread = rc != 0;
-		if (rc) {
+		if ((unread = rc != 0)) {
 			aml_progress_clear();
-			if (!aml_signalled)
+			if (aml_deadline_left() > 0)
 				aml_warn("%s; still polling", lasterr);
+		} else if (st.code == AML_BES_FINISHED || (nowait && st.code == AML_BES_RUNNING)) {
+			aml_progress_clear();
+			rc = print(&d, id);
+			break;
+		} else if (st.code == AML_BES_FAILED || st.code == AML_BES_CANCELLED) {
+			rc = ended(id, &st);
+			break;
 		} else {
-			switch (st.code) {
-			case AML_BES_FINISHED:
-				aml_progress_clear();
-				rc = print(&d, id);
-				goto done;
-			case AML_BES_FAILED:
-			case AML_BES_CANCELLED:
-				aml_progress_clear();
-				if (st.code == AML_BES_CANCELLED) {
-					aml_err("job %s was cancelled", id);
-				} else {
-					char *red = aml_redact(st.details ? st.details : "no details",
-					    strlen(st.details ? st.details : "no details"));
-
-					for (char *p = red; *p; p++)
-						if (*p == '\n' || *p == '\r')
-							*p = ' ';
-					snprintf(why, sizeof why, "%s", red);
-					free(red);
-					aml_err("job %s failed: %s", id, why);
-				}
-				rc = AML_EXIT_FAIL;
-				goto done;
-			default:
-				if (nowait && st.code == AML_BES_RUNNING) {
-					rc = print(&d, id);
-					goto done;
-				}
-				progress(id, st.code, t0);
-			}
+			progress(id, st.code, t0);
+		}
+		if (!unread) {
 			aml_bes_free(&st);
 			aml_jfree(&d);
 		}
 		aml_resp_free(&r);
-		if ((left = deadline - now_ms()) > 0 && aml_sleep_ms(wait < left ? wait : left) < 0)
+		if ((ms = aml_backoff_next(&b, -1)) < 0)
+			return timed_out(id, unread);
+		if (aml_sleep_ms(ms) < 0)
 			interrupted(id);
-		wait = wait * 2 > POLL_CAP_MS ? (interval_ms > POLL_CAP_MS ? interval_ms : POLL_CAP_MS) :
-		    wait * 2;
 	}
-done:
 	aml_bes_free(&st);
 	aml_jfree(&d);
 	aml_resp_free(&r);
 	return rc;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "model-output", required_argument, NULL, 'M' },
-		{ "check", no_argument, NULL, 'c' },
-		{ "job", required_argument, NULL, 'j' },
-		{ "no-wait", no_argument, NULL, 'n' },
-		{ "timeout", required_argument, NULL, 'm' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "cancel-on-exit", no_argument, NULL, 'C' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "ca-bundle", required_argument, NULL, 'E' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const keyvars[] = { "AML_API_KEY", NULL };
-	const char *path = NULL, *why;
-	struct aml_jdoc d;
-	char *buf = NULL, *id, *end;
-	size_t len = 0;
-	double v;
-	int c, rc;
+/* ---- --check -------------------------------------------------------- */
 
-	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "u:k:M:cj:nm:i:Co:fE:vqhV", longopts, NULL)) != -1) {
+/* The names of an object's members, as a JSON array. */
+static cJSON *
+names(const struct aml_jdoc *d, uint32_t o)
+{
+	cJSON *a = cJSON_CreateArray();
+	char *n;
+
+	if (o && AML_JTYPE(d, o) == AML_JOBJECT)
+		AML_JOBJ_EACH(d, o, k) {
+			n = aml_jstrdup(d, k);
+			cJSON_AddItemToArray(a, cJSON_CreateString(n));
+			free(n);
+		}
+	return a;
+}
+
+/* The outputs that are trained models: those -M names, else those
+ * written as .ilearner. */
+static cJSON *
+model_outputs(const struct aml_jdoc *d, uint32_t out)
+{
+	cJSON *a = cJSON_CreateArray();
+	uint32_t rel;
+	char *n, *r;
+
+	if (out && AML_JTYPE(d, out) == AML_JOBJECT)
+		AML_JOBJ_EACH(d, out, k) {
+			n = aml_jstrdup(d, k);
+			rel = AML_JTYPE(d, k + 1) == AML_JOBJECT ? get(d, k + 1, "RelativeLocation") : 0;
+			r = rel && AML_JTYPE(d, rel) == AML_JSTRING ? aml_jstrdup(d, rel) : NULL;
+			if (nmodels ? is_model(n) : r && ends(r, ".ilearner"))
+				cJSON_AddItemToArray(a, cJSON_CreateString(n));
+			free(n);
+			free(r);
+		}
+	return a;
+}
+
+/* What a checked request holds, by name only (no location, no key):
+ * what --check did, for the log of a script. */
+static int
+summary(const struct aml_jdoc *d)
+{
+	cJSON *o = cJSON_CreateObject();
+	uint32_t out = get(d, 0, "Outputs");
+	struct aml_wbuf w;
+	int rc;
+
+	cJSON_AddStringToObject(o, "checked", inname);
+	if (get(d, 0, "Input")) {
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "inputs"), cJSON_CreateString("Input"));
+	} else {
+		cJSON_AddItemToObject(o, "inputs", names(d, get(d, 0, "Inputs")));
+	}
+	cJSON_AddItemToObject(o, "outputs", names(d, out));
+	cJSON_AddItemToObject(o, "modelOutputs", model_outputs(d, out));
+	cJSON_AddItemToObject(o, "globalParameters", names(d, get(d, 0, "GlobalParameters")));
+	aml_wbuf_init(&w, 1);
+	aml_json_write(&w, o, AML_JW_ONE);
+	cJSON_Delete(o);
+	rc = aml_wflush(&w) < 0 ? (aml_err("write <stdout>:"), AML_EXIT_FAIL) : 0;
+	aml_wbuf_free(&w);
+	return rc;
+}
+
+/* ---- the command line ----------------------------------------------- */
+
+static void
+options(int argc, char **argv)
+{
+	int c;
+	long ms;
+
+	/* Retraining takes hours: without -m, a day. */
+	aml_deadline_set(DEFAULT_MAX_MS);
+	while ((c = getopt_long(argc, argv, "U:k:M:j:o:f" AML_NET_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'u': url = optarg; break;
+		case 'U': url = optarg; break;
 		case 'k': keyfile = optarg; break;
 		case 'M':
 			if (nmodels == MAXMODELS) {
-				aml_err("--model-output: at most %d", MAXMODELS);
+				aml_err("-M: at most %d", MAXMODELS);
 				usage(AML_EXIT_USAGE);
 			}
 			models[nmodels++] = optarg;
 			break;
-		case 'c': checkonly = 1; break;
+		case OPT_CHECK: checkonly = 1; break;
 		case 'j': jobarg = optarg; break;
-		case 'n': nowait = 1; break;
-		case 'm':
-			if (aml_duration_opt("-m", optarg, &timeout_s) < 0)
+		case AML_OPT_NO_WAIT: nowait = 1; break;
+		case OPT_INTERVAL:
+			if (aml_duration_opt("--interval", optarg, &ms) < 0)
 				usage(AML_EXIT_USAGE);
-			timeout_s = (timeout_s + 999) / 1000;
-			break;
-		case 'i':
-			v = strtod(optarg, &end);
-			if (end == optarg || *end || !(v >= 0.01) || v > 3600) {
-				aml_err("--interval %s: not a number of seconds from 0.01 to 3600", optarg);
+			if (ms < 10 || ms > 3600 * 1000L) {
+				aml_err("--interval %s: from 0.01s to 1h", optarg);
 				usage(AML_EXIT_USAGE);
 			}
-			interval_ms = (long)(v * 1000);
+			interval_ms = ms;
 			break;
-		case 'C': cancel_on_exit = 1; break;
+		case OPT_CANCEL_ON_EXIT: cancel_on_exit = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'f': force = 1; break;
-		case 'E': aml_http_set_ca_bundle(optarg); break;
-		case 'v': aml_verbose = 1; break;
-		case 'q': aml_quiet = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
-		default: usage(AML_EXIT_USAGE);
+		default:
+			if (aml_http_opt(c, optarg) <= 0)
+				usage(AML_EXIT_USAGE);
 		}
-	}
-	/* A request never outlasts the timeout either (polls get what is
-	 * left of it). */
-	if (timeout_s < POLL_TIMEOUT_MS / 1000) {
-		char secs[24];
-
-		snprintf(secs, sizeof secs, "%ld", timeout_s);
-		aml_http_set_timeout(secs);
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1 || (jobarg && (argc || checkonly || nmodels)))
 		usage(AML_EXIT_USAGE);
 	if (argc == 1)
-		path = argv[0];
+		reqpath = argv[0];
 	if (jobarg && !job_id_ok(jobarg)) {
-		aml_err("--job %s: not a job id", jobarg);
+		aml_err("-j %s: not a job id", jobarg);
 		usage(AML_EXIT_USAGE);
 	}
-	if (!jobarg) {
-		if ((!path || !strcmp(path, "-")) && isatty(0))
-			usage(AML_EXIT_USAGE);
-		inname = aml_inname(path);
-		buf = aml_jload(path, &d, &len);
-		check(&d);
-		aml_jfree(&d);
-		if (checkonly) {
-			aml_wipe(buf, len);
-			free(buf);
-			return AML_EXIT_OK;
-		}
-	}
-	if (!url && !(url = getenv("AML_BES_URL"))) {
-		aml_err("no web service: give --url or set AML_BES_URL");
+	/* Before the request is read: a job cannot go anywhere without. */
+	if (!checkonly && !url && !(url = getenv("AML_BES_URL"))) {
+		aml_err("-U or AML_BES_URL is required (the training web service)");
 		usage(AML_EXIT_USAGE);
 	}
-	aml_argv_secret("--url", url, "give the service's URL without it; keys go in --key-file or AML_API_KEY");
+	if (!jobarg && (!reqpath || !strcmp(reqpath, "-")) && isatty(0))
+		usage(AML_EXIT_USAGE);
+}
+
+/* The service's base URL and its key; exits on failure. */
+static void
+service(void)
+{
+	static const char *const keyvars[] = { "AML_API_KEY", NULL };
+	const char *why;
+
+	aml_argv_secret("-U", url, "give the service's URL without it; keys go in -k or AML_API_KEY");
 	if (!(base = aml_studio_base(url, &why)))
-		aml_diex(AML_EXIT_USAGE, "--url %s: %s", url, why);
-	if (aml_secret_get(keyfile, keyvars, "--key-file", &key) < 0)
+		aml_diex(AML_EXIT_USAGE, "-U %s: %s", url, why);
+	if (aml_secret_get(keyfile, keyvars, "-k", &key) < 0)
 		exit(AML_EXIT_FAIL);
 	if (!key)
-		aml_diex(AML_EXIT_AUTH, "no API key: give --key-file or set AML_API_KEY (or AML_API_KEY_FILE)");
-	aml_catch_signals();
-	if (jobarg) {
-		id = aml_xstrdup(jobarg);
-	} else {
-		id = submit(buf, len, &rc);
-		aml_wipe(buf, len);
-		if (id && aml_verbose)
-			fprintf(stderr, "* job %s submitted\n", id);
-		if (!id || (rc = start(id)))
-			goto out;
+		aml_diex(AML_EXIT_AUTH, "-k or AML_API_KEY is required (the API key; or AML_API_KEY_FILE)");
+}
+
+/* Submit and start the request's job, or take -j's: the job id. */
+static char *
+job(char *buf, size_t len, int *rc)
+{
+	char *id;
+
+	if (jobarg)
+		return aml_xstrdup(jobarg);
+	id = submit(buf, len, rc);
+	aml_wipe(buf, len);
+	if (id && aml_verbose)
+		fprintf(stderr, "* job %s submitted\n", id);
+	if (id && (*rc = start(id)) != 0) {
+		free(id);
+		id = NULL;
 	}
-	if (aml_signalled)
-		interrupted(id);
-	rc = follow(id);
-out:
+	return id;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct aml_jdoc d;
+	char *buf = NULL, *id = NULL;
+	size_t len = 0;
+	int rc = AML_EXIT_FAIL;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv);
+	if (!jobarg) {
+		inname = aml_inname(reqpath);
+		buf = aml_jload(reqpath, &d, &len);
+		check(&d);
+		if (checkonly) {
+			rc = summary(&d);
+			aml_jfree(&d);
+			aml_freesecret(buf);
+			return rc;
+		}
+		aml_jfree(&d);
+	}
+	service();
+	aml_catch_signals();
+	if ((id = job(buf, len, &rc)) != NULL) {
+		if (aml_signalled)
+			interrupted(id);
+		rc = follow(id);
+	}
 	free(id);
 	free(buf);
 	free(base);

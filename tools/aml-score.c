@@ -15,27 +15,35 @@
 #include "amlnet.h"
 
 enum { FMT_AUTO, FMT_TABLE, FMT_SWAGGER };
+enum { OPT_FORMAT = AML_OPT_OWN };
+
+static const struct option longopts[] = {
+	{ "url", required_argument, NULL, 'U' },
+	{ "key-file", required_argument, NULL, 'k' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	AML_NET_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *url, *keyfile, *path;
+static int fmt = FMT_AUTO;
 
 static void
 usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-score [-cqVv] [-u url] [-k key-file] [-F table|swagger] [-m seconds]\n"
-	    "                 [-E ca-bundle] [request.json]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -u, --url URL           the web service (its ApiLocation; default AML_RRS_URL)\n"
-		    "  -k, --key-file FILE     its API key (default AML_API_KEY)\n"
-		    "  -F, --format FORMAT     table (ColumnNames and Values) or swagger (row objects);\n"
-		    "                          default: the shape of the request\n"
-		    "  -c, --compact           the answer on one line\n"
-		    "  -m, --timeout SECONDS   per HTTP request (default 120)\n"
-		    "  -E, --ca-bundle FILE    CA certificates for TLS\n"
-		    "  -v, --verbose           HTTP trace on stderr, secrets masked\n"
-		    "  -q, --quiet             no warnings\n"
-		    "  -h, --help\n"
-		    "  -V, --version\n");
+	fprintf(fp, "usage: aml-score [-cqv] [-U url] [-k key-file] [--format table|swagger]\n"
+	    "                 [-m duration] [-E ca-bundle] [request.json]\n");
+	if (!status) {
+		fputs("  -U, --url URL             the web service (its ApiLocation; default\n"
+		    "                            AML_RRS_URL)\n"
+		    "  -k, --key-file FILE       its API key (default AML_API_KEY, or the file\n"
+		    "                            AML_API_KEY_FILE names)\n"
+		    "      --format FORMAT       table (ColumnNames and Values) or swagger (row\n"
+		    "                            objects); default: the shape of the request\n", fp);
+		aml_net_help(fp, NULL);
+	}
 	exit(status);
 }
 
@@ -64,39 +72,16 @@ shape(const struct aml_jdoc *d, const char *name)
 	    "rows, got %s", name, aml_jtypename(AML_JTYPE(d, first)));
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "compact", no_argument, NULL, 'c' },
-		{ "timeout", required_argument, NULL, 'm' },
-		{ "ca-bundle", required_argument, NULL, 'E' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const keyvars[] = { "AML_API_KEY", NULL };
-	const char *url = NULL, *keyfile = NULL, *path = NULL, *why, *name;
-	struct aml_req q = { 0 };
-	struct aml_resp r;
-	struct aml_jdoc d;
-	struct aml_jerr e;
-	struct aml_wbuf w;
-	int c, fmt = FMT_AUTO, compact = 0, rc;
-	char *buf, *base, *key;
-	size_t len;
+	int c;
 
-	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "u:k:F:cm:E:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "U:k:" AML_NET_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'u': url = optarg; break;
+		case 'U': url = optarg; break;
 		case 'k': keyfile = optarg; break;
-		case 'F':
+		case OPT_FORMAT:
 			if (!strcasecmp(optarg, "table"))
 				fmt = FMT_TABLE;
 			else if (!strcasecmp(optarg, "swagger"))
@@ -106,7 +91,6 @@ main(int argc, char **argv)
 				usage(AML_EXIT_USAGE);
 			}
 			break;
-		case 'c': compact = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
@@ -120,25 +104,38 @@ main(int argc, char **argv)
 		usage(AML_EXIT_USAGE);
 	if (argc == 1)
 		path = argv[0];
+	if (!url && !(url = getenv("AML_RRS_URL"))) {
+		aml_err("-U or AML_RRS_URL is required (the web service)");
+		usage(AML_EXIT_USAGE);
+	}
 	if ((!path || !strcmp(path, "-")) && isatty(0))
 		usage(AML_EXIT_USAGE);
-	name = aml_inname(path);
-	buf = aml_jload(path, &d, &len);
-	c = shape(&d, name);
+}
+
+/* The request, checked: its bytes and their shape. */
+static char *
+request(size_t *len)
+{
+	const char *name = aml_inname(path);
+	struct aml_jdoc d;
+	char *buf = aml_jload(path, &d, len);
+	int c = shape(&d, name);
+
 	if (fmt == FMT_AUTO)
 		fmt = c;
 	aml_jfree(&d);
-	if (!url && !(url = getenv("AML_RRS_URL"))) {
-		aml_err("no web service: give --url or set AML_RRS_URL");
-		usage(AML_EXIT_USAGE);
-	}
-	aml_argv_secret("--url", url, "give the service's URL without it; keys go in --key-file or AML_API_KEY");
-	if (!(base = aml_studio_base(url, &why)))
-		aml_diex(AML_EXIT_USAGE, "--url %s: %s", url, why);
-	if (aml_secret_get(keyfile, keyvars, "--key-file", &key) < 0)
-		exit(AML_EXIT_FAIL);
-	if (!key)
-		aml_diex(AML_EXIT_AUTH, "no API key: give --key-file or set AML_API_KEY (or AML_API_KEY_FILE)");
+	return buf;
+}
+
+/* The call: the answer parsed into d, or the exit status. */
+static int
+score(const char *base, const char *key, const char *buf, size_t len, struct aml_resp *r,
+    struct aml_jdoc *d)
+{
+	struct aml_req q = { 0 };
+	struct aml_jerr e;
+	int rc;
+
 	q.method = "POST";
 	q.url = aml_xasprintf("%s/execute?api-version=2.0&%s", base,
 	    fmt == FMT_SWAGGER ? "format=swagger" : "details=true");
@@ -146,24 +143,57 @@ main(int argc, char **argv)
 	q.len = len;
 	/* Scoring changes nothing: a throttled call (503) is tried again. */
 	q.flags = AML_HTTP_IDEMPOTENT;
-	rc = aml_studio_http(key, &q, &r);
-	if (rc == 0) {
-		if (aml_jparse(&d, r.body, r.len, &e) < 0) {
-			aml_err("POST %s: the answer is not JSON: %s", "execute", e.msg);
-			rc = AML_EXIT_FAIL;
-		} else {
-			aml_wbuf_init(&w, 1);
-			aml_jw_doc(&w, &d, 0, compact ? 0 : AML_JW_PRETTY);
-			if (aml_wflush(&w) < 0) {
-				aml_err("write <stdout>:");
-				rc = AML_EXIT_FAIL;
-			}
-			aml_wbuf_free(&w);
-			aml_jfree(&d);
-		}
+	rc = aml_studio_http(key, &q, r);
+	if (rc == 0 && aml_jparse(d, r->body, r->len, &e) < 0) {
+		aml_err("POST %s: the answer is not JSON: %s", "execute", e.msg);
+		rc = AML_EXIT_FAIL;
+	}
+	free((char *)q.url);
+	return rc;
+}
+
+static int
+print(const struct aml_jdoc *d)
+{
+	struct aml_wbuf w;
+	int rc = 0;
+
+	aml_wbuf_init(&w, 1);
+	aml_jw_doc(&w, d, 0, AML_JW_ONE);
+	if (aml_wflush(&w) < 0) {
+		aml_err("write <stdout>:");
+		rc = AML_EXIT_FAIL;
+	}
+	aml_wbuf_free(&w);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const keyvars[] = { "AML_API_KEY", NULL };
+	const char *why;
+	struct aml_resp r;
+	struct aml_jdoc d;
+	char *buf, *base, *key;
+	size_t len;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv);
+	buf = request(&len);
+	aml_argv_secret("-U", url, "give the service's URL without it; keys go in -k or AML_API_KEY");
+	if (!(base = aml_studio_base(url, &why)))
+		aml_diex(AML_EXIT_USAGE, "-U %s: %s", url, why);
+	if (aml_secret_get(keyfile, keyvars, "-k", &key) < 0)
+		exit(AML_EXIT_FAIL);
+	if (!key)
+		aml_diex(AML_EXIT_AUTH, "-k or AML_API_KEY is required (the API key; or AML_API_KEY_FILE)");
+	if ((rc = score(base, key, buf, len, &r, &d)) == 0) {
+		rc = print(&d);
+		aml_jfree(&d);
 	}
 	aml_resp_free(&r);
-	free((char *)q.url);
 	free(base);
 	free(buf);
 	aml_freesecret(key);

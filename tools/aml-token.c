@@ -3,6 +3,7 @@
  * aml-token: print an access token of the signed-in account, in the
  * shape of `az account get-access-token` (Get-AzAccessToken), renewed
  * first if it has less than five minutes, or --min-validity, to live.
+ * --min-validity is a duration like -m's (90, 90s, 5m, 1h, 1d).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -10,6 +11,17 @@
 #include <time.h>
 
 #include "amlnet.h"
+
+enum { OPT_RESOURCE = AML_OPT_OWN, OPT_SCOPE, OPT_MIN_VALIDITY };
+
+static const struct option longopts[] = {
+	{ "raw", no_argument, NULL, 'r' },
+	{ "resource", required_argument, NULL, OPT_RESOURCE },
+	{ "scope", required_argument, NULL, OPT_SCOPE },
+	{ "min-validity", required_argument, NULL, OPT_MIN_VALIDITY },
+	AML_NET_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
 
 static int raw;
 static const char *resource = AML_ARM;
@@ -20,19 +32,16 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-token [-r] [-R resource | -S scope] [-n seconds] [-m seconds] [-E ca-bundle] [-vq]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -r, --raw                 print only the token\n"
-		    "  -R, --resource URI        audience (default Resource Manager)\n"
-		    "  -S, --scope SCOPE         audience as a v2 scope, URI/.default\n"
-		    "  -n, --min-validity SECS   renew unless valid this long (default 300)\n"
-		    "  -m, --timeout SECONDS     per HTTP request\n"
-		    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
-		    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
-		    "  -q, --quiet               no warnings\n"
-		    "  -h, --help\n"
-		    "  -V, --version\n");
+	fprintf(fp, "usage: aml-token [-cqrv] [--resource uri | --scope scope] [--min-validity duration]\n"
+	    "                 [-m duration] [-E ca-bundle]\n");
+	if (!status) {
+		fputs("  -r, --raw                 print only the token\n"
+		    "      --resource URI        audience (default Resource Manager)\n"
+		    "      --scope SCOPE         audience as a v2 scope, URI/.default\n"
+		    "      --min-validity DURATION  renew unless valid this long (default 5m;\n"
+		    "                            at most 1d)\n", fp);
+		aml_net_help(fp, NULL);
+	}
 	exit(status);
 }
 
@@ -78,7 +87,7 @@ print(const struct aml_token *t)
 		else
 			cJSON_AddNullToObject(o, "tenant");
 		cJSON_AddStringToObject(o, "tokenType", "Bearer");
-		aml_json_write(&w, o, AML_JW_PRETTY);
+		aml_json_write(&w, o, AML_JW_ONE);
 		aml_json_free_secret(o);
 	}
 	rc = aml_wflush(&w) < 0 ? (aml_err("write <stdout>:"), AML_EXIT_FAIL) : 0;
@@ -90,39 +99,29 @@ print(const struct aml_token *t)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "raw", no_argument, NULL, 'r' },
-		{ "resource", required_argument, NULL, 'R' },
-		{ "scope", required_argument, NULL, 'S' },
-		{ "min-validity", required_argument, NULL, 'n' },
-		{ "timeout", required_argument, NULL, 'm' },
-		{ "ca-bundle", required_argument, NULL, 'E' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct aml_token t;
-	char *scoped = NULL, *end;
+	char *scoped = NULL;
 	int c, rc, cached, given = 0;
+	long ms;
 
 	aml_setprog(&argv[0]);
-	while ((c = getopt_long(argc, argv, "rR:S:n:m:E:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r" AML_NET_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': raw = 1; break;
-		case 'R': resource = optarg; given++; break;
-		case 'S':
+		case OPT_RESOURCE: resource = optarg; given++; break;
+		case OPT_SCOPE:
 			free(scoped);
 			resource = scoped = from_scope(optarg);
 			given++;
 			break;
-		case 'n':
-			minvalid = strtol(optarg, &end, 10);
-			if (*end || end == optarg || minvalid < 0 || minvalid > 86400) {
-				aml_err("--min-validity %s: not a number of seconds up to 86400", optarg);
+		case OPT_MIN_VALIDITY:
+			if (aml_duration_opt("--min-validity", optarg, &ms) < 0)
+				usage(AML_EXIT_USAGE);
+			if (ms > 86400 * 1000L) {
+				aml_err("--min-validity %s: at most 1d", optarg);
 				usage(AML_EXIT_USAGE);
 			}
+			minvalid = (ms + 999) / 1000;
 			break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
@@ -131,8 +130,12 @@ main(int argc, char **argv)
 				usage(AML_EXIT_USAGE);
 		}
 	}
-	if (optind != argc || given > 1)
+	if (optind != argc)
 		usage(AML_EXIT_USAGE);
+	if (given > 1) {
+		aml_err("give one of --resource and --scope");
+		usage(AML_EXIT_USAGE);
+	}
 	rc = aml_auth_token(resource, minvalid, 0, &t, &cached);
 	if (rc == 0)
 		rc = print(&t);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * aml-ws-keys: print a web service's keys (Get-AzMlWebServiceKeys), as
- * {"primary":"...","secondary":"..."} on one line.  Printing them is
+ * {"primary": "...", "secondary": "..."} (one line with -c), the form
+ * aml-update-ws --keys-file takes back.  Printing them is
  * this program's job; the -v trace still masks them, and every buffer
  * that held them is wiped.
  */
@@ -22,10 +23,10 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-ws-keys [-qv] (-g group -n name | -i id) [-s subscription]\n"
-	    "                   [-a api-version] [-m seconds] [-E ca-bundle]\n");
+	fprintf(fp, "usage: aml-ws-keys [-cqv] (-g group -n name | -i id) [-s subscription]\n"
+	    "                   [--api-version v] [-m duration] [-E ca-bundle]\n");
 	if (!status)
-		fputs(aml_ws_optshelp, fp);
+		aml_ws_help(fp);
 	exit(status);
 }
 
@@ -42,7 +43,7 @@ keys(const struct aml_ws *ws, struct aml_wbuf *out)
 
 	if ((rc = aml_arm_call(&ws->rs, "GET", url, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", url, &r, &d)) == 0) {
-		aml_jw_init(&jw, out, 0);
+		aml_jw_init(&jw, out, AML_JW_ONE);
 		aml_jw_open(&jw, '{');
 		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 			if (!(v = aml_jget(&d, 0, names[i])) || AML_JTYPE(&d, v) == AML_JNULL)
