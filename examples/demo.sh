@@ -1,9 +1,13 @@
 #!/bin/sh
 # demo.sh: the whole retraining loop, on this machine, against
-# aml-emulator: sign in, score a few rows, upload new training data,
-# retrain, update a new web service (retrain-new.sh) and a classic
-# endpoint (retrain-classic.sh), score again, and show the predictions
-# side by side.  `make demo` runs it with bin/ first in PATH.
+# aml-emulator.  Studio (classic): sign in, score a few rows, upload new
+# training data, retrain, update a new web service (retrain-new.sh) and a
+# classic endpoint (retrain-classic.sh), score again, and show the
+# predictions side by side.  Then Azure Machine Learning, where the loop
+# runs today (retrain-aml.sh): a command job retrains, a model version
+# registers the result, a green deployment serves it with no traffic and
+# answers, the traffic moves to it, blue goes; the endpoint's predictions
+# before and after.  `make demo` runs it with bin/ first in PATH.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +27,8 @@ say() { printf '\n== %s\n' "$*"; }
 rows=$here/data/rows.json
 
 say "Starting aml-emulator"
-eval "$(aml-emulator --daemon --dir "$work/emulator")"
+# AML_EMULATOR: another emulator command (the tests wrap it).
+eval "$("${AML_EMULATOR:-aml-emulator}" --daemon --dir "$work/emulator")"
 echo "   $AML_EMULATOR_URL, pid $AML_EMULATOR_PID"
 
 say "Signing in as the service principal"
@@ -90,6 +95,41 @@ cmp -s "$work/new-before.json" "$work/new-after.json" &&
     { echo "demo: the new web service's predictions did not change" >&2; exit 1; }
 cmp -s "$work/classic-before.json" "$work/classic-after.json" ||
     { echo "demo: the classic default endpoint changed" >&2; exit 1; }
+
+say "Azure Machine Learning: scoring with the online endpoint $AML_DEMO_ENDPOINT"
+ml="-g $AML_DEMO_RG -w $AML_DEMO_WORKSPACE"
+online=$here/data/online-rows.json
+aml-traffic -c $ml -e "$AML_DEMO_ENDPOINT" | jq -r '"   traffic: \(to_entries | map("\(.key) \(.value)%") | join(", "))"'
+aml-invoke -c $ml -e "$AML_DEMO_ENDPOINT" "$online" >"$work/ml-before.json"
+echo "   $(jq length "$work/ml-before.json") predictions"
+
+say "Retraining with a command job, deploying blue/green (examples/retrain-aml.sh)"
+AML_RG=$AML_DEMO_RG AML_WORKSPACE=$AML_DEMO_WORKSPACE AML_ENDPOINT=$AML_DEMO_ENDPOINT \
+AML_MODEL=$AML_DEMO_MODEL AML_DATASTORE_URL=$AML_DEMO_DATASTORE_URL \
+AML_STORAGE_SAS_FILE=$AML_DEMO_DATASTORE_SAS_FILE AML_CHECK_ROWS=$online \
+    sh "$here/retrain-aml.sh" -v "$here/data/census-2024.csv" "$here/data/census-train-job.json" \
+    2>&1 >"$work/ml-retrain.json" | sed 's/^retrain-aml.sh: /   /'
+# The steps go through sed as they happen; the script prints its one
+# line only when every step has succeeded.
+[ -s "$work/ml-retrain.json" ] || { echo "demo: retrain-aml.sh failed" >&2; exit 1; }
+aml-traffic -c $ml -e "$AML_DEMO_ENDPOINT" | jq -r '"   traffic: \(to_entries | map("\(.key) \(.value)%") | join(", "))"'
+
+say "Scoring the same rows with the endpoint again"
+aml-invoke -c $ml -e "$AML_DEMO_ENDPOINT" "$online" >"$work/ml-after.json"
+jq -rn --slurpfile a "$work/ml-before.json" --slurpfile b "$work/ml-after.json" \
+    --slurpfile r "$online" '
+    $r[0].input_data.data | to_entries[] | .key as $i | .value |
+    [.[0], .[1], .[2], .[3], .[4], $a[0][$i], $b[0][$i]] | @tsv' |
+awk -F '\t' -v old="$(jq -r .removed "$work/ml-retrain.json")" \
+    -v new="$(jq -r .deployment "$work/ml-retrain.json")" 'BEGIN {
+	printf "   %-4s %-12s %-10s %-6s %-13s %-10s %s\n", "age", "workclass", "education",
+	    "hours", "capital-gain", old, new
+}
+{
+	printf "   %-4s %-12s %-10s %-6s %-13s %-10s %s\n", $1, $2, $3, $4, $5, $6, $7
+}'
+cmp -s "$work/ml-before.json" "$work/ml-after.json" &&
+    { echo "demo: the online endpoint's predictions did not change" >&2; exit 1; }
 
 say "Stopping aml-emulator"
 kill "$AML_EMULATOR_PID"

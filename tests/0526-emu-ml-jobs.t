@@ -231,4 +231,23 @@ is_status "$status" 404 "the job is gone"
 arm DELETE "$W/jobs/f7?$MV"
 is_status "$status" 204 "DELETE again: 204"
 
+# ---- the datastore's exports -------------------------------------------------
+# AML_DEMO_DATASTORE_URL is the container GET datastores names, and the
+# SAS of AML_DEMO_DATASTORE_SAS_FILE (0600) writes there and nowhere else;
+# a job reads what it wrote by its azureml://datastores/ path.
+arm GET "$W/datastores/workspaceblobstore?$MV"
+is "$AML_DEMO_STORAGE_URL/$(jb .properties.containerName)" "$AML_DEMO_DATASTORE_URL" \
+    "AML_DEMO_DATASTORE_URL: the default datastore's container"
+is "$(stat -c %a "$AML_DEMO_DATASTORE_SAS_FILE")" 600 "its SAS in a 0600 file"
+DSAS=$(cat "$AML_DEMO_DATASTORE_SAS_FILE")
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X PUT -H 'x-ms-blob-type: BlockBlob' -H 'Content-Type: text/csv' \
+    --data-binary "@$TESTS/../examples/data/census-2024.csv" "$AML_DEMO_DATASTORE_URL/census/exported.csv$DSAS")
+is "$code" 201 "the SAS writes to the datastore"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X PUT -H 'x-ms-blob-type: BlockBlob' -H 'Content-Type: text/csv' \
+    --data-binary x "$AML_DEMO_STORAGE_URL/data/other.csv$DSAS")
+is "$code" 403 "and not to another container"
+arm PUT "$W/jobs/dsjob?$MV" -H "$J" --data "$(job dsjob azureml://datastores/workspaceblobstore/paths/census/exported.csv income)"
+is_status "$status" 201 "a job on the upload"
+is "$(status_of dsjob)" Completed "trains from it"
+
 done_testing

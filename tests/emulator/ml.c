@@ -858,6 +858,35 @@ seed(cJSON *state)
 	free(mid);
 }
 
+/* The demo workspace's datastore container, and a SAS that may write
+ * to it for a year: what `az storage container generate-sas` gives a
+ * user who uploads training data. */
+static void
+datastore_exports(struct aml_wbuf *w)
+{
+	const cJSON *ws;
+	const char *cont;
+	char *k, *s, *u;
+
+	emu_lock();
+	k = aml_xasprintf("%s/%s", emu_id("demoGroup"), "aml-demo-ml");
+	emu_lower(k);
+	ws = cJSON_GetObjectItemCaseSensitive(ml_workspaces(), k);
+	free(k);
+	if ((cont = aml_json_str(ws, "datastoreContainer"))) {
+		u = blob_account_url(STUDIO_ACCOUNT);
+		s = aml_xasprintf("%s%s", u, cont);
+		emu_export(w, "AML_DEMO_DATASTORE_URL", s);
+		free(s);
+		free(u);
+		s = blob_sas(STUDIO_ACCOUNT, cont, NULL, "racwdl", emu_now() - 300,
+		    emu_now() + 365 * 86400L, "2018-11-09");
+		studio_secret_file(w, "AML_DEMO_DATASTORE_SAS_FILE", "datastore-sas", s);
+		aml_freesecret(s);
+	}
+	emu_unlock();
+}
+
 static void
 exports(struct aml_wbuf *w)
 {
@@ -866,6 +895,7 @@ exports(struct aml_wbuf *w)
 	emu_export(w, "AML_DEMO_DEPLOYMENT", "blue");
 	emu_export(w, "AML_DEMO_MODEL", SEED_MODEL);
 	emu_export(w, "AML_DEMO_JOB", SEED_JOB);
+	datastore_exports(w);
 }
 
 /* ---- control: /_emu/ml ---------------------------------------------- */

@@ -839,8 +839,8 @@ fini(void)
 
 /* A secret into a 0600 file of the emulator's directory; the variable
  * names the file, never the secret. */
-static void
-secret_file(struct aml_wbuf *w, const char *var, const char *file, const char *value)
+void
+studio_secret_file(struct aml_wbuf *w, const char *var, const char *file, const char *value)
 {
 	char *p = aml_xasprintf("%s/%s", emu_dir, file), *v = aml_xasprintf("%s\n", value);
 
@@ -860,18 +860,18 @@ exports(struct aml_wbuf *w)
 
 	emu_lock();
 	emu_export(w, "AML_DEMO_WORKSPACE_ID", ws);
-	secret_file(w, "AML_DEMO_WORKSPACE_TOKEN_FILE", "workspace-token",
+	studio_secret_file(w, "AML_DEMO_WORKSPACE_TOKEN_FILE", "workspace-token",
 	    emu_id("studioWorkspaceToken"));
 	emu_export(w, "AML_DEMO_TRAIN_SERVICE", emu_id("studioTrainService"));
 	s = aml_xasprintf("%s/workspaces/%s/services/%s", emu_base, ws, emu_id("studioTrainApi"));
 	emu_export(w, "AML_DEMO_TRAIN_URL", s);
 	free(s);
-	secret_file(w, "AML_DEMO_TRAIN_KEY_FILE", "train-api-key", emu_id("studioTrainKey"));
+	studio_secret_file(w, "AML_DEMO_TRAIN_KEY_FILE", "train-api-key", emu_id("studioTrainKey"));
 	emu_export(w, "AML_DEMO_SCORE_SERVICE", emu_id("studioScoreService"));
 	s = aml_xasprintf("%s/workspaces/%s/services/%s", emu_base, ws, emu_id("studioScoreApi"));
 	emu_export(w, "AML_DEMO_SCORE_URL", s);
 	free(s);
-	secret_file(w, "AML_DEMO_SCORE_KEY_FILE", "score-api-key", emu_id("studioScoreKey"));
+	studio_secret_file(w, "AML_DEMO_SCORE_KEY_FILE", "score-api-key", emu_id("studioScoreKey"));
 	emu_export(w, "AML_DEMO_RESOURCE", RESOURCE_NAME);
 	if ((arm = emu_ws_svcid(emu_id("demoGroup"), emu_id("demoService"))) &&
 	    (p = emu_ws_props(arm))) {
@@ -886,23 +886,23 @@ exports(struct aml_wbuf *w)
 		emu_export(w, "AML_DEMO_WS_URL", s);
 		free(s);
 		if ((k = aml_json_str(cJSON_GetObjectItemCaseSensitive(p, "keys"), "primary")))
-			secret_file(w, "AML_DEMO_WS_KEY_FILE", "ws-api-key", k);
+			studio_secret_file(w, "AML_DEMO_WS_KEY_FILE", "ws-api-key", k);
 	}
 	emu_export(w, "AML_DEMO_STORAGE_ACCOUNT", STUDIO_ACCOUNT);
 	s = blob_account_url(STUDIO_ACCOUNT);
 	s[strlen(s) - 1] = '\0';
 	emu_export(w, "AML_DEMO_STORAGE_URL", s);
 	free(s);
-	secret_file(w, "AML_DEMO_STORAGE_KEY_FILE", "storage-key", emu_id("storageKey"));
+	studio_secret_file(w, "AML_DEMO_STORAGE_KEY_FILE", "storage-key", emu_id("storageKey"));
 	s = aml_xasprintf("DefaultEndpointsProtocol=%s;AccountName=%s;AccountKey=%s;BlobEndpoint=%s%s/%s;",
 	    emu_cfg.tls ? "https" : "http", STUDIO_ACCOUNT, emu_id("storageKey"), emu_base,
 	    EMU_BLOB_PREFIX, STUDIO_ACCOUNT);
-	secret_file(w, "AML_DEMO_STORAGE_CONNECTION_FILE", "storage-connection-string", s);
+	studio_secret_file(w, "AML_DEMO_STORAGE_CONNECTION_FILE", "storage-connection-string", s);
 	aml_freesecret(s);
 	/* For uploads of training data: a year on the "data" container. */
 	s = blob_sas(STUDIO_ACCOUNT, "data", NULL, "racwdl", emu_now() - 300,
 	    emu_now() + 365 * 86400L, "2018-11-09");
-	secret_file(w, "AML_DEMO_SAS_FILE", "storage-sas", s);
+	studio_secret_file(w, "AML_DEMO_SAS_FILE", "storage-sas", s);
 	aml_freesecret(s);
 	emu_unlock();
 }

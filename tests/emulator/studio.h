@@ -107,6 +107,9 @@ void blob_put(const char *account, const char *container, const char *name,
 int blob_split_url(const char *url, char **account, char **container, char **name);
 /* The account URL with its trailing slash (a BaseLocation). */
 char *blob_account_url(const char *account);
+/* A secret into a 0600 file of the emulator's directory, and the line
+ * exporting var as the file's name (never the secret). */
+void studio_secret_file(struct aml_wbuf *w, const char *var, const char *file, const char *value);
 /* A service SAS (query string with the leading '?') for a blob, or for
  * the container when name is NULL. */
 char *blob_sas(const char *account, const char *container, const char *name,
