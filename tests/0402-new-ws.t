@@ -93,7 +93,7 @@ like "$(assoc "$AML_DEMO_PLAN")" "$LIST/planned" "the service is the plan's"
 run aml-new-ws -c -g "$RG" -n planned2 -l southcentralus --plan "$PLANS/$AML_DEMO_PLAN" "$TMP/def.json"
 expect_ok "--plan ID"
 like "$(assoc "$AML_DEMO_PLAN")" "$LIST/planned2" "the service is the plan's"
-run aml-new-ws -g "$RG" -n planned3 -l southcentralus --plan nosuchplan "$TMP/def.json"
+run aml-new-ws -q -g "$RG" -n planned3 -l southcentralus --plan nosuchplan "$TMP/def.json"
 expect_fail 1 "^aml-new-ws: PUT $LIST/planned3: HTTP 400 BadRequest: .*CommitmentPlanNotFound" \
     "--plan of a plan that is not there: the service says so"
 jq --arg id "$PLANS/other" '.properties.commitmentPlan = {id: $id}' "$TMP/def.json" >"$TMP/withplan.json"
