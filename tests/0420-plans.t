@@ -17,7 +17,7 @@ PP=$PROV/$PLAN
 VP=api-version=2016-05-01-preview
 RID='\[request-id [0-9a-f-]+\]'
 
-run aml-get-plan -g "$RG" -n "$PLAN"
+run env -u AZURE_CLIENT_SECRET aml-get-plan -g "$RG" -n "$PLAN"
 expect_fail 3 '^aml-get-plan: not signed in \(run aml-login\)$' "not signed in: exit 3"
 run aml-login
 expect_ok "signed in"
@@ -237,7 +237,7 @@ jq --arg id "$(printf '%s' "$PROV/p5" | tr a-z A-Z)" '.properties.commitmentPlan
 run aml-new-ws -g "$RG" -n billed3 -l southcentralus --plan p5 "$TMP/p5.json"
 expect_ok "a definition that names the same plan (ids in any case)"
 run aml-new-ws -g "$RG" -n billed4 -l southcentralus --plan p4 "$TMP/p5.json"
-expect_fail 1 "^aml-new-ws: $TMP/p5\\.json: properties\\.commitmentPlan\\.id is [^ ]+/P5, not the plan --plan names \\($PROV/p4\\); nothing sent\$" \
+expect_usage "^aml-new-ws: --plan p4: the definition \\($TMP/p5\\.json\\) has commitmentPlan [^ ]+/P5; a service's plan never changes, so give one of them\$" \
     "a definition that names another plan"
 run aml-new-ws -q -g "$RG" -n billed4 -l southcentralus --plan nosuch "$TMP/def.json"
 expect_fail 1 "\\(CommitmentPlanNotFound\\) $RID\$" "an unknown plan: the service refuses"
