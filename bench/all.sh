@@ -5,7 +5,7 @@
 #	sh bench/all.sh
 set -eu
 cd "$(dirname "$0")"
-for s in machine startup filters flood getws pipeline fleet emulator; do
+for s in machine startup filters flood getws pipeline fleet emulator mlget mlpipeline mlsdk; do
 	sh "./$s.sh"
 	echo
 done
