@@ -111,8 +111,8 @@ perl -MSocket -e '
 	print "$port\n";
 	sleep 120;' >"$TMP/bh.port" &
 bh=$!
-n=0
-while [ ! -s "$TMP/bh.port" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+wait_until test -s "$TMP/bh.port"
+ok $? "(a listener that never accepts)"
 run env AML_IMDS_ENDPOINT="http://127.0.0.1:$(cat "$TMP/bh.port")" aml-login --identity
 expect_fail 1 '^aml-login: managed identity: GET /metadata/identity/oauth2/token: .*(Timeout|timed out).*; hint: no instance metadata service answered: is this an Azure VM with a managed identity\?$' \
     "an IMDS that does not answer: one line, exit 1, no retry"

@@ -15,11 +15,11 @@ start_device() {
 	perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or exit 127' aml-login -D "$@" >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 	code=
-	for _i in $(seq 1 200); do
-		code=$(sed -n 's/.*enter the code \([A-Za-z0-9-]*\).*/\1/p' "$TMP/err" | head -1)
-		[ -n "$code" ] && break
-		sleep 0.05
-	done
+	wait_until has_code
+}
+has_code() {
+	code=$(sed -n 's/.*enter the code \([A-Za-z0-9-]*\).*/\1/p' "$TMP/err" | head -1)
+	[ -n "$code" ]
 }
 
 finish() { rc=0; wait "$pid" || rc=$?; }
@@ -82,17 +82,28 @@ like "$(sed 1d "$TMP/err")" '^aml-login: device code sign-in: the code expired .
     "one line says it expired"
 emu config -d '{"deviceExpiresIn": 900}' >/dev/null
 
-# slow_down: five seconds more between polls, from then on.
+# slow_down: five seconds more between polls, from then on.  Approved
+# once the slow_down has been answered, so that the next poll is the
+# one that signs in.
 emu requests -X DELETE >/dev/null
 emu faults -d '{"method":"POST","path":"/*/oauth2/v2.0/token","status":400,"code":"slow_down"}' >/dev/null
 start_device -v
-sleep 1
+wait_until seen 1 '(.path | test("/oauth2/v2.0/token")) and .status == 400'
+ok $? "(the first poll was answered slow_down)"
 emu "device/$code/approve" -X POST >/dev/null
 finish
 is "$rc" 0 "signed in after slow_down"
 like "$(cat "$TMP/err")" '\* device code: slow_down; polling every 6 s from now on' "the interval grew by 5 s"
-polls=$(emu requests | jq '[.[] | select(.path | test("/oauth2/v2.0/token")) | select(.status == 400)] | length')
+emu requests >"$TMP/log.json"
+polls=$(jq '[.[] | select(.path | test("/oauth2/v2.0/token")) | select(.status == 400)] | length' "$TMP/log.json")
 is "$polls" 1 "no poll came too early after slow_down"
+# The pause after slow_down, from the log's times (when each poll came):
+# 6 s, less at most the time the slow_down answer took, so over 5 s;
+# polling on at deviceInterval's 1 s would be far below.
+gap=$(jq -r '[.[] | select(.path | test("/oauth2/v2.0/token")) | .time |
+    (sub("[.][0-9]+Z$"; "Z") | fromdate) * 1000 + (capture("[.](?<ms>[0-9]+)Z$").ms | tonumber)] |
+    .[1] - .[0]' "$TMP/log.json")
+ok $(( gap >= 5000 ? 0 : 1 )) "the next poll came 6 s later ($gap ms)"
 
 # Starting a device code creates state on the server: like PATCH, PUT
 # and DELETE, it is repeated only when the request never arrived.

@@ -91,10 +91,10 @@ like "$(tail -1 "$TMP/err")" '^aml-login: GET /subscriptions: HTTP 400 StorageEr
 unlike "$(cat "$TMP/err")" 'S3CR3TKEY|S1GS1G|hunter2|SASSIG' "neither the line nor the trace shows them"
 
 # Time limits: -m bounds the whole program, its retries included (the
-# server holds each answer for longer than the limit).
-emu faults -d '{"method":"GET","path":"/subscriptions","delayMs":3000}' >/dev/null
-run aml-login --list -m 1
-expect_fail 1 '^aml-login: GET /subscriptions: no answer within the time limit \(-m 1 s\)$' "-m"
+# server holds the answer a minute, twenty times the limit).
+emu faults -d '{"method":"GET","path":"/subscriptions","delayMs":60000}' >/dev/null
+run aml-login --list -m 3
+expect_fail 1 '^aml-login: GET /subscriptions: no answer within the time limit \(-m 3 s\)$' "-m"
 is "$(grep -c 'retrying' "$TMP/err")" 0 "no retry once the time is up"
 run aml-login --list --max-time abc
 expect_usage '^aml-login: -m abc: not a duration \(90, 90s, 5m, 1h, 2d; at most 366d\)$' "a bad -m"

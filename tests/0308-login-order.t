@@ -44,13 +44,13 @@ device_signin() {
 	aml-login -D >"$TMP/dev.out" 2>"$TMP/dev.err" &
 	_pid=$!
 	_code=
-	for _i in $(seq 1 200); do
-		_code=$(sed -n 's/.*enter the code \([A-Za-z0-9-]*\).*/\1/p' "$TMP/dev.err" | head -1)
-		[ -n "$_code" ] && break
-		sleep 0.05
-	done
+	wait_until has_code || return 1
 	emu "device/$_code/approve" -X POST >/dev/null
 	wait "$_pid"
+}
+has_code() {
+	_code=$(sed -n 's/.*enter the code \([A-Za-z0-9-]*\).*/\1/p' "$TMP/dev.err" | head -1)
+	[ -n "$_code" ]
 }
 device_signin
 ok $? "a device code sign-in leaves a refresh token"

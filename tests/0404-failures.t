@@ -129,50 +129,55 @@ expect_fail 1 "^aml-update-ws: GET /subscriptions/$SUB/providers/Microsoft\\.Mac
     "a failed poll"
 emu faults -X DELETE
 
-# An operation that outlasts -m; and 409 while it runs.
-emu config -d '{"lroMs":60000}' >/dev/null
-run aml-update-ws --max-time 1 -g "$RG" -n "$WS" "$TMP/title.json"
-expect_fail 1 "^aml-update-ws: PATCH $WSPATH: operation still Provisioning at the time limit \\(-m 1 s\\); the operation may still complete: $CHECK $RID\$" \
+# An operation that outlasts -m; and 409 while it runs.  The operations
+# from here on last HELD_MS, minutes, and are never released.
+emu config -d "{\"lroMs\":$HELD_MS}" >/dev/null
+run aml-update-ws --max-time 3 -g "$RG" -n "$WS" "$TMP/title.json"
+expect_fail 1 "^aml-update-ws: PATCH $WSPATH: operation still Provisioning at the time limit \\(-m 3 s\\); the operation may still complete: $CHECK $RID\$" \
     "-m: exit 1, may still complete, how to check"
 run aml-update-ws -g "$RG" -n "$WS" "$TMP/title.json"
 expect_fail 1 "^aml-update-ws: PATCH $WSPATH: HTTP 409 Conflict: The request conflicts with the current state of the resource\\. \\(AnotherOperationInProgress\\) $RID\$" \
     "409 while another operation runs"
-run aml-rm-ws --id "/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.MachineLearning/webServices/$WS" -m 0.3
+# (-m only ends a program that would wrongly wait for an operation.)
+run aml-rm-ws --id "/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.MachineLearning/webServices/$WS" -m 60
 expect_fail 1 "^aml-rm-ws: DELETE $WSPATH: HTTP 409 Conflict: " "409 on DELETE too"
 
-# term_update NAME PATTERN [SECONDS]: aml-update-ws on service NAME,
-# killed with SIGTERM SECONDS (default 0) after PATTERN first shows in
-# the emulator's request log; its status in rc, its output in out, err.
+# term_update NAME WHEN CMD...: aml-update-ws on service NAME, killed
+# with SIGTERM once CMD succeeds (wait_until: WHEN says what that is);
+# its status in rc, its output in out, err.
 term_update() {
+	_name=$1 _when=$2
+	shift 2
 	emu requests -X DELETE
-	aml-update-ws -g "$RG" -n "$1" "$TMP/title.json" >"$TMP/out" 2>"$TMP/err" &
+	aml-update-ws -g "$RG" -n "$_name" "$TMP/title.json" >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
-	i=0
-	while [ $i -lt 200 ] && ! emu requests | grep -q "$2"; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	sleep "${3:-0}"
+	wait_until "$@"
+	ok $? "($_when)"
 	kill -TERM $pid
 	rc=0
 	wait $pid 2>/dev/null || rc=$?
+}
+# no_faults: every fault has been taken (a delayed request is being held).
+no_faults() {
+	[ "$(emu faults | jq length)" = 0 ]
 }
 interrupted() {	# NAME: the line for an interrupted update of NAME
 	echo "^aml-update-ws: PATCH ${WSPATH%/*}/$1: interrupted; the operation may still complete: check with aml-get-ws -g $RG -n $1 $RID\$"
 }
 
 # SIGTERM while waiting: the same words, then death by the signal.
-term_update other operationsStatus
+term_update other "it polls" seen 1 '.path | test("/operationsStatus/")'
 expect_fail 143 "$(interrupted other)" "SIGTERM while polling: says so, dies of it"
 
-# SIGTERM while a poll is in flight (the server holds the status GET):
+# SIGTERM while a poll is in flight (the server holds the status GET a
+# minute, and the fault is gone from the list once that GET has come):
 # the same words, of the operation, not of the GET.
 emu config -d '{"lroMs":30}' >/dev/null
 run aml-new-ws -g "$RG" -n third -l southcentralus "$TMP/def.json"
 expect_ok "a third service"
-emu config -d '{"lroMs":60000}' >/dev/null
-fault '{"method":"GET","path":"/subscriptions/*/operationsStatus/*","delayMs":5000}'
-term_update third '"PATCH"' 0.5
+emu config -d "{\"lroMs\":$HELD_MS}" >/dev/null
+fault '{"method":"GET","path":"/subscriptions/*/operationsStatus/*","delayMs":60000}'
+term_update third "its poll is held" no_faults
 expect_fail 143 "$(interrupted third)" "SIGTERM during a poll: said of the operation, dies of it"
 emu faults -X DELETE
 

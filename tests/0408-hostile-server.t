@@ -102,14 +102,22 @@ expect_fail 1 '^aml-get-ws: GET /subscriptions/[^ ]+/webServices: more than 1000
     "the 1001st page is not read"
 emu reset -X POST
 
-# Retry-After out of range.
+# Retry-After out of range, on the poll of an operation held running
+# (HELD_MS), released afterwards.
 aml-get-ws -g "$RG" -n "$WS" | aml-export-ws >"$TMP/def.json"
+lro0=$(emu config | jq .lroMs)
+emu config -d "{\"lroMs\":$HELD_MS}" >/dev/null
 emu faults -d '{"method":"GET","path":"*/operationsStatus/*","headers":{"Retry-After":"9223372036854775807"}}' >/dev/null
 emu requests -X DELETE
 run aml-update-ws -m 3 -g "$RG" -n "$WS" "$TMP/def.json"
 expect_fail 1 "^aml-update-ws: PATCH /[^ ]+/webServices/$WS: operation still [A-Za-z]+ at the time limit \\(-m 3 s\\); the operation may still complete: check with aml-get-ws -g $RG -n $WS \\[request-id [0-9a-f-]+\\]\$" \
     "Retry-After: 2^63-1 on a poll: no overflow, no spinning; -m ends the wait"
 is "$(emu requests | jq '[.[] | select(.path | test("operationsStatus"))] | length')" 1 "one poll, then no other"
+emu config -d "{\"lroMs\":$lro0}" >/dev/null
+clock_release
+run aml-get-ws -g "$RG" -n "$WS"
+clock_back
+is "$rc $(jq -r .properties.provisioningState "$TMP/out")" "0 Succeeded" "(the operation released)"
 emu faults -d '{"method":"GET","path":"*/webServices/*","status":429,"headers":{"Retry-After":"9223372036854775807"}}' >/dev/null
 emu requests -X DELETE
 run aml-get-ws -g "$RG" -n "$WS"

@@ -74,10 +74,8 @@ openssl x509 -in "$AML_EMU_CERT_PEM" -noout -fingerprint -sha1 >"$TMP/pem.fp"
 same_file "$TMP/pfx.fp" "$TMP/pem.fp" "the PFX holds the same certificate"
 is "$(stat -c %a "$AML_EMU_CERT_PEM")" 600 "the key file is private"
 kill "$AML_EMULATOR_PID"
-i=0
-while kill -0 "$AML_EMULATOR_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-kill -0 "$AML_EMULATOR_PID" 2>/dev/null
-is "$?" 1 "kill stops it"
+wait_until eval '! kill -0 "$AML_EMULATOR_PID" 2>/dev/null'
+ok $? "kill stops it"
 _emu_pid=
 test -d "$TMP/emu"
 ok $? "a --dir it was given stays"
@@ -87,9 +85,7 @@ eval "$(aml-emulator --daemon)"
 d=$(dirname "$AML_EMU_CERT_PEM")
 is "$(stat -c %a "$d")" 700 "its own directory is private"
 kill "$AML_EMULATOR_PID"
-i=0
-while [ -d "$d" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-test ! -d "$d"
+wait_until test ! -d "$d"
 ok $? "and removed when it stops"
 
 # --tls: https with a certificate from its own CA.
@@ -121,8 +117,10 @@ arm PATCH "$WS?$V" -H 'Content-Type: application/json' \
     --data '{"properties":{"packageType":"Graph","title":"Saved title"}}'
 is_status "$status" 200 "PATCH accepted"
 lro_wait "$(hdr Azure-AsyncOperation)"
+pid=$_emu_pid
 emu_stop
-sleep 0.2
+wait_until eval '! kill -0 "$pid" 2>/dev/null'
+ok $? "(stopped, its state written)"
 eval "$(aml-emulator --daemon --state "$st" --dir "$TMP/s2")"
 _emu_pid=$AML_EMULATOR_PID
 is "$AZURE_TENANT_ID" "$tenant" "the same tenant after a restart"
@@ -151,8 +149,8 @@ emu_stop
 # Foreground: the exports on stdout, requests on stderr with -v.
 aml-emulator -v --dir "$TMP/fg" >"$TMP/fg.out" 2>"$TMP/fg.err" &
 fgpid=$!
-i=0
-while ! grep -q AML_EMULATOR_URL "$TMP/fg.out" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+wait_until grep -q AML_EMULATOR_URL "$TMP/fg.out"
+ok $? "foreground: the exports on stdout"
 eval "$(cat "$TMP/fg.out")"
 is "$AML_EMULATOR_PID" "$fgpid" "foreground: its own pid is exported"
 http GET "$AML_EMULATOR_URL/subscriptions?api-version=2020-01-01"

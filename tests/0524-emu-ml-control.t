@@ -139,8 +139,8 @@ k1=$(jb .primaryKey)
 old=$AML_EMULATOR_URL
 pid=$_emu_pid
 emu_stop
-n=0
-while kill -0 "$pid" 2>/dev/null && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+wait_until eval '! kill -0 "$pid" 2>/dev/null'
+ok $? "(the emulator stopped)"
 grep -F -q -- "$k1" "$st"
 ok $? "the keys are in the state file, which is private ($(stat -c %a "$st"))"
 eval "$(aml-emulator --daemon --state "$st" --dir "$TMP/s2")"

@@ -209,7 +209,7 @@ for target in "$AML_DEMO_SCORE_URL $SCORE_KEY" "$AML_DEMO_WS_URL $WS_KEY"; do
 	j=$(jb .)
 	http POST "$u/jobs/$j/start?$V" -H "Authorization: Bearer $k"
 	n=0
-	while [ $n -lt 100 ]; do
+	while [ $n -lt 1200 ]; do
 		http GET "$u/jobs/$j?$V" -H "Authorization: Bearer $k"
 		[ "$(jb .StatusCode)" = Running ] || break
 		sleep 0.05

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
 . "$TESTS/lib-studio.sh"
-studio_start --lro-ms 3000
+studio_start --lro-ms 0
 V='api-version=2.0'
 ROWS=$TESTS/../examples/data/rows.json
 
@@ -109,15 +109,22 @@ sas_secret "$(jb .Results.output1.SasBlobToken)"
 
 run aml-login
 expect_ok "signed in"
+AT=$(arm_token)
+# The update's operation is held (HELD_MS) until the clock is moved.
+emu config -d "{\"lroMs\":$HELD_MS}" >/dev/null
 aml-get-ws -g "$AML_DEMO_RG" -n "$AML_DEMO_WS" | aml-export-ws | aml-patch-ilearner -q -u "$new" |
     aml-import-ws | aml-update-ws -q --no-wait -g "$AML_DEMO_RG" -n "$AML_DEMO_WS" >"$TMP/op.json"
 op=$(jq -r .operation "$TMP/op.json")
 like "$op" '^http' "the update runs"
 score "$AML_DEMO_WS_URL" "$WS_KEY" "$V&details=true" "$ROWS"
 same_file "$TMP/body" "$TMP/before.json" "while it runs, the old model scores"
-AT=$(arm_token)
+http GET "$op" -H "Authorization: Bearer $AT"
+is "$(jb .status)" Provisioning "(it is still running)"
+emu config -d '{"lroMs":0}' >/dev/null
+clock_release
 lro_wait "$op"
 is "$(jb .status)" Succeeded "the update succeeded"
+clock_back
 score "$AML_DEMO_WS_URL" "$WS_KEY" "$V&details=true" "$ROWS"
 cp "$TMP/body" "$TMP/after.json"
 cmp -s "$TMP/after.json" "$TMP/before.json"

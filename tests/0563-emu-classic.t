@@ -8,7 +8,6 @@
 . "$TESTS/emulib.sh"
 . "$TESTS/lib-studio.sh"
 studio_start
-emu studio -d '{"switchMs":1500}' >/dev/null
 V='api-version=2.0'
 SVC=$AML_DEMO_SCORE_SERVICE
 TSVC=$AML_DEMO_TRAIN_SERVICE
@@ -148,7 +147,9 @@ is "$status $(jb .error.code)" "400 ExpiryTimeInThePast" "an expired SAS"
 like "$(jb .error.message)" '^Expiry time provided is in the past: [0-9-]+T[0-9:]+Z\. ' "its message"
 emu studio -d '{"sasTtl":3600}' >/dev/null
 
-# The switch-over: GET and scoring keep the old model a while.
+# The switch-over: GET and scoring keep the old model a while (here
+# HELD_MS, until the clock is moved past it).
+emu studio -d "{\"switchMs\":$HELD_MS}" >/dev/null
 printf 'header = "Authorization: Bearer %s"\n' "$NEWKEY" >"$TMP/ep.cfg"
 http POST "$NEWURL/execute?$V&details=true" -K "$TMP/ep.cfg" -H 'Content-Type: application/json' \
     --data-binary "@$ROWS"
@@ -161,13 +162,8 @@ is "$(jb '.Resources[0].Location.RelativeLocation')" models/adult-census-income.
 http POST "$NEWURL/execute?$V&details=true" -K "$TMP/ep.cfg" -H 'Content-Type: application/json' \
     --data-binary "@$ROWS"
 same_file "$TMP/body" "$TMP/old-scores.json" "and scoring uses it"
-n=0
-while [ $n -lt 100 ]; do
-	mgmt GET "/$SVC/endpoints/new-1"
-	[ "$(jb '.Resources[0].Location.RelativeLocation')" = models/classic.ilearner ] && break
-	sleep 0.05
-	n=$((n + 1))
-done
+clock_release
+mgmt GET "/$SVC/endpoints/new-1"
 is "$(jb '.Resources[0].Location.RelativeLocation')" models/classic.ilearner "after the switch-over, the new one"
 http POST "$NEWURL/execute?$V&details=true" -K "$TMP/ep.cfg" -H 'Content-Type: application/json' \
     --data-binary "@$ROWS"
@@ -177,6 +173,7 @@ printf 'header = "Authorization: Bearer %s"\n' "$SCORE_KEY" >"$TMP/def.cfg"
 http POST "$AML_DEMO_SCORE_URL/execute?$V&details=true" -K "$TMP/def.cfg" \
     -H 'Content-Type: application/json' --data-binary "@$ROWS"
 same_file "$TMP/body" "$TMP/old-scores.json" "the default endpoint is unchanged"
+clock_back
 mgmt PATCH "/$SVC/endpoints/new-1" -H 'Content-Type: application/json' -d '{"Description":"nightly"}'
 is_status "$status" 204 "PATCH a description"
 mgmt GET "/$SVC/endpoints/new-1"

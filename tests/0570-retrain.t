@@ -86,20 +86,38 @@ is "$(jq -c . "$TMP/out")" "{\"checked\":\"$TMP/job.json\",\"inputs\":[\"input1\
 is "$(jq . "$TMP/out")" "$(cat "$TMP/out")" "as 2-space JSON"
 is "$(emu requests | jq length)" 0 "and sends nothing"
 
-# -n, then -j.
-emu studio -d '{"jobMs":1500}' >/dev/null
+# job_polls N: at least N GETs of a job's status in the log.
+job_polls() {
+	seen "$1" '.method == "GET" and (.path | test("/jobs/[0-9a-f]+\\?"))'
+}
+# finish_bg: what the background aml-retrain did, kept for no_secrets.
+finish_bg() {
+	wait_bg
+	cat "$TMP/err" >>"$TMP/outputs"
+	cat "$TMP/out" >>"$TMP/bes-outputs"
+	for _t in $(jq -r '.Results // {} | .[].SasBlobToken // empty' "$TMP/out" 2>/dev/null); do
+		sas_secret "$_t"
+	done
+}
+
+# -n, then -j: the job held Running until -j has polled it.
+hold bes-job "*"
 srun_bes aml-retrain --no-wait -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "-n returns once the job runs"
 is "$(jq -r .StatusCode "$TMP/out")" Running "Running"
 id=$(jq -r .JobId "$TMP/out")
 like "$id" '^[0-9a-f]{32}$' "with its id"
-srun_bes aml-retrain -j "$id" -U "$U" -k "$K"
+emu requests -X DELETE
+start_bg aml-retrain -j "$id" -U "$U" -k "$K"
+wait_until job_polls 1
+ok $? "-j polls the running job"
+unhold
+finish_bg
 expect_ok "-j follows it"
 is "$(jq -r '.StatusCode + " " + .JobId' "$TMP/out")" "Finished $id" "to Finished"
 srun_bes aml-retrain -j "$id" --no-wait -U "$U" -k "$K"
 expect_ok "-j of a finished job: its status again"
 is "$(jq -r .Results.output1.RelativeLocation "$TMP/out")" models/r1.ilearner "with fresh SAS tokens"
-emu studio -d '{"jobMs":200}' >/dev/null
 
 # -v: a trace, with the key masked.
 srun_bes aml-retrain -v -U "$U" -k "$K" "$TMP/job.json"
@@ -116,14 +134,21 @@ srun_bes aml-retrain --interval 0.05 -m 90s -U "$U" -k "$K" "$TMP/job.json"
 expect_ok "-i 0.05 -m 90s"
 
 # On a terminal: a progress line, rewritten in place; the polls back off
-# from -i (0.3 s, doubling), as the emulator's log times show.
+# from -i (0.3 s, doubling), as the emulator's log times show.  The job
+# is held Running until it has been polled three times: the fourth poll
+# finds it Finished.
 if command -v script >/dev/null 2>&1; then
-	emu studio -d '{"jobMs":2000}' >/dev/null
+	hold bes-job "*"
 	emu requests -X DELETE
 	export U K TMP
-	rc=0
 	script -qec 'aml-retrain --interval 0.3 -U "$U" -k "$K" "$TMP/job.json" >"$TMP/status.json"' /dev/null \
-	    >"$TMP/tty" </dev/null || rc=$?
+	    >"$TMP/tty" </dev/null &
+	pid=$!
+	wait_until job_polls 3
+	ok $? "on a terminal: the running job polled three times"
+	unhold
+	rc=0
+	wait $pid || rc=$?
 	cat "$TMP/tty" >>"$TMP/outputs"
 	is "$rc" 0 "on a terminal: the job runs to Finished"
 	is "$(jq -r .StatusCode "$TMP/status.json")" Finished "the status on stdout"
@@ -145,12 +170,19 @@ if command -v script >/dev/null 2>&1; then
 	# that scheduling cannot reorder them.
 	echo "$gaps" | awk '{ for (i = 2; i <= NF; i++) if ($i <= $(i - 1)) exit 1; exit !(NF >= 3 && $1 >= 250) }'
 	ok $? "the pauses between polls grow ($gaps ms)"
-	emu studio -d '{"jobMs":200}' >/dev/null
+	hold bes-job "*"
+	emu requests -X DELETE
 	script -qec 'aml-retrain -q --interval 0.2 -U "$U" -k "$K" "$TMP/job.json" >"$TMP/status.json"' /dev/null \
-	    >"$TMP/tty" </dev/null
-	is "$(cat "$TMP/tty")" "" "-q: no progress line"
+	    >"$TMP/tty" </dev/null &
+	pid=$!
+	wait_until job_polls 1
+	ok $? "-q on a terminal: the running job polled"
+	unhold
+	rc=0
+	wait $pid || rc=$?
+	is "$rc $(cat "$TMP/tty")" "0 " "-q: no progress line"
 else
-	for i in 1 2 3 4 5 6 7 8; do skip "no script(1)" "the progress line on a terminal"; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do skip "no script(1)" "the progress line on a terminal"; done
 fi
 
 no_secrets

@@ -97,29 +97,30 @@ srun aml-retrain -U "$U" -k "$K" "$TMP/nolabel.json"
 expect_fail 1 'failed: .*\(Train Model\) Error 0001: Column with name or index "income" not found' \
     "data without the label column: Failed"
 
-emu studio -d '{"jobMs":60000}' >/dev/null
+# From here on every job, once started, is held Running (it never ends).
+hold bes-job "*"
 emu requests -X DELETE
 run_bg() {	# run_bg CMD...: in the background, SIGINT not ignored
 	perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' "$@" >"$TMP/out" 2>"$TMP/err" &
 	bg=$!
 }
-started_job() {
-	n=0
-	while [ $n -lt 300 ]; do
-		j=$(emu requests | jq -r '[.[] | select(.method == "POST" and .status == 204 and (.path | test("/start")))][0].path // empty' |
-		    sed 's,.*/jobs/\([0-9a-f]*\)/start.*,\1,')
-		[ -n "$j" ] && { echo "$j"; return 0; }
-		sleep 0.02
-		n=$((n + 1))
-	done
-	return 1
+# polled_job: the id of the job started (the log since it was cleared),
+# once its status has been polled: the program is waiting for it.
+polled_job() {
+	wait_until job_polled && echo "$j"
+}
+job_polled() {
+	j=$(emu requests | jq -r '[.[] | select(.method == "POST" and .status == 204 and (.path | test("/start")))][0].path // empty' |
+	    sed 's,.*/jobs/\([0-9a-f]*\)/start.*,\1,')
+	[ -n "$j" ] && seen 1 ".method == \"GET\" and (.path | test(\"/jobs/$j[?]\"))"
 }
 job_status() {
 	bes GET "/jobs/$1?$V"
 	jb .StatusCode
 }
 run_bg aml-retrain --interval 0.05 -U "$U" -k "$K" "$TMP/job.json"
-j=$(started_job)
+j=$(polled_job)
+like "$j" '^[0-9a-f]{32}$' "(the job started and polled)"
 bes DELETE "/jobs/$j?$V"
 rc=0
 wait "$bg" 2>/dev/null || rc=$?
@@ -128,27 +129,27 @@ expect_fail 1 "^aml-retrain: job $j was cancelled\$" "cancelled by someone else:
 
 # The timeout: the job goes on, or is cancelled with -C.
 emu requests -X DELETE
-srun aml-retrain --interval 0.05 -m 1 -U "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain --interval 0.05 -m 3 -U "$U" -k "$K" "$TMP/job.json"
 j=$(emu requests | jq -r '[.[] | select(.method == "POST" and (.path | test("/start")))][0].path' |
     sed 's,.*/jobs/\([0-9a-f]*\)/start.*,\1,')
-expect_fail 1 "^aml-retrain: job $j still running at the time limit \\(-m 1 s\\); it goes on \\(follow it with aml-retrain -j $j\\)\$" \
+expect_fail 1 "^aml-retrain: job $j still running at the time limit \\(-m 3 s\\); it goes on \\(follow it with aml-retrain -j $j\\)\$" \
     "timeout: exit 1, the job goes on"
 is "$(job_status "$j")" Running "still Running"
 emu requests -X DELETE
-srun aml-retrain --cancel-on-exit --interval 0.05 -m 1 -U "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain --cancel-on-exit --interval 0.05 -m 3 -U "$U" -k "$K" "$TMP/job.json"
 j=$(emu requests | jq -r '[.[] | select(.method == "POST" and (.path | test("/start")))][0].path' |
     sed 's,.*/jobs/\([0-9a-f]*\)/start.*,\1,')
-expect_fail 1 "^aml-retrain: job $j still running at the time limit \\(-m 1 s\\); cancelled\$" "timeout with -C: cancelled"
+expect_fail 1 "^aml-retrain: job $j still running at the time limit \\(-m 3 s\\); cancelled\$" "timeout with -C: cancelled"
 is "$(job_status "$j")" Cancelled "the job is Cancelled"
 
 # A stalled server cannot hold it past -m: the status that does not come
 # is cut at the limit, the default 24 h of -m included.
 emu requests -X DELETE
 emu faults -d '{"method":"GET","path":"*/jobs/*","delayMs":60000,"count":100}' >/dev/null
-srun aml-retrain --interval 0.05 -m 1 -U "$U" -k "$K" "$TMP/job.json"
+srun aml-retrain --interval 0.05 -m 3 -U "$U" -k "$K" "$TMP/job.json"
 j=$(emu requests | jq -r '[.[] | select(.method == "POST" and (.path | test("/start")))][0].path' |
     sed 's,.*/jobs/\([0-9a-f]*\)/start.*,\1,')
-expect_fail 1 "^aml-retrain: job $j no status within the time limit \\(-m 1 s\\); it goes on \\(follow it with aml-retrain -j $j\\)\$" \
+expect_fail 1 "^aml-retrain: job $j no status within the time limit \\(-m 3 s\\); it goes on \\(follow it with aml-retrain -j $j\\)\$" \
     "a stalled status: exit 1 at -m"
 emu faults -X DELETE
 
@@ -156,7 +157,8 @@ emu faults -X DELETE
 for sig in INT TERM; do
 	emu requests -X DELETE
 	run_bg aml-retrain --interval 0.05 -U "$U" -k "$K" "$TMP/job.json"
-	j=$(started_job)
+	j=$(polled_job)
+	like "$j" '^[0-9a-f]{32}$' "(SIG$sig: the job started and polled)"
 	kill -"$sig" "$bg"
 	rc=0
 	wait "$bg" 2>/dev/null || rc=$?
@@ -169,7 +171,8 @@ for sig in INT TERM; do
 
 	emu requests -X DELETE
 	run_bg aml-retrain --cancel-on-exit --interval 0.05 -U "$U" -k "$K" "$TMP/job.json"
-	j=$(started_job)
+	j=$(polled_job)
+	like "$j" '^[0-9a-f]{32}$' "(SIG$sig: the job started and polled)"
 	kill -"$sig" "$bg"
 	rc=0
 	wait "$bg" 2>/dev/null || rc=$?

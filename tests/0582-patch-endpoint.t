@@ -27,11 +27,19 @@ patches() {
 	emu requests | jq '[.[] | select(.method == "PATCH")] | length'
 }
 
-emu studio -d '{"switchMs":1000}' >/dev/null
+# The switch-over held (HELD_MS) until the program has looked twice.
+emu studio -d "{\"switchMs\":$HELD_MS}" >/dev/null
 srun aml-score -c -U "$EPURL" -k "$TMP/ep.key" "$ROWS"
 cp "$TMP/out" "$TMP/before.json"
 emu requests -X DELETE
-srun aml-patch-endpoint -k "$T" -b "$TMP/r.json" retrained
+start_bg aml-patch-endpoint -k "$T" -b "$TMP/r.json" retrained
+wait_until seen 4 '.method == "GET"'
+ok $? "after the PATCH, it looks at the endpoint until the switch-over"
+clock_release
+wait_bg
+clock_back
+emu studio -d '{"switchMs":300}' >/dev/null
+cat "$TMP/out" "$TMP/err" >>"$TMP/outputs"
 expect_ok "patch the endpoint with the job's model"
 is "$(jq . "$TMP/out")" "$(cat "$TMP/out")" "the endpoint, 2-space JSON"
 is "$(jq -r '.Resources[0] | .Name + " " + .Location.RelativeLocation' "$TMP/out")" "$RES models/patched.ilearner" \
@@ -41,8 +49,8 @@ is "$(jq -r '[.. | objects | has("SasBlobToken") or has("PrimaryKey")] | any' "$
 emu requests >"$TMP/log.json"
 is "$(jq -r '[.[] | .method] | .[0:3] | join(" ")' "$TMP/log.json")" "GET GET PATCH" \
     "GET the endpoint and its web service, then PATCH"
-ok $(($(jq '[.[] | select(.method == "GET")] | length' "$TMP/log.json") > 3 ? 0 : 1)) \
-    "then GETs until the switch-over (1 s here)"
+is "$(jq -r '[.[3:][] | .method] | unique | join(" ")' "$TMP/log.json")" GET \
+    "then GETs until the switch-over"
 srun aml-score -c -U "$EPURL" -k "$TMP/ep.key" "$ROWS"
 cmp -s "$TMP/out" "$TMP/before.json"
 is $? 1 "when it exits, the endpoint scores with the new model"
@@ -64,19 +72,19 @@ AML_SAS_TOKEN_FILE=$TMP/sas-bare srun aml-patch-endpoint -k "$T" -B "$AML_DEMO_S
 expect_ok "AML_SAS_TOKEN_FILE holding the token without its '?' (as az storage prints it)"
 
 
-# --no-verify, and a switch-over slower than -m.
-emu studio -d '{"switchMs":5000}' >/dev/null
+# --no-verify, and a switch-over slower than -m (held: HELD_MS).
+emu studio -d "{\"switchMs\":$HELD_MS}" >/dev/null
 srun aml-patch-endpoint -k "$T" --no-verify -b "$TMP/r.json" retrained
 expect_ok "--no-verify: no wait"
 is "$(jq -r '.Resources[0].Location.RelativeLocation' "$TMP/out")" models/explicit.ilearner \
     "the endpoint as it is right after the PATCH"
-srun aml-patch-endpoint -k "$T" -m 1 -b "$TMP/r.json" retrained
-expect_fail 1 "^aml-patch-endpoint: endpoint retrained still reports the old model at the time limit \\(-m 1 s\\); the PATCH was accepted: check again later with aml-get-endpoint\$" \
+srun aml-patch-endpoint -k "$T" -m 3 -b "$TMP/r.json" retrained
+expect_fail 1 "^aml-patch-endpoint: endpoint retrained still reports the old model at the time limit \\(-m 3 s\\); the PATCH was accepted: check again later with aml-get-endpoint\$" \
     "the switch-over outlasts -m: exit 1, and what it means"
-# A stalled server cannot hold it past -m either.
+# A stalled server cannot hold it past -m either (a minute's stall).
 emu faults -d '{"method":"GET","path":"*/endpoints/*","delayMs":60000,"count":100}' >/dev/null
-srun aml-patch-endpoint -k "$T" -m 1 -b "$TMP/r.json" retrained
-expect_fail 1 "^aml-patch-endpoint: GET $EPS/retrained: no answer within the time limit \\(-m 1 s\\)\$" \
+srun aml-patch-endpoint -k "$T" -m 3 -b "$TMP/r.json" retrained
+expect_fail 1 "^aml-patch-endpoint: GET $EPS/retrained: no answer within the time limit \\(-m 3 s\\)\$" \
     "a stalled GET: exit 1 at -m"
 emu faults -X DELETE
 emu studio -d '{"switchMs":200}' >/dev/null

@@ -107,10 +107,10 @@ on_demo_plan() {
 }
 
 # lro_wait URL: poll an Azure-AsyncOperation URL until it is terminal
-# (bounded); the last poll's body stays in $TMP/body.
+# (bounded, as wait_until is); the last poll's body stays in $TMP/body.
 lro_wait() {
 	_i=0
-	while [ $_i -lt 200 ]; do
+	while [ $_i -lt 1200 ]; do
 		http GET "$1" -H "Authorization: Bearer $AT"
 		case $(jb .status) in
 		Succeeded|Failed|Canceled) return 0 ;;

@@ -121,10 +121,11 @@ mgmt() {
 	http "$_m" "$MGMT$_p" -K "$TMP/auth.cfg" "$@"
 }
 
-# wait_job ID: poll the training service until the job has ended (bounded).
+# wait_job ID: poll the training service until the job has ended
+# (bounded, as wait_until is).
 wait_job() {
 	_i=0
-	while [ $_i -lt 200 ]; do
+	while [ $_i -lt 1200 ]; do
 		bes GET "/jobs/$1?api-version=2.0"
 		case $(jb .StatusCode) in
 		Finished|Failed|Cancelled|2|3|4) return 0 ;;

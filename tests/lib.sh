@@ -138,6 +138,56 @@ emu() {
 	curl -sS --fail-with-body "$AML_EMULATOR_URL/_emu/$_path" "$@"
 }
 
+# wait_until CMD...: CMD again every 50 ms until it succeeds; status 1
+# when it still has not after 1200 tries (a minute and more, for a busy
+# machine running sanitized builds).  For something a test waits to see
+# happen, never for time to pass: the caller asserts the status.
+wait_until() {
+	_w=0
+	until "$@"; do
+		_w=$((_w + 1))
+		[ $_w -lt 1200 ] || return 1
+		sleep 0.05
+	done
+}
+
+# seen N JQ-CONDITION: at least N requests in the emulator's log match.
+seen() {
+	[ "$(emu requests | jq "[.[] | select($2)] | length")" -ge "$1" ]
+}
+
+# start_bg CMD...: CMD in the background, stdin /dev/null, its pid in $bg_pid;
+# wait_bg then leaves its status in $rc, its output in $TMP/out and
+# $TMP/err, as run does.
+start_bg() {
+	"$@" >"$TMP/bgout" 2>"$TMP/bgerr" </dev/null &
+	bg_pid=$!
+}
+
+wait_bg() {
+	rc=0
+	wait "$bg_pid" || rc=$?
+	mv "$TMP/bgout" "$TMP/out"
+	mv "$TMP/bgerr" "$TMP/err"
+}
+
+# Web services' long-running operations and classic endpoints'
+# switch-overs have no hold (/_emu/holds): a test that needs one to stay
+# in progress gives it HELD_MS (lroMs, switchMs), four minutes, far more
+# than anything waits meanwhile, then ends it with clock_release, which
+# moves the emulator's clock five minutes on (clockSkew) so that the
+# next request finds it over; clock_back when it is done.  Tokens stay
+# good either way: they live a day, and one issued while the clock is
+# ahead says nbf five minutes before the moved clock, no later than now.
+HELD_MS=240000
+clock_release() {
+	emu config -d '{"clockSkew":300}' >/dev/null
+}
+
+clock_back() {
+	emu config -d '{"clockSkew":0}' >/dev/null
+}
+
 # The pure filters also run under valgrind when it is there and the build
 # is not sanitized (AML_SANITIZE is set by make check).
 VALGRIND=
