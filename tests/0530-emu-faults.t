@@ -77,6 +77,21 @@ fault '{"method":"GET","path":"*/listKeys","delayMs":20,"status":500}' >/dev/nul
 arm GET "$WS/listKeys?$V"
 is_status "$status" 500 "a delay with a status"
 
+# A client that gives up on a stalled answer frees the server's thread:
+# twice as many abandoned two-minute stalls as the server has threads,
+# and it still answers (a thread held for each would leave none).
+fault '{"method":"GET","path":"*/listKeys","delayMs":120000,"count":16}' >/dev/null
+i=0
+while [ $i -lt 16 ]; do
+	curl -s -o /dev/null --max-time 0.2 -H "Authorization: Bearer $AT" "$AML_ARM_ENDPOINT$WS/listKeys?$V"
+	i=$((i + 1))
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 -H "Authorization: Bearer $AT" \
+    "$AML_ARM_ENDPOINT$WS?$V")
+is "$code" 200 "after 16 abandoned stalls the server still answers"
+emu faults >"$TMP/left"
+is "$(jq length "$TMP/left")" 0 "(every stall was used)"
+
 # Dropped connections, truncated bodies, HTML.
 fault '{"method":"GET","path":"*/listKeys","drop":"before-body"}' >/dev/null
 arm GET "$WS/listKeys?$V"

@@ -126,6 +126,9 @@ struct emu_req {
 	size_t nhdr;
 	int nolog;		/* /_emu/ itself is not logged */
 	struct emu_fault *fault;	/* the fault that matched, if any */
+	/* 1 when the client has gone away (closed its side); set by
+	 * server.c, NULL where there is no connection (the fuzz target). */
+	int (*gone)(void *conn);
 	/* internal to server.c and route.c */
 	int stage;
 	size_t bodycap;

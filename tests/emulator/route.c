@@ -325,12 +325,25 @@ sleep_ms(long ms)
 {
 	struct timespec ts;
 
-	if (ms > 120000)
-		ms = 120000;
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+/* A fault's delay, in slices: it ends early when the client goes away,
+ * so that a stalled answer the client gave up on does not hold one of
+ * the server's few threads for the rest of the delay. */
+static void
+delay(struct emu_req *r, long ms)
+{
+	if (ms > 120000)
+		ms = 120000;
+	for (; ms > 0; ms -= 50) {
+		sleep_ms(ms < 50 ? ms : 50);
+		if (r->gone && r->gone(r->conn))
+			return;
+	}
 }
 
 static const char html[] =
@@ -348,7 +361,7 @@ apply_fault(struct emu_req *r)
 	if (!f)
 		return 0;
 	if (f->delay_ms > 0)
-		sleep_ms(f->delay_ms);
+		delay(r, f->delay_ms);
 	/* An HTML page, with the status given: what a gateway in front of
 	 * the service answers when it is unwell.  carriedOut: after the
 	 * service did what it was asked (see below). */

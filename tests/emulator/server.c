@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -46,6 +47,29 @@ peer_loopback(struct MHD_Connection *c)
 	if (sa->sa_family == AF_INET6)
 		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
 	return 0;
+}
+
+/* Whether the client closed its side: a hang-up, or a read that would
+ * return end of file.  A client waiting for its answer sends nothing,
+ * so anything else readable means it is still there. */
+static int
+conn_gone(void *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct pollfd p;
+	char c;
+
+	if (!ci)
+		return 0;
+	p.fd = ci->connect_fd;
+	p.events = POLLIN | POLLRDHUP;
+	p.revents = 0;
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
+		return 1;
+	return (p.revents & POLLIN) && recv(p.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 static void *
@@ -147,6 +171,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url, const char *meth
 		r->stage = 1;
 		r->method = method;
 		r->conn = c;
+		r->gone = conn_gone;
 		MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, r);
 		r->loopback = peer_loopback(c);
 		if (strncmp(r->path, "/_emu/", 6) == 0 || strcmp(r->path, "/_emu") == 0)
