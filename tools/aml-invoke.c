@@ -25,7 +25,6 @@ static const struct option longopts[] = {
 	AML_ML_EP_LONGOPT,
 	AML_ML_DEP_LONGOPT,
 	{ "key-file", required_argument, NULL, 'k' },
-	{ "compact", no_argument, NULL, 'c' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 }
@@ -39,18 +38,17 @@ usage(int status)
 	fprintf(fp, "usage: aml-invoke [-cfqv] -g group -w workspace -e endpoint [-d deployment]\n"
 	    "                  [-k key-file] [-s subscription] [-o file] [-m duration]\n"
 	    "                  [-E ca-bundle] [request.json]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -e, --endpoint EP         the online endpoint\n"
+	if (!status) {
+		fputs("  -e, --endpoint EP         the online endpoint\n"
 		    "  -d, --deployment D        send the request to this deployment, whatever the\n"
 		    "                            traffic says\n"
 		    "  -k, --key-file FILE       the key or token to send (default AML_ONLINE_KEY,\n"
 		    "                            AML_ONLINE_KEY_FILE, else what the endpoint's\n"
 		    "                            authMode asks for)\n"
-		    "  -c, --compact             the answer on one line\n"
 		    "  -o, --output FILE         write the answer to FILE (atomically)\n"
-		    "  -f, --force               replace FILE if it exists\n"
-		    "%s", aml_ml_optshelp);
+		    "  -f, --force               replace FILE if it exists\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -235,7 +233,7 @@ failed(const struct aml_ml *ml, const struct target *t, const struct aml_req *q,
 
 /* The answer: JSON as JSON (2-space, or -c), anything else as it came. */
 static int
-answer(const struct aml_resp *r, int compact, const char *outpath, int force)
+answer(const struct aml_resp *r, const char *outpath, int force)
 {
 	struct aml_jdoc d;
 	struct aml_jerr e;
@@ -243,7 +241,7 @@ answer(const struct aml_resp *r, int compact, const char *outpath, int force)
 	int rc;
 
 	if (r->len && aml_jparse(&d, r->body, r->len, &e) == 0) {
-		rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
+		rc = aml_ml_print(&d, 0, outpath, 0644, force);
 		aml_jfree(&d);
 		return rc;
 	}
@@ -253,7 +251,7 @@ answer(const struct aml_resp *r, int compact, const char *outpath, int force)
 }
 
 static int
-invoke(const struct aml_ml *ml, struct target *t, const char *body, size_t len, int compact,
+invoke(const struct aml_ml *ml, struct target *t, const char *body, size_t len,
     const char *outpath, int force)
 {
 	struct aml_req q = { 0 };
@@ -281,7 +279,7 @@ invoke(const struct aml_ml *ml, struct target *t, const char *body, size_t len, 
 		rc = aml_bearer_call(&q, &r);
 	}
 	if (rc == 0)
-		rc = answer(&r, compact, outpath, force);
+		rc = answer(&r, outpath, force);
 	else if (r.status)
 		rc = failed(ml, t, &q, &r);
 	else if (r.err[0])
@@ -301,14 +299,13 @@ main(int argc, char **argv)
 	struct aml_ml ml;
 	size_t len;
 	char *buf;
-	int c, rc, compact = 0, force = 0;
+	int c, rc, force = 0;
 
 	aml_setprog(&argv[0]);
 	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:k:co:f", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:k:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keyfile = optarg; break;
-		case 'c': compact = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
@@ -352,7 +349,7 @@ main(int argc, char **argv)
 	}
 	aml_catch_signals();
 	if ((rc = endpoint(&ml, &t)) == 0 && (rc = credential(&ml, &t)) == 0)
-		rc = invoke(&ml, &t, buf, len, compact, outpath, force);
+		rc = invoke(&ml, &t, buf, len, outpath, force);
 	free(buf);
 	free(t.uri);
 	free(t.mode);

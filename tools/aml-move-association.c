@@ -36,11 +36,11 @@ usage(int status)
 	    "                            [-s subscription] [--api-version V] [-m duration]\n"
 	    "                            [-E ca-bundle]\n"
 	    "       aml-move-association [-cqv] -i id --to plan [...]\n");
-	if (!status)
-		fprintf(fp, "%s"
-		    "      --to PLAN             the destination: a plan's resource id, or the name\n"
-		    "                            of a plan in the same resource group\n"
-		    "%s%s", aml_assoc_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
+	if (!status) {
+		fputs("      --to PLAN             the destination: a plan's resource id, or the name\n"
+		    "                            of a plan in the same resource group\n", fp);
+		aml_plan_help(fp, 1);
+	}
 	exit(status);
 }
 
@@ -53,7 +53,7 @@ get_moved(const struct aml_plan *p, const char *dest, struct aml_wbuf *out)
 
 	url = aml_xasprintf("%s%s/%s/%s?api-version=%s", aml_arm_endpoint(), dest, AML_PLAN_ASSOCS,
 	    e, p->apiver);
-	rc = aml_plan_get(p, url, out);
+	rc = aml_plan_get(p, url, NULL, NULL, out);
 	free(url);
 	free(e);
 	return rc;
@@ -76,7 +76,7 @@ move(const struct aml_plan *p, const char *dest, struct aml_wbuf *out)
 	if (rc == 0 && !r.len) {
 		rc = get_moved(p, dest, out);
 	} else if (rc == 0 && (rc = aml_arm_answer("POST", url, &r, &d)) == 0) {
-		aml_jw_doc(out, &d, 0, p->compact ? 0 : AML_JW_PRETTY);
+		aml_jw_doc(out, &d, 0, AML_JW_ONE);
 		aml_jfree(&d);
 	}
 	aml_resp_free(&r);

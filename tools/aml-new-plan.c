@@ -38,15 +38,15 @@ usage(int status)
 	fprintf(fp, "usage: aml-new-plan [-cfqv] (-g group -n name | -i id) -l location --sku SKU\n"
 	    "                    [--tier TIER] [--capacity N] [--tag KEY=VALUE]... [-s subscription]\n"
 	    "                    [--api-version V] [-m duration] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp, "%s"
-		    "  -l, --location LOCATION   where the plan is (southcentralus)\n"
+	if (!status) {
+		fputs("  -l, --location LOCATION   where the plan is (southcentralus)\n"
 		    "      --sku SKU             S1, S2, S3, DevTest, PAYG ...\n"
 		    "      --tier TIER           the SKU's tier (default Standard)\n"
 		    "      --capacity N          how many units of the SKU (default 1)\n"
 		    "      --tag KEY=VALUE       a tag (repeat for more)\n"
-		    "  -f, --force               replace a plan that exists\n"
-		    "%s%s", aml_plan_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
+		    "  -f, --force               replace a plan that exists\n", fp);
+		aml_plan_help(fp, 0);
+	}
 	exit(status);
 }
 
@@ -104,7 +104,7 @@ create(const struct aml_plan *p, struct aml_wbuf *out)
 	rc = aml_lro_run(&p->rs, "PUT", url, body, len, "creating", 0, out);
 	free(body);
 	if (rc == 0)
-		rc = aml_plan_get(p, url, out);
+		rc = aml_plan_get(p, url, NULL, NULL, out);
 out:
 	free(url);
 	return rc;

@@ -29,20 +29,17 @@
 
 #define POLL_CAP_MS 30000L
 
-enum { OPT_NOWAIT = AML_ML_OPT_OWN };
-
 static const struct option longopts[] = {
 	AML_ML_LONGOPTS,
 	{ "name", required_argument, NULL, 'n' },
 	{ "job", required_argument, NULL, 'j' },
-	{ "no-wait", no_argument, NULL, OPT_NOWAIT },
-	{ "compact", no_argument, NULL, 'c' },
+	{ "no-wait", no_argument, NULL, AML_OPT_NO_WAIT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 }
 };
 
-static int nowait, compact, force;
+static int nowait, force;
 static const char *outpath;
 
 static void
@@ -53,15 +50,14 @@ usage(int status)
 	fprintf(fp, "usage: aml-run-job [-cfqv] [--no-wait] -g group -w workspace [-n name] [-o file]\n"
 	    "                   [-s subscription] [-m duration] [-E ca-bundle] [job.json]\n"
 	    "       aml-run-job [-cfqv] -g group -w workspace -j name [-o file] [-m duration]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -n, --name NAME           the new job's name (default: made unique)\n"
+	if (!status) {
+		fputs("  -n, --name NAME           the new job's name (default: made unique)\n"
 		    "  -j, --job NAME            follow this job, submitted before\n"
 		    "      --no-wait             print the job once submitted, and exit\n"
-		    "  -c, --compact             the job on one line\n"
 		    "  -o, --output FILE         write the final job to FILE (atomically)\n"
-		    "  -f, --force               replace FILE if it exists\n"
-		    "%s", aml_ml_optshelp);
+		    "  -f, --force               replace FILE if it exists\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -189,7 +185,7 @@ submit(const struct aml_ml *ml, const char *name, const cJSON *job, struct aml_w
 		rc = AML_EXIT_FAIL;
 	}
 	if (rc == 0 && out)
-		aml_jw_doc(out, &d, 0, compact ? 0 : AML_JW_PRETTY);
+		aml_jw_doc(out, &d, 0, AML_JW_ONE);
 	if (rc == 0 && aml_verbose)
 		fprintf(stderr, "* job %s submitted\n", name);
 	aml_jfree(&d);
@@ -339,7 +335,7 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 		seen = 1;
 		if (!strcmp(status, "Completed")) {
 			aml_progress_clear();
-			rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
+			rc = aml_ml_print(&d, 0, outpath, 0644, force);
 			break;
 		}
 		if (!strcmp(status, "Failed") || !strcmp(status, "Canceled")) {
@@ -381,12 +377,11 @@ main(int argc, char **argv)
 
 	aml_setprog(&argv[0]);
 	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "n:j:co:f", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "n:j:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': namearg = optarg; break;
 		case 'j': jobarg = optarg; break;
-		case OPT_NOWAIT: nowait = 1; break;
-		case 'c': compact = 1; break;
+		case AML_OPT_NO_WAIT: nowait = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;

@@ -20,20 +20,19 @@
 
 #include "amlnet.h"
 
-enum { OPT_NOWAIT = AML_ML_OPT_OWN, OPT_SINCE };
+enum { OPT_SINCE = AML_OPT_OWN };
 
 static const struct option longopts[] = {
 	AML_ML_LONGOPTS,
 	AML_ML_EP_LONGOPT,
 	AML_ML_DEP_LONGOPT,
 	{ "if-unmodified-since", required_argument, NULL, OPT_SINCE },
-	{ "no-wait", no_argument, NULL, OPT_NOWAIT },
+	{ "no-wait", no_argument, NULL, AML_OPT_NO_WAIT },
 	{ "force", no_argument, NULL, 'f' },
-	{ "compact", no_argument, NULL, 'c' },
 	{ NULL, 0, NULL, 0 }
 };
 
-static int force, nowait, compact;
+static int force, nowait;
 static const char *since;
 static int64_t since_ticks;
 
@@ -45,16 +44,15 @@ usage(int status)
 	fprintf(fp, "usage: aml-update-deployment [-cfqv] [--no-wait] [--if-unmodified-since time]\n"
 	    "                             -g group -w workspace -e endpoint -d deployment\n"
 	    "                             [-s subscription] [-m duration] [-E ca-bundle] [file]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -e, --endpoint EP         the online endpoint\n"
+	if (!status) {
+		fputs("  -e, --endpoint EP         the online endpoint\n"
 		    "  -d, --deployment D        the deployment, which must exist\n"
 		    "      --if-unmodified-since TIME  send nothing if the deployment was modified\n"
 		    "                            after TIME (RFC 3339, as systemData.lastModifiedAt)\n"
 		    "  -f, --force               send it all the same\n"
-		    "      --no-wait             print the first answer and the operation URL\n"
-		    "  -c, --compact             the deployment on one line\n"
-		    "%s", aml_ml_optshelp);
+		    "      --no-wait             print the first answer and the operation URL\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -152,7 +150,7 @@ update(const struct aml_ml *ml, cJSON *def, struct aml_wbuf *out)
 	if (rc || nowait)
 		goto out;
 	if ((rc = aml_ml_get(ml, url, 0, &r, &d)) == 0) {
-		aml_jw_doc(out, &d, 0, compact ? 0 : AML_JW_PRETTY);
+		aml_jw_doc(out, &d, 0, AML_JW_ONE);
 		report(ml, old, &d);
 	}
 	aml_jfree(&d);
@@ -175,7 +173,7 @@ main(int argc, char **argv)
 
 	aml_setprog(&argv[0]);
 	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:fc", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SINCE:
 			since = optarg;
@@ -185,9 +183,8 @@ main(int argc, char **argv)
 				usage(AML_EXIT_USAGE);
 			}
 			break;
-		case OPT_NOWAIT: nowait = 1; break;
+		case AML_OPT_NO_WAIT: nowait = 1; break;
 		case 'f': force = 1; break;
-		case 'c': compact = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:

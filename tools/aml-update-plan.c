@@ -34,13 +34,13 @@ usage(int status)
 	fprintf(fp, "usage: aml-update-plan [-cqv] (-g group -n name | -i id) [--sku SKU] [--tier TIER]\n"
 	    "                       [--capacity N] [--tag KEY=VALUE]... [-s subscription]\n"
 	    "                       [--api-version V] [-m duration] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp, "%s"
-		    "      --sku SKU             the new SKU (S1, S2, S3, DevTest, PAYG ...)\n"
+	if (!status) {
+		fputs("      --sku SKU             the new SKU (S1, S2, S3, DevTest, PAYG ...)\n"
 		    "      --tier TIER           its tier (default: the plan's)\n"
 		    "      --capacity N          how many units (default: the plan's)\n"
-		    "      --tag KEY=VALUE       the plan's tags become those given (repeat)\n"
-		    "%s%s", aml_plan_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
+		    "      --tag KEY=VALUE       the plan's tags become those given (repeat)\n", fp);
+		aml_plan_help(fp, 0);
+	}
 	exit(status);
 }
 
@@ -115,7 +115,7 @@ update(const struct aml_plan *p, struct aml_wbuf *out)
 		free(body);
 	}
 	if (rc == 0)
-		rc = aml_plan_get(p, url, out);
+		rc = aml_plan_get(p, url, NULL, NULL, out);
 	free(url);
 	return rc;
 }
