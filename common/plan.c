@@ -21,13 +21,12 @@
 void
 aml_plan_help(FILE *fp, int assoc)
 {
+	fputs("  -g, --resource-group RG   the commitment plan's resource group\n", fp);
 	fputs(assoc ?
-	    "  -g, --resource-group RG   the commitment plan's resource group\n"
 	    "      --plan PLAN           the commitment plan: a name in RG, or its resource id\n"
 	    "  -n, --name NAME           the commitment association's name\n"
 	    "  -i, --id ID               the association's resource id, instead of -g, --plan,\n"
 	    "                            -n, -s\n" :
-	    "  -g, --resource-group RG   the commitment plan's resource group\n"
 	    "  -n, --name NAME           the commitment plan's name\n"
 	    "  -i, --id ID               the plan's resource id, instead of -g, -n, -s\n", fp);
 	fputs("  -s, --subscription SUB    subscription id or name (default\n"

@@ -128,17 +128,14 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The options into ml; the definition's file (NULL: stdin). */
+static const char *
+options(int argc, char **argv, struct aml_ml *ml)
 {
 	const char *path = NULL;
-	struct aml_wbuf out;
-	struct aml_ml ml;
-	cJSON *def;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
+	aml_ml_init(ml);
 	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:l:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': location = optarg; break;
@@ -147,7 +144,7 @@ main(int argc, char **argv)
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -163,13 +160,26 @@ main(int argc, char **argv)
 		aml_err("-l: empty");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_ml_setup(&ml, AML_ML_DEP)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, AML_ML_DEP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
-	if (aml_ml_name_ok("-d", ml.dep) < 0)
+		exit(rc);
+	if (aml_ml_name_ok("-d", ml->dep) < 0)
 		usage(AML_EXIT_USAGE);
+	return path;
+}
 
+int
+main(int argc, char **argv)
+{
+	const char *path;
+	struct aml_wbuf out;
+	struct aml_ml ml;
+	cJSON *def;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	path = options(argc, argv, &ml);
 	def = aml_ml_deployment_read(path);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);

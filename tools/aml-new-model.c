@@ -356,15 +356,12 @@ create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, c
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_ml *ml)
 {
-	struct aml_ml ml;
-	char *uri = NULL, *mtype = NULL, *job = NULL, *v = NULL;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
+	aml_ml_init(ml);
 	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "n:j:u:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': model = optarg; break;
@@ -379,16 +376,16 @@ main(int argc, char **argv)
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
 		usage(AML_EXIT_USAGE);
-	if ((rc = aml_ml_setup(&ml, 0)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, 0)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
 	if (!model || !*model || aml_ml_name_ok("-n", model) < 0) {
 		if (!model)
 			aml_err("-n is required");
@@ -414,7 +411,17 @@ main(int argc, char **argv)
 	if (uriarg)
 		aml_argv_secret("-u", uriarg, "register the model from a datastore path "
 		    "(azureml://datastores/...) instead");
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_ml ml;
+	char *uri = NULL, *mtype = NULL, *job = NULL, *v = NULL;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &ml);
 	if (aml_ml_out_check(outpath, force) < 0) {
 		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;

@@ -31,6 +31,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char *outpath, *regen;
+static int token, force;
+
 static void
 usage(int status)
 {
@@ -52,7 +55,7 @@ usage(int status)
 
 /* POST suffix; the answer printed. */
 static int
-fetch(const struct aml_ml *ml, const char *suffix, const char *outpath, int force)
+fetch(const struct aml_ml *ml, const char *suffix)
 {
 	char *url = aml_ml_ep_url(ml, suffix);
 	struct aml_resp r;
@@ -82,15 +85,12 @@ regenerate(const struct aml_ml *ml, const char *which)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_ml *ml)
 {
-	const char *outpath = NULL, *regen = NULL;
-	struct aml_ml ml;
-	int c, rc, token = 0, force = 0;
+	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
+	aml_ml_init(ml);
 	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TOKEN: token = 1; break;
@@ -109,7 +109,7 @@ main(int argc, char **argv)
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -119,18 +119,27 @@ main(int argc, char **argv)
 		aml_err("--token and --regenerate: an AML token is not regenerated; give one of them");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_ml_setup(&ml, AML_ML_EP)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, AML_ML_EP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_ml ml;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &ml);
 	if (aml_ml_out_check(outpath, force) < 0) {
 		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
 	}
 	aml_catch_signals();
 	if (!regen || (rc = regenerate(&ml, regen)) == 0)
-		rc = fetch(&ml, token ? "/token" : "/listKeys", outpath, force);
+		rc = fetch(&ml, token ? "/token" : "/listKeys");
 	aml_ml_free(&ml);
 	aml_resignal();
 	return rc;

@@ -40,7 +40,7 @@ static const struct option longopts[] = {
 };
 
 static int nowait, force;
-static const char *outpath;
+static const char *outpath, *jobpath, *jobarg, *namearg;
 
 static void
 usage(int status)
@@ -365,18 +365,12 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_ml *ml)
 {
-	const char *path = NULL, *jobarg = NULL, *namearg = NULL;
-	struct aml_wbuf out;
-	struct aml_ml ml;
-	cJSON *job = NULL;
-	char *name, *more;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
+	aml_ml_init(ml);
 	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "n:j:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': namearg = optarg; break;
@@ -387,7 +381,7 @@ main(int argc, char **argv)
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -399,8 +393,8 @@ main(int argc, char **argv)
 		usage(AML_EXIT_USAGE);
 	}
 	if (argc == 1)
-		path = argv[0];
-	if (!jobarg && (!path || !strcmp(path, "-")) && isatty(0))
+		jobpath = argv[0];
+	if (!jobarg && (!jobpath || !strcmp(jobpath, "-")) && isatty(0))
 		usage(AML_EXIT_USAGE);
 	if (namearg && aml_ml_name_ok("-n", namearg) < 0)
 		usage(AML_EXIT_USAGE);
@@ -408,17 +402,29 @@ main(int argc, char **argv)
 		aml_err("-j: empty");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_ml_setup(&ml, 0)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, 0)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_wbuf out;
+	struct aml_ml ml;
+	cJSON *job = NULL;
+	char *name, *more;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &ml);
 	if (aml_ml_out_check(outpath, force) < 0) {
 		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
 	}
 	if (!jobarg)
-		job = read_job(path);
+		job = read_job(jobpath);
 	name = jobarg ? aml_xstrdup(jobarg) : namearg ? aml_xstrdup(namearg) : make_name(job);
 	free(ml.rs.label);
 	ml.rs.label = aml_xasprintf("job %s", name);

@@ -186,40 +186,50 @@ set(const struct aml_ml *ml, const char *url, cJSON *ep, cJSON *want, struct aml
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The options into ml; the traffic to set, or NULL to print it. */
+static cJSON *
+options(int argc, char **argv, struct aml_ml *ml)
 {
-	struct aml_wbuf out;
-	struct aml_ml ml;
-	cJSON *want = NULL, *ep = NULL, *empty;
-	char *url;
+	cJSON *want = NULL;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
+	aml_ml_init(ml);
 	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:", longopts, NULL)) != -1) {
 		switch (c) {
 		case AML_OPT_NO_WAIT: nowait = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if ((rc = aml_ml_setup(&ml, AML_ML_EP)) == AML_EXIT_USAGE)
-		usage(rc);
-	if (rc)
-		return rc;
 	if (argc && !(want = parse(argc, argv)))
 		usage(AML_EXIT_USAGE);
 	if (!argc && nowait) {
 		aml_err("--no-wait: there is nothing to wait for without name=percent");
 		usage(AML_EXIT_USAGE);
 	}
+	if ((rc = aml_ml_setup(ml, AML_ML_EP)) == AML_EXIT_USAGE)
+		usage(rc);
+	if (rc)
+		exit(rc);
+	return want;
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_wbuf out;
+	struct aml_ml ml;
+	cJSON *want, *ep = NULL, *empty;
+	char *url;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	want = options(argc, argv, &ml);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
 	url = aml_ml_ep_url(&ml, NULL);

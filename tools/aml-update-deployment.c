@@ -162,17 +162,14 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The options into ml; the definition's file (NULL: stdin). */
+static const char *
+options(int argc, char **argv, struct aml_ml *ml)
 {
 	const char *path = NULL;
-	struct aml_wbuf out;
-	struct aml_ml ml;
-	cJSON *def;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
+	aml_ml_init(ml);
 	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SINCE:
@@ -188,7 +185,7 @@ main(int argc, char **argv)
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -200,11 +197,24 @@ main(int argc, char **argv)
 		path = argv[0];
 	if ((!path || !strcmp(path, "-")) && isatty(0))
 		usage(AML_EXIT_USAGE);
-	if ((rc = aml_ml_setup(&ml, AML_ML_DEP)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, AML_ML_DEP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+	return path;
+}
 
+int
+main(int argc, char **argv)
+{
+	const char *path;
+	struct aml_wbuf out;
+	struct aml_ml ml;
+	cJSON *def;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	path = options(argc, argv, &ml);
 	def = aml_ml_deployment_read(path);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
