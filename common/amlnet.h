@@ -499,10 +499,10 @@ int aml_ml_same_location(const char *a, const char *b);
 /* The names a PUT takes (^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$): 0, or -1
  * after "OPT NAME: ..." (a usage error). */
 int aml_ml_name_ok(const char *opt, const char *name);
-/* The value i of d as a single object is printed (AML_JW_ONE: 2-space
- * indented, one line with -c) and a newline, onto stdout or written
- * atomically to outpath (mode 0644, or 0600 for what holds a secret,
- * wiped once written): 0, or 1 after the error. */
+/* The value i of d, a single object (AML_JW_ONE: 2-space indented, one
+ * line with -c), and a newline, onto stdout or written atomically to
+ * outpath (mode 0644, or 0600 for what holds a secret, wiped once
+ * written): 0, or 1 after the error. */
 int aml_ml_print(const struct aml_jdoc *d, uint32_t i, const char *outpath, int mode, int force);
 /* The answer to a request that changes something (a PUT of a job or a
  * model version) onto d: 0, or 1 after a line that says it may have
