@@ -136,6 +136,14 @@ struct aml_table {
 };
 void aml_table_init(struct aml_table *t, size_t ncol, const char *const *heads);
 void aml_table_add(struct aml_table *t, const char *const *cells);
+/* A row from item i of a parsed list: a cell per path of member names
+ * ("properties.provisioningState"), a string's text or a number's as
+ * written ("-" for anything else or nothing). */
+struct aml_jdoc;
+void aml_table_add_doc(struct aml_table *t, const struct aml_jdoc *d, uint32_t i,
+    const char *const *paths);
+/* One such cell's text, malloc'd, or NULL. */
+char *aml_table_text(const struct aml_jdoc *d, uint32_t i, const char *path);
 void aml_table_print(const struct aml_table *t, struct aml_wbuf *w);
 void aml_table_free(struct aml_table *t);
 

@@ -442,25 +442,20 @@ struct aml_ml {
 	const char *apiver;
 };
 
-/* The options every program of a workspace takes, and the endpoint and
- * deployment ones; a program's own long-only options take codes from
- * AML_ML_OPT_OWN on. */
-enum { AML_ML_OPT_APIVER = 0x100, AML_ML_OPT_OWN };
-#define AML_ML_SHORTOPTS "s:g:w:m:E:vqhV"
+/* The options every program of a workspace takes, with every network
+ * program's (AML_NET_SHORTOPTS), and the endpoint and deployment ones;
+ * a program's own long-only options take codes from AML_OPT_OWN on. */
+#define AML_ML_SHORTOPTS "s:g:w:" AML_NET_SHORTOPTS
 #define AML_ML_LONGOPTS \
 	{ "subscription", required_argument, NULL, 's' }, \
 	{ "resource-group", required_argument, NULL, 'g' }, \
 	{ "workspace", required_argument, NULL, 'w' }, \
-	{ "api-version", required_argument, NULL, AML_ML_OPT_APIVER }, \
-	{ "max-time", required_argument, NULL, 'm' }, \
-	{ "ca-bundle", required_argument, NULL, 'E' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
+	{ "api-version", required_argument, NULL, AML_OPT_API_VERSION }, \
+	AML_NET_LONGOPTS
 #define AML_ML_EP_LONGOPT { "endpoint", required_argument, NULL, 'e' }
 #define AML_ML_DEP_LONGOPT { "deployment", required_argument, NULL, 'd' }
-extern const char aml_ml_optshelp[];	/* their --help lines */
+/* Their --help lines, ending with aml_net_help's. */
+void aml_ml_help(FILE *fp);
 
 void aml_ml_init(struct aml_ml *ml);
 void aml_ml_free(struct aml_ml *ml);
@@ -480,6 +475,10 @@ char *aml_ml_url(const struct aml_ml *ml, const char *const *segs, const char *s
     const char *query);
 char *aml_ml_ep_url(const struct aml_ml *ml, const char *suffix);
 char *aml_ml_dep_url(const struct aml_ml *ml, const char *suffix);
+/* The deployment's resource id, as the service writes it in "id"
+ * (/subscriptions/S/resourceGroups/G/providers/.../deployments/D);
+ * malloc'd. */
+char *aml_ml_dep_id(const struct aml_ml *ml);
 /* GET url, its answer (a JSON object) onto d: 0, or the exit status after
  * the error line (none with AML_HTTP_QUIET: r says what came).  r and d
  * are to be freed either way. */
@@ -500,11 +499,11 @@ int aml_ml_same_location(const char *a, const char *b);
 /* The names a PUT takes (^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$): 0, or -1
  * after "OPT NAME: ..." (a usage error). */
 int aml_ml_name_ok(const char *opt, const char *name);
-/* The value i of d, 2-space indented (compact: one line) and a newline,
- * onto stdout or written atomically to outpath (mode 0644, or 0600 for
- * what holds a secret, wiped once written): 0, or 1 after the error. */
-int aml_ml_print(const struct aml_jdoc *d, uint32_t i, int compact, const char *outpath, int mode,
-    int force);
+/* The value i of d, a single object (AML_JW_ONE: 2-space indented, one
+ * line with -c), and a newline, onto stdout or written atomically to
+ * outpath (mode 0644, or 0600 for what holds a secret, wiped once
+ * written): 0, or 1 after the error. */
+int aml_ml_print(const struct aml_jdoc *d, uint32_t i, const char *outpath, int mode, int force);
 /* The answer to a request that changes something (a PUT of a job or a
  * model version) onto d: 0, or 1 after a line that says it may have
  * taken effect all the same, and how to look (rs.check). */
@@ -572,10 +571,10 @@ int aml_save_key(const char *path, const char *key, int force);	/* 0600, atomic 
 #define AML_PLAN_PROVIDER "Microsoft.MachineLearning/commitmentPlans"
 #define AML_PLAN_ASSOCS "commitmentAssociations"
 
-/* Long-only options (getopt codes beyond any letter). */
+/* The plan programs' own long-only options (--api-version is the
+ * toolkit's AML_OPT_API_VERSION). */
 enum {
-	AML_PLAN_OPT_APIVER = 0x100,
-	AML_PLAN_OPT_PLAN,
+	AML_PLAN_OPT_PLAN = AML_OPT_OWN,
 	AML_PLAN_OPT_SKU,
 	AML_PLAN_OPT_TIER,
 	AML_PLAN_OPT_CAPACITY,
@@ -592,30 +591,25 @@ struct aml_plan {
 	const char *apiver;
 	const char *subarg;		/* -s, or --id's */
 	const char *planarg;		/* --plan: a name, or a plan's id */
+	const char *plansub;		/* the subscription of --plan's id */
 	int assocmode;			/* -n is an association's name */
-	int compact;			/* -c */
 	int subgiven;
 	char *idbuf, *planbuf;		/* --id and --plan, split in place */
 	const char *check;		/* the program that looks again */
 };
 
-#define AML_PLAN_SHORTOPTS "g:n:i:s:cm:E:vqhV"
+/* Options every plan program takes, with every network program's. */
+#define AML_PLAN_SHORTOPTS "g:n:i:s:" AML_NET_SHORTOPTS
 #define AML_PLAN_LONGOPTS \
 	{ "resource-group", required_argument, NULL, 'g' }, \
 	{ "name", required_argument, NULL, 'n' }, \
 	{ "id", required_argument, NULL, 'i' }, \
 	{ "subscription", required_argument, NULL, 's' }, \
-	{ "api-version", required_argument, NULL, AML_PLAN_OPT_APIVER }, \
-	{ "compact", no_argument, NULL, 'c' }, \
-	{ "max-time", required_argument, NULL, 'm' }, \
-	{ "ca-bundle", required_argument, NULL, 'E' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
-/* --help lines of those options: plans, and associations (--plan). */
-extern const char aml_plan_optshelp[], aml_assoc_optshelp[], aml_plan_commonhelp[];
-extern const char aml_plan_compacthelp[];	/* -c, for the programs that print one object */
+	{ "api-version", required_argument, NULL, AML_OPT_API_VERSION }, \
+	AML_NET_LONGOPTS
+/* Their --help lines (assoc: the association programs', with --plan),
+ * ending with aml_net_help's. */
+void aml_plan_help(FILE *fp, int assoc);
 
 void aml_plan_init(struct aml_plan *p, int assocmode);
 void aml_plan_free(struct aml_plan *p);
@@ -635,11 +629,17 @@ char *aml_assoc_url(const struct aml_plan *p, const char *suffix);
  * its segment names as the provider spells them): malloc'd, or NULL and
  * *why. */
 char *aml_plan_ref(const char *arg, const char *sub, const char *group, const char **why);
-/* GET url and put the object onto out (2-space JSON, or one line with
- * compact); 0 or the exit status. */
-int aml_plan_get(const struct aml_plan *p, const char *url, struct aml_wbuf *out);
-/* Every item of every page onto out, one compact object a line. */
-int aml_plan_list(const struct aml_plan *p, const char *url, struct aml_wbuf *out);
+/* With --table (tb, its header added; NULL without): row adds the
+ * row of an item. */
+typedef void aml_plan_row_fn(struct aml_table *tb, const struct aml_jdoc *d, uint32_t item);
+/* GET url and put the object onto out (AML_JW_ONE), or with tb its row
+ * and the table; 0 or the exit status. */
+int aml_plan_get(const struct aml_plan *p, const char *url, struct aml_table *tb,
+    aml_plan_row_fn *row, struct aml_wbuf *out);
+/* Every item of every page onto out, one compact object a line (JSON
+ * Lines), or with tb a row each and the table once every page came. */
+int aml_plan_list(const struct aml_plan *p, const char *url, struct aml_table *tb,
+    aml_plan_row_fn *row, struct aml_wbuf *out);
 /* The failure line of a request made with AML_HTTP_QUIET, as
  * aml_arm_call prints it, with "; hint" after it when hint is set. */
 void aml_plan_failed(const struct aml_plan *p, const char *method, const char *url,
@@ -666,22 +666,19 @@ void aml_plan_sku_free(struct aml_plan_sku *s);
  * notes/classic-endpoints.md.
  */
 
-enum { AML_EP_OPT_SERVICE = 0x200, AML_EP_OPT_OVERWRITE };
+enum { AML_EP_OPT_SERVICE = AML_OPT_OWN, AML_EP_OPT_OVERWRITE };
 
-#define AML_EP_SHORTOPTS "w:U:l:k:m:E:vqhV"
+/* Their options, with every network program's. */
+#define AML_EP_SHORTOPTS "w:U:l:k:" AML_NET_SHORTOPTS
 #define AML_EP_LONGOPTS \
 	{ "workspace", required_argument, NULL, 'w' }, \
 	{ "service", required_argument, NULL, AML_EP_OPT_SERVICE }, \
 	{ "endpoint-url", required_argument, NULL, 'U' }, \
 	{ "location", required_argument, NULL, 'l' }, \
 	{ "key-file", required_argument, NULL, 'k' }, \
-	{ "max-time", required_argument, NULL, 'm' }, \
-	{ "ca-bundle", required_argument, NULL, 'E' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
-extern const char aml_ep_optshelp[];
+	AML_NET_LONGOPTS
+/* Their --help lines, ending with aml_net_help's. */
+void aml_ep_help(FILE *fp);
 
 struct aml_ep_args {
 	const char *ws, *svc, *epurl, *region, *keyfile;

@@ -12,21 +12,19 @@
 
 #include "amlnet.h"
 
-const char aml_ep_optshelp[] =
-    "  -w, --workspace ID        workspace (default AML_WORKSPACE_ID)\n"
-    "      --service ID          web service (default AML_WEBSERVICE_ID)\n"
-    "  -U, --endpoint-url URL    the endpoint's management URL, instead of -w,\n"
-    "                            --service, -l and the name\n"
-    "  -l, --location REGION     the workspace's region (default AML_CLASSIC_ENDPOINT,\n"
-    "                            else South Central US)\n"
-    "  -k, --key-file FILE       workspace token (default AML_WORKSPACE_TOKEN, then\n"
-    "                            AML_API_KEY)\n"
-    "  -m, --max-time DURATION   the longest the whole program may take (90, 5m, 1h)\n"
-    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
-    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
-    "  -q, --quiet               no warnings\n"
-    "  -h, --help                this help\n"
-    "  -V, --version             print the version\n";
+void
+aml_ep_help(FILE *fp)
+{
+	fputs("  -w, --workspace ID        workspace (default AML_WORKSPACE_ID)\n"
+	    "      --service ID          web service (default AML_WEBSERVICE_ID)\n"
+	    "  -U, --endpoint-url URL    the endpoint's management URL, instead of -w,\n"
+	    "                            --service, -l and the name\n"
+	    "  -l, --location REGION     the workspace's region (default AML_CLASSIC_ENDPOINT,\n"
+	    "                            else South Central US)\n"
+	    "  -k, --key-file FILE       workspace token (default AML_WORKSPACE_TOKEN, then\n"
+	    "                            AML_API_KEY, or their _FILE)\n", fp);
+	aml_net_help(fp, NULL);
+}
 
 int
 aml_ep_opt(struct aml_ep_args *a, int c, const char *arg)

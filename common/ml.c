@@ -16,18 +16,16 @@
 
 #define PROVIDER "Microsoft.MachineLearningServices/workspaces"
 
-const char aml_ml_optshelp[] =
-    "  -g, --resource-group RG   the workspace's resource group\n"
-    "  -w, --workspace WS        the Azure Machine Learning workspace\n"
-    "  -s, --subscription SUB    subscription id (default AZURE_SUBSCRIPTION_ID,\n"
-    "                            else the signed-in account's)\n"
-    "      --api-version V       the provider's api-version (default " AML_ML_APIVER ")\n"
-    "  -m, --max-time DURATION   the longest the whole program may take (90, 5m, 1h)\n"
-    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
-    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
-    "  -q, --quiet               no warnings, no progress line\n"
-    "  -h, --help                this help\n"
-    "  -V, --version             print the version\n";
+void
+aml_ml_help(FILE *fp)
+{
+	fputs("  -g, --resource-group RG   the workspace's resource group\n"
+	    "  -w, --workspace WS        the Azure Machine Learning workspace\n"
+	    "  -s, --subscription SUB    subscription id or name (default\n"
+	    "                            AZURE_SUBSCRIPTION_ID, else the signed-in account's)\n"
+	    "      --api-version V       the provider's api-version (default " AML_ML_APIVER ")\n", fp);
+	aml_net_help(fp, NULL);
+}
 
 void
 aml_ml_init(struct aml_ml *ml)
@@ -62,7 +60,7 @@ aml_ml_opt(struct aml_ml *ml, int c, const char *arg)
 	case 'w': ml->ws = arg; break;
 	case 'e': ml->ep = arg; break;
 	case 'd': ml->dep = arg; break;
-	case AML_ML_OPT_APIVER:
+	case AML_OPT_API_VERSION:
 		if (!apiver_ok(arg)) {
 			aml_err("--api-version %s: not an api-version (%s, or %s-preview)", arg,
 			    AML_ML_APIVER, AML_ML_APIVER);
@@ -173,6 +171,13 @@ aml_ml_dep_url(const struct aml_ml *ml, const char *suffix)
 	return aml_ml_url(ml, segs, suffix, NULL);
 }
 
+char *
+aml_ml_dep_id(const struct aml_ml *ml)
+{
+	return aml_xasprintf("/subscriptions/%s/resourceGroups/%s/providers/" PROVIDER
+	    "/%s/onlineEndpoints/%s/deployments/%s", ml->rs.sub, ml->group, ml->ws, ml->ep, ml->dep);
+}
+
 int
 aml_ml_get(const struct aml_ml *ml, const char *url, int flags, struct aml_resp *r,
     struct aml_jdoc *d)
@@ -203,13 +208,12 @@ bad:
 }
 
 int
-aml_ml_print(const struct aml_jdoc *d, uint32_t i, int compact, const char *outpath, int mode,
-    int force)
+aml_ml_print(const struct aml_jdoc *d, uint32_t i, const char *outpath, int mode, int force)
 {
 	struct aml_out out;
 
 	aml_out_open(&out, outpath, mode, force);
-	aml_jw_doc(&out.w, d, i, compact ? 0 : AML_JW_PRETTY);
+	aml_jw_doc(&out.w, d, i, AML_JW_ONE);
 	/* What held a secret is wiped once it is written. */
 	if (mode == 0600 && aml_wflush(&out.w) == 0 && out.w.buf)
 		aml_wipe(out.w.buf, out.w.cap);

@@ -18,28 +18,22 @@
 
 #include "amlnet.h"
 
-const char aml_plan_optshelp[] =
-    "  -g, --resource-group RG   the commitment plan's resource group\n"
-    "  -n, --name NAME           the commitment plan's name\n"
-    "  -i, --id ID               the plan's resource id, instead of -g, -n, -s\n";
-const char aml_assoc_optshelp[] =
-    "  -g, --resource-group RG   the commitment plan's resource group\n"
-    "      --plan PLAN           the commitment plan: a name in RG, or its resource id\n"
-    "  -n, --name NAME           the commitment association's name\n"
-    "  -i, --id ID               the association's resource id, instead of -g, --plan,\n"
-    "                            -n, -s\n";
-const char aml_plan_compacthelp[] =
-    "  -c, --compact             one object on one line\n";
-const char aml_plan_commonhelp[] =
-    "  -s, --subscription SUB    subscription id (default AZURE_SUBSCRIPTION_ID,\n"
-    "                            else the signed-in account's)\n"
-    "      --api-version V       default " AML_PLAN_APIVER "\n"
-    "  -m, --max-time DURATION   the longest the whole program may take (90, 5m, 1h)\n"
-    "  -E, --ca-bundle FILE      CA certificates for TLS\n"
-    "  -v, --verbose             HTTP trace on stderr, secrets masked\n"
-    "  -q, --quiet               no warnings, no progress line\n"
-    "  -h, --help                this help\n"
-    "  -V, --version             print the version\n";
+void
+aml_plan_help(FILE *fp, int assoc)
+{
+	fputs("  -g, --resource-group RG   the commitment plan's resource group\n", fp);
+	fputs(assoc ?
+	    "      --plan PLAN           the commitment plan: a name in RG, or its resource id\n"
+	    "  -n, --name NAME           the commitment association's name\n"
+	    "  -i, --id ID               the association's resource id, instead of -g, --plan,\n"
+	    "                            -n, -s\n" :
+	    "  -n, --name NAME           the commitment plan's name\n"
+	    "  -i, --id ID               the plan's resource id, instead of -g, -n, -s\n", fp);
+	fputs("  -s, --subscription SUB    subscription id or name (default\n"
+	    "                            AZURE_SUBSCRIPTION_ID, else the signed-in account's)\n"
+	    "      --api-version V       default " AML_PLAN_APIVER "\n", fp);
+	aml_net_help(fp, NULL);
+}
 
 /* The segment names of a plan's id, and of an association's after it,
  * as the provider spells them; NULL stands for a value. */
@@ -130,14 +124,13 @@ aml_plan_opt(struct aml_plan *p, int c, const char *arg)
 			p->name = arg;
 		break;
 	case 's': p->subarg = arg; break;
-	case 'c': p->compact = 1; break;
 	case 'i': return take_id(p, arg) < 0 ? -1 : 1;
 	case AML_PLAN_OPT_PLAN:
 		if (!p->assocmode)
 			return 0;
 		p->planarg = arg;
 		break;
-	case AML_PLAN_OPT_APIVER:
+	case AML_OPT_API_VERSION:
 		if (!*arg) {
 			aml_err("--api-version: empty");
 			return -1;
@@ -169,11 +162,14 @@ take_plan(struct aml_plan *p)
 		aml_err("--plan %s: %s", p->planarg, id_shape(0));
 		return AML_EXIT_USAGE;
 	}
-	if ((p->group && strcasecmp(p->group, seg[3])) || (p->subarg && strcasecmp(p->subarg, seg[1]))) {
+	if (p->group && strcasecmp(p->group, seg[3])) {
 		aml_err("--plan %s: another resource group or subscription than -g or -s", p->planarg);
 		return AML_EXIT_USAGE;
 	}
-	p->subarg = seg[1];
+	/* -s may be a display name: compared once it is resolved. */
+	p->plansub = seg[1];
+	if (!p->subarg)
+		p->subarg = seg[1];
 	p->group = seg[3];
 	p->name = seg[7];
 	return 0;
@@ -283,6 +279,10 @@ aml_plan_setup(struct aml_plan *p, int flags)
 	p->subgiven = p->subarg != NULL;
 	if ((rc = aml_arm_subscription(p->subarg, &p->rs.sub)) != 0)
 		return rc;
+	if (p->plansub && strcasecmp(p->plansub, p->rs.sub)) {
+		aml_err("--plan %s: another resource group or subscription than -g or -s", p->planarg);
+		return AML_EXIT_USAGE;
+	}
 	describe(p);
 	return 0;
 }
@@ -337,7 +337,8 @@ aml_plan_ref(const char *arg, const char *sub, const char *group, const char **w
 }
 
 int
-aml_plan_get(const struct aml_plan *p, const char *url, struct aml_wbuf *out)
+aml_plan_get(const struct aml_plan *p, const char *url, struct aml_table *tb,
+    aml_plan_row_fn *row, struct aml_wbuf *out)
 {
 	struct aml_resp r;
 	struct aml_jdoc d;
@@ -345,24 +346,47 @@ aml_plan_get(const struct aml_plan *p, const char *url, struct aml_wbuf *out)
 
 	if ((rc = aml_arm_call(&p->rs, "GET", url, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("GET", url, &r, &d)) == 0) {
-		aml_jw_doc(out, &d, 0, p->compact ? 0 : AML_JW_PRETTY);
+		if (tb) {
+			row(tb, &d, 0);
+			aml_table_print(tb, out);
+		} else {
+			aml_jw_doc(out, &d, 0, AML_JW_ONE);
+		}
 		aml_jfree(&d);
 	}
 	aml_resp_free(&r);
 	return rc;
 }
 
+struct sink {
+	struct aml_table *tb;
+	aml_plan_row_fn *row;
+	struct aml_wbuf *out;
+};
+
+/* An item of a list: a line of JSON Lines, or a row. */
 static int
-item(void *out, const struct aml_jdoc *d, uint32_t i)
+item(void *arg, const struct aml_jdoc *d, uint32_t i)
 {
-	aml_jw_doc(out, d, i, 0);
+	struct sink *k = arg;
+
+	if (k->tb)
+		k->row(k->tb, d, i);
+	else
+		aml_jw_doc(k->out, d, i, 0);
 	return 0;
 }
 
 int
-aml_plan_list(const struct aml_plan *p, const char *url, struct aml_wbuf *out)
+aml_plan_list(const struct aml_plan *p, const char *url, struct aml_table *tb,
+    aml_plan_row_fn *row, struct aml_wbuf *out)
 {
-	return aml_arm_pages(&p->rs, url, p->apiver, item, out);
+	struct sink k = { tb, row, out };
+	int rc;
+
+	if ((rc = aml_arm_pages(&p->rs, url, p->apiver, item, &k)) == 0 && tb)
+		aml_table_print(tb, out);
+	return rc;
 }
 
 void

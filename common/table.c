@@ -6,6 +6,8 @@
  * apart and as wide as their widest cell counted in characters, not
  * bytes, so that names in any script line up.  Cells come from servers:
  * control characters become '?', so that no cell can move the cursor.
+ * A list program's rows can come straight from its parsed items, by
+ * paths of member names.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,46 @@ aml_table_add(struct aml_table *t, const char *const *cells)
 	for (size_t i = 0; i < t->ncol; i++)
 		t->cell[t->nrow * t->ncol + i] = cell(cells[i]);
 	t->nrow++;
+}
+
+char *
+aml_table_text(const struct aml_jdoc *d, uint32_t i, const char *path)
+{
+	const char *p = path, *dot;
+	char key[128];
+	size_t n;
+
+	/* Token 0 is the root, never a member: aml_jget's 0 is "absent". */
+	while (*p) {
+		dot = strchr(p, '.');
+		n = dot ? (size_t)(dot - p) : strlen(p);
+		if (AML_JTYPE(d, i) != AML_JOBJECT || n >= sizeof key)
+			return NULL;
+		memcpy(key, p, n);
+		key[n] = '\0';
+		if (!(i = aml_jget(d, i, key)))
+			return NULL;
+		p += n + (dot != NULL);
+	}
+	if (AML_JTYPE(d, i) == AML_JSTRING)
+		return aml_jstrdup(d, i);
+	if (AML_JTYPE(d, i) == AML_JNUMBER)
+		return aml_xstrndup(d->buf + d->tok[i].off, d->tok[i].len);
+	return NULL;
+}
+
+void
+aml_table_add_doc(struct aml_table *t, const struct aml_jdoc *d, uint32_t i,
+    const char *const *paths)
+{
+	char **row = aml_xcalloc(t->ncol ? t->ncol : 1, sizeof *row);
+
+	for (size_t k = 0; k < t->ncol; k++)
+		row[k] = aml_table_text(d, i, paths[k]);
+	aml_table_add(t, (const char *const *)row);
+	for (size_t k = 0; k < t->ncol; k++)
+		free(row[k]);
+	free(row);
 }
 
 /* Characters, counting each UTF-8 sequence once. */

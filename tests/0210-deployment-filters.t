@@ -2,7 +2,8 @@
 # aml-export-deployment, aml-import-deployment, aml-patch-model: the
 # online deployment filters.  Every body of the specification's examples
 # and the emulator's, exported byte for byte as the golden files say;
-# the fixed points; what import reports, with each JSON path; what
+# the fixed points; -c, the same on one line; what import reports, with
+# each JSON path; what
 # patch-model changes (one value, not one other byte) and what it says;
 # bad input; -o.  Under valgrind when lib.sh finds it.
 . "$(dirname "$0")/lib.sh"
@@ -64,6 +65,20 @@ for g in ml-deployment-get ml-deployment-k8s; do
 	same_file "$TMP/$g.exp" "$FIX/$g.def.json" "$g: byte for byte as $g.def.json"
 done
 same_file "$TMP/example-get.exp" "$FIX/ml-example-get.def.json" "the specification's example: as ml-example-get.def.json"
+
+# -c: the same definition, members, order and text, on one line.
+vrun aml-export-deployment -c "$FIX/ml-deployment-get.json"
+expect_ok "export -c"
+cp "$TMP/out" "$TMP/one.json"
+is "$(wc -l <"$TMP/one.json" | tr -d ' ') $(grep -c '^{"location":' "$TMP/one.json")" "1 1" "export -c: one line"
+tr -d '\n' <"$TMP/one.json" >"$TMP/a"
+jq -c . "$FIX/ml-deployment-get.def.json" | tr -d '\n' >"$TMP/b"
+jq -e -n --slurpfile a "$TMP/a" --slurpfile b "$TMP/b" '$a == $b and ($a[0] | keys_unsorted) == ($b[0] | keys_unsorted)' >/dev/null
+ok $? "export -c: the 2-space definition's members, in its order"
+vrun_in "$TMP/one.json" aml-import-deployment
+same_file "$TMP/out" "$FIX/ml-deployment-get.def.json" "import of the one line: the 2-space canonical form"
+vrun_in "$FIX/ml-deployment-get.def.json" aml-import-deployment -c
+same_file "$TMP/out" "$TMP/one.json" "import -c: the same line as export -c"
 
 # The order is the schema's, whatever order the server wrote.
 is "$(jq -c keys_unsorted "$TMP/ml-deployment-k8s.exp")" '["location","kind","tags","identity","sku","properties","futureMember"]' \

@@ -4,8 +4,9 @@
 # deployment and lists; the update loop (get | export | patch-model |
 # import | update) and what each refuses; waiting both ways (an
 # operation to follow on a create, GETs of the deployment on an update),
-# proven with holds; failed and canceled operations; -m; --no-wait; the
-# errors of the resource provider, each one line.
+# proven with holds; failed and canceled operations; -m; --no-wait; -c
+# and --table; -s by name; what aml-rm-deployment prints; the errors of
+# the resource provider, each one line.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
 emu_start --lro-ms 0
@@ -58,6 +59,33 @@ expect_fail 1 "^aml-get-deployment: $TMP/blue.json: file exists \\(use -f to rep
 run aml-get-deployment $G -e "$E"
 expect_ok "list the endpoint's deployments"
 is "$(jq -r .name "$TMP/out")" blue "one per line"
+is "$(grep -c '^{.*}$' "$TMP/out") $(wc -l <"$TMP/out" | tr -d ' ')" "1 1" "JSON Lines: a compact object a line"
+cp "$TMP/out" "$TMP/list.jsonl"
+run aml-get-deployment -c $G -e "$E"
+same_file "$TMP/out" "$TMP/list.jsonl" "-c: a list is JSON Lines either way"
+
+# --table: name, location, state, modified, aligned under a header.
+DEPCOLS='[.name, .location, .properties.provisioningState, .systemData.lastModifiedAt] | map(. // "-") | @tsv'
+run aml-get-deployment --table $G -e "$E"
+expect_ok "--table"
+{ printf 'NAME\tLOCATION\tSTATE\tMODIFIED\n'; jq -r "$DEPCOLS" "$TMP/list.jsonl"; } | tabulate >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "a header and a row a deployment, two spaces apart"
+run aml-get-deployment --table $G -e "$E" -d blue
+same_file "$TMP/out" "$TMP/want" "--table with -d: the one row"
+run aml-get-deployment --table $G -e "$E" -d blue -o "$TMP/blue.table"
+is "$rc $(wc -c <"$TMP/out" | tr -d ' ')" "0 0" "--table -o: nothing on stdout"
+same_file "$TMP/blue.table" "$TMP/want" "the table in the file"
+
+# -s: the subscription's display name as well as its id.
+subname=$(aml-login --list | jq -r .name)
+emu requests -X DELETE
+run env -u AZURE_SUBSCRIPTION_ID aml-get-deployment -c -s "$subname" $G -e "$E" -d blue
+expect_ok "-s NAME"
+is "$(emu requests | jq -r '.[] | .method + " " + (.path | sub("\\?.*"; ""))' | tr '\n' ,)" \
+    "GET /subscriptions,GET $DP/blue," "the list of subscriptions, then the deployment in the one named"
+run env -u AZURE_SUBSCRIPTION_ID aml-get-deployment -s "No Such Subscription" $G -e "$E" -d blue
+expect_fail 1 '^aml-get-deployment: subscription No Such Subscription is not among the 1 this account can use$' \
+    "-s: an unknown name"
 
 # ---- the update loop ----------------------------------------------------------
 aml-get-deployment $G -e "$E" -d blue | aml-export-deployment >"$TMP/blue.def"
@@ -128,6 +156,7 @@ is "$(log_count '.method == "PUT"')" 0 "(none of them sent a PUT)"
 jq 'del(.location)' "$TMP/blue.def" >"$TMP/noloc.def"
 run aml-update-deployment $G -e "$E" -d blue -c "$TMP/noloc.def"
 expect_ok "a definition without location takes the deployment's"
+is "$(wc -l <"$TMP/out" | tr -d ' ') $(jq -r .name "$TMP/out")" "1 blue" "-c: the deployment on one line"
 aml-patch-model -q -u "azureml:$AML_DEMO_MODEL:9" "$TMP/blue.def" >"$TMP/v9.def"
 run aml-update-deployment $G -e "$E" -d blue "$TMP/v9.def"
 expect_fail 1 "^aml-update-deployment: PUT /[^ ]+/deployments/blue: HTTP 400 BadArgument: properties\\.model: model '$AML_DEMO_MODEL' has no version '9' in workspace '$AML_DEMO_WORKSPACE'\\. \\[request-id [0-9a-f-]+\\]\$" \
@@ -152,6 +181,7 @@ expect_fail 1 "^aml-new-deployment: $E/green: the deployment exists; nothing sen
     "an existing deployment is not replaced"
 run aml-new-deployment $G -e "$E" -d green -f -c "$TMP/blue.def"
 expect_ok "--force replaces it"
+is "$(wc -l <"$TMP/out" | tr -d ' ') $(jq -r .name "$TMP/out")" "1 green" "-c: on one line"
 hold deployment "$E/held"
 emu requests -X DELETE
 bg aml-new-deployment $G -e "$E" -d held "$TMP/noloc.def"
@@ -217,13 +247,18 @@ ok $? "while the delete is held, its Location is polled"
 unhold
 bg_wait
 expect_ok "then removed"
-is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "nothing on stdout"
+printf '{\n  "id": "%s",\n  "name": "green",\n  "deleted": true\n}\n' "$DP/green" >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "says what it removed: its id and name, 2-space JSON"
 run aml-get-deployment $G -e "$E" -d green
 expect_fail 1 "HTTP 404 ResourceNotFound" "it is gone"
-run aml-rm-deployment $G -e "$E" -d green
+run aml-rm-deployment -c $G -e "$E" -d green
 expect_ok "removing it again: no error"
 like "$(cat "$TMP/err")" "^aml-rm-deployment: warning: GET /[^ ]+/deployments/green: HTTP 404 ResourceNotFound: .*; nothing to remove\$" \
     "but a warning"
+is "$(cat "$TMP/out")" "{\"id\":\"$DP/green\",\"name\":\"green\",\"deleted\":false}" \
+    "and deleted false (-c: on one line)"
+run aml-rm-deployment -q $G -e "$E" -d green
+is "$rc $(cat "$TMP/err")$(jq -r .deleted "$TMP/out")" "0 false" "-q: no warning; the JSON says it"
 emu faults -d '{"method":"DELETE","path":"*/deployments/red","lro":"Failed","code":"InternalServerError","message":"Injected failure."}' >/dev/null
 run aml-rm-deployment $G -e "$E" -d red
 expect_fail 1 "^aml-rm-deployment: DELETE /[^ ]+/deployments/red: operation Failed: InternalServerError: Injected failure\\. \\[request-id [0-9a-f-]+\\]\$" \

@@ -106,6 +106,7 @@ is "$(emu requests | jq -r 'map(.method + " " + (.path | sub("\\?.*"; "") | sub(
 is "$(emu requests | jq -r '.[2].headers["Content-Type"] // .[2].headers["content-type"]')" application/json "sent as JSON"
 run_in "$ROWS" aml-invoke -c $G -e "$E"
 is "$rc $(cat "$TMP/out")" '0 [">50K","<=50K"]' "from stdin, -c"
+is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "-c: the answer on one line"
 KEY=$(aml-online-keys -c $G -e "$E" | jq -r .primaryKey)
 KEY2=$(aml-online-keys -c $G -e "$E" | jq -r .secondaryKey)
 printf '%s\n' "$KEY2" >"$TMP/key"
@@ -227,6 +228,7 @@ jq --indent 2 . "$TMP/out" >"$TMP/jq"
 same_file "$TMP/out" "$TMP/jq" "2-space indented"
 run aml-online-keys $G -e amltoken-ep --token -c
 is "$rc $(jq -r '[.tokenType, (.expiryTimeUtc | type)] | join(" ")' "$TMP/out")" "0 Bearer number" "--token: the AML token"
+is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "-c: on one line"
 run aml-online-keys $G -e "$E" --token
 expect_fail 1 "^aml-online-keys: POST /[^ ]+/onlineEndpoints/$E/token: HTTP 400 BadArgument: " "--token of a Key endpoint: the service's 400"
 run aml-online-keys $G -e amltoken-ep

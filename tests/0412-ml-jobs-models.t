@@ -54,7 +54,8 @@ is "$(emu requests | jq -r '[.[] | select(.path | test("/jobs/"))][0] | .method 
     "a PUT that made it (201), without a look first"
 cp "$TMP/out" "$TMP/done.json"
 run aml-run-job $G -n retrain-one -c "$TMP/job.json"
-is "$rc $(jq -r '[.name, .properties.status] | join(" ")' "$TMP/out")" "0 retrain-one Completed" "-n names it; -c: one line"
+is "$rc $(jq -r '[.name, .properties.status] | join(" ")' "$TMP/out")" "0 retrain-one Completed" "-n names it"
+is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "-c: the job on one line"
 run aml-run-job $G -n retrain-one "$TMP/job.json"
 expect_fail 1 "^aml-run-job: job retrain-one exists; nothing sent \\(follow it with aml-run-job -j retrain-one, or choose another -n\\)\$" \
     "-n a name that is taken: nothing sent (a PUT would only change its tags)"
@@ -160,6 +161,8 @@ is "$(jq -r '[.name, .properties.modelUri, .properties.jobName, .properties.mode
     "2 azureml://jobs/$name/outputs/model_output $name custom_model" "version 2 (the next), from the output of a model type"
 is "$(cat "$TMP/err")" "aml-new-model: model $AML_DEMO_MODEL version 2 from azureml://jobs/$name/outputs/model_output" "says so"
 cp "$TMP/out" "$TMP/v2.json"
+jq --indent 2 . "$TMP/v2.json" >"$TMP/jq"
+same_file "$TMP/v2.json" "$TMP/jq" "2-space indented"
 run aml-new-model -q $G -n "$AML_DEMO_MODEL" -j "$TMP/later.json" -o "$TMP/v3.json"
 is "$rc $(jq -r '[.name, .properties.jobName] | join(" ")' "$TMP/v3.json")" "0 3 later" "-j a file that holds the job; -o"
 run_in "$TMP/later.json" aml-new-model -q -c $G -n "$AML_DEMO_MODEL" -j - --job-output artifacts
@@ -170,7 +173,7 @@ run aml-new-model -q -c $G -n fresh -u "azureml://datastores/workspaceblobstore/
 is "$rc $(jq -r '[.name, .properties.modelType, .properties.description] | join(" ")' "$TMP/out")" \
     "0 1 mlflow_model from the datastore" "-u: a new model's version 1, --type, --description"
 run aml-new-model -q -c $G -n fresh -u "$DATA" --model-version 7
-is "$rc $(jq -r .name "$TMP/out")" "0 7" "--model-version"
+is "$rc $(jq -r .name "$TMP/out") $(wc -l <"$TMP/out" | tr -d ' ')" "0 7 1" "--model-version; -c: on one line"
 run aml-new-model -q -c $G -n fresh -u "$DATA"
 is "$rc $(jq -r .name "$TMP/out")" "0 8" "then the next is 8"
 run aml-new-model $G -n fresh -u "$DATA" --model-version 7

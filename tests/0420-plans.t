@@ -3,9 +3,11 @@
 # a group's, the subscription's, every page), aml-new-plan (and its
 # refusal to replace), aml-update-plan, aml-rm-plan (and the plan with
 # associations), aml-plan-usage, aml-get-association,
-# aml-move-association, aml-new-ws --plan; --id; the failures a user
-# meets (unknown plan, bad SKU or capacity, unknown destination, 401,
-# 429, 5xx, dropped connections, -m) and usage errors.
+# aml-move-association, aml-new-ws --plan; --id; -s by name; -c (one
+# line) and --table (aligned columns under a header) on the lists and
+# single plans; what aml-rm-plan prints; the failures a user meets
+# (unknown plan, bad SKU or capacity, unknown destination, 401, 429,
+# 5xx, dropped connections, -m) and usage errors.
 . "$(dirname "$0")/lib.sh"
 emu_start --lro-ms 50
 export AML_POLL_MS=10 AML_RETRY_BASE_MS=10 AML_RETRY_MAX=1
@@ -40,6 +42,25 @@ run aml-get-plan --id "$(jq -r .id "$TMP/plan.json" | sed 's/commitmentPlans/com
 expect_ok "--id, segment names in any case"
 same_file "$TMP/out" "$TMP/plan.json" "the same plan"
 
+# --table: the plan's row under a header, aligned: name, location, SKU,
+# capacity, creation time.
+PLANCOLS='[.name, .location, .sku.name, .sku.capacity, .properties.creationDate] | map(. // "-" | tostring) | @tsv'
+run aml-get-plan --table -g "$RG" -n "$PLAN"
+expect_ok "aml-get-plan --table -n"
+{ printf 'NAME\tLOCATION\tSKU\tCAPACITY\tCREATED\n'; jq -r "$PLANCOLS" "$TMP/plan.json"; } | tabulate >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "a header and the plan's row, columns two spaces apart"
+
+# -s: a subscription's display name as well as its id.
+subname=$(aml-login --list | jq -r .name)
+emu requests -X DELETE
+run env -u AZURE_SUBSCRIPTION_ID aml-get-plan -s "$subname" -g "$RG" -n "$PLAN"
+expect_ok "-s NAME"
+is "$(emu requests | jq -r '.[] | .method + " " + (.path | sub("\\?.*"; ""))' | tr '\n' ,)" \
+    "GET /subscriptions,GET $PP," "the list of subscriptions, then the plan in the one named"
+run env -u AZURE_SUBSCRIPTION_ID aml-get-plan -s "No Such Subscription" -g "$RG" -n "$PLAN"
+expect_fail 1 '^aml-get-plan: subscription No Such Subscription is not among the 1 this account can use$' \
+    "-s: an unknown name"
+
 for i in 1 2 3 4 5; do
 	run aml-new-plan -g "$RG" -n "p$i" -l southcentralus --sku DevTest
 	expect_ok "plan p$i made"
@@ -53,6 +74,13 @@ is "$(jq -c 'select(type != "object")' "$TMP/out")$(grep -cv '^{".*}$' "$TMP/out
     "JSON Lines: a compact object a line"
 is "$(emu requests | jq length)" 3 "three pages"
 like "$(emu requests | jq -r '.[1].path')" '%24skipToken=' "nextLink followed"
+cp "$TMP/out" "$TMP/plans.jsonl"
+run aml-get-plan -c -g "$RG"
+same_file "$TMP/out" "$TMP/plans.jsonl" "-c: a list is JSON Lines either way"
+run aml-get-plan --table -g "$RG"
+expect_ok "aml-get-plan --table -g: every page"
+{ printf 'NAME\tLOCATION\tSKU\tCAPACITY\tCREATED\n'; jq -r "$PLANCOLS" "$TMP/plans.jsonl"; } | tabulate >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "a header and a row a plan, in the list's order, aligned"
 run aml-get-plan
 expect_ok "aml-get-plan alone: the subscription's"
 is "$(wc -l <"$TMP/out" | tr -d ' ')" 6 "six lines"
@@ -142,9 +170,20 @@ run aml-get-association -g "$RG" --plan "$PLAN" -n "$A"
 expect_ok "one association"
 is "$(jq -r .name "$TMP/out") $(sed -n 2p "$TMP/out" | cut -c1-9)" "$A   \"etag\":" "2-space JSON"
 AID=$(jq -r .id "$TMP/out")
+cp "$TMP/out" "$TMP/assoc.json"
+run aml-get-association -g "$RG" --plan "$PLAN" --table
+expect_ok "aml-get-association --table"
+{ printf 'NAME\tLOCATION\tWEB SERVICE\tCREATED\n'
+  jq -r '[.name, .location, (.properties.associatedResourceId | sub(".*/"; "")), .properties.creationDate] | @tsv' "$TMP/assoc.json"; } |
+    tabulate >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "name, location, the web service's name, creation time"
+like "$(sed -n 2p "$TMP/out")" "  $AML_DEMO_WS  " "(the web service by its name)"
+run aml-get-association -g "$RG" --plan "$PLAN" -n "$A" --table
+same_file "$TMP/out" "$TMP/want" "--table with one association: the same row"
 run aml-get-association -c --id "$AID"
 expect_ok "--id"
 is "$(jq -r .id "$TMP/out")" "$AID" "the same association"
+is "$(wc -l <"$TMP/out" | tr -d ' ')" 1 "-c: on one line"
 run aml-get-association --plan "$PP" -n "$A" -c
 expect_ok "--plan as a plan id"
 run aml-get-association -g "$RG" --plan "$PLAN" -n nosuch
@@ -162,6 +201,12 @@ expect_usage '^aml-get-association: --id names the commitment association: leave
 run aml-get-association -g other --plan "$PP"
 expect_usage "^aml-get-association: --plan $PP: another resource group or subscription than -g or -s\$" \
     "--plan id against -g"
+run env -u AZURE_SUBSCRIPTION_ID aml-get-association -s "$subname" --plan "$PP" -n "$A" -c
+expect_ok "--plan id with -s naming its subscription by display name"
+emu subscriptions -d '{"displayName":"Elsewhere"}' >/dev/null
+run env -u AZURE_SUBSCRIPTION_ID aml-get-association -s Elsewhere --plan "$PP" -n "$A"
+expect_usage "^aml-get-association: --plan $PP: another resource group or subscription than -g or -s\$" \
+    "--plan id against -s naming another subscription"
 
 # A plan with an association is not removed.
 emu requests -X DELETE
@@ -197,6 +242,22 @@ expect_ok "aml-plan-usage"
 is "$(wc -l <"$TMP/out" | tr -d ' ')" 3 "three refill periods, one a line"
 is "$(jq -r .usageDate "$TMP/out" | sort -c && echo sorted)" sorted "oldest first"
 like "$(head -1 "$TMP/out" | jq -c 'keys')" 'planQuantitiesAfterUsage' "PlanUsageHistory objects"
+cp "$TMP/out" "$TMP/usage.jsonl"
+run aml-plan-usage -c -g "$RG" -n "$PLAN"
+same_file "$TMP/out" "$TMP/usage.jsonl" "-c: JSON Lines either way"
+run aml-plan-usage --table -g "$RG" -n "$PLAN"
+expect_ok "aml-plan-usage --table"
+is "$(head -1 "$TMP/out" | untable)" "$(printf 'DATE\tHOURS\tTRANSACTIONS\tOVERAGE HOURS\tOVERAGE TRANSACTIONS')" \
+    "the header"
+untable <"$TMP/out" | tabulate >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "aligned: each column as wide as its widest cell, two spaces apart"
+H=machineLearningWebServiceComputeHours C=machineLearningWebServiceTransactions
+jq -r --arg h "$H" --arg c "$C" '[.usageDate, .usage[$h], .usage[$c], .planUsageOverage[$h], .planUsageOverage[$c]] | @tsv' \
+    "$TMP/usage.jsonl" >"$TMP/want"
+sed 1d "$TMP/out" | untable | paste - "$TMP/want" |
+    awk -F'\t' '$1 != $6 || $2 != $7 || $3 != $8 || $4 != $9 || $5 != $10 { bad = bad " " NR } END { print "[" bad "]" }' >"$TMP/cmp"
+is "$(cat "$TMP/cmp") $(sed 1d "$TMP/out" | wc -l | tr -d ' ')" "[] 3" \
+    "a row a period: its date, the hours and transactions used and beyond the plan"
 emu config -d '{"pageSize":1}' >/dev/null
 emu requests -X DELETE
 run aml-plan-usage -i "$PP"
@@ -213,12 +274,14 @@ expect_usage '^aml-plan-usage: no --name: name the commitment plan with -g and -
 emu requests -X DELETE
 run aml-rm-plan -g "$RG" -n p1
 expect_ok "aml-rm-plan"
-is "$(cat "$TMP/out")" "removed commitment plan $RG/p1" "says what it did"
+printf '{\n  "id": "%s",\n  "name": "p1",\n  "deleted": true\n}\n' "$PROV/p1" >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "says what it removed: its id and name, 2-space JSON"
 is "$(emu requests | jq -r '.[] | "\(.method) \(.status)"')" "DELETE 200" "one DELETE"
 run aml-rm-plan -g "$RG" -n p1
 expect_fail 1 "^aml-rm-plan: $RG/p1: no such commitment plan \\(HTTP 204\\); nothing removed\$" "a plan that is not there"
-run aml-rm-plan --id "$PROV/p2"
+run aml-rm-plan -c --id "$PROV/p2"
 expect_ok "--id"
+is "$(cat "$TMP/out")" "{\"id\":\"$PROV/p2\",\"name\":\"p2\",\"deleted\":true}" "-c: on one line"
 run aml-rm-plan -i "$PROV/p2/commitmentAssociations/x"
 expect_usage '^aml-rm-plan: --id [^ ]+: not a commitment plan id, ' "--id of an association"
 

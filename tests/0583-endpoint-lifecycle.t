@@ -3,7 +3,9 @@
 # refreshed (with and without --overwrite-resources, 304 "no change");
 # the default endpoint refused before anything is sent while others
 # exist, removed when it is the last; unknown endpoints, the endpoint's
-# own key, 401, 429, 5xx, dropped connections, -m; usage errors.
+# own key, 401, 429, 5xx, dropped connections, -m; usage errors.  What
+# each prints is one JSON object (2-space, -c one line): what was
+# removed, and whether a refresh refreshed.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/emulib.sh"
 . "$TESTS/lib-studio.sh"
@@ -20,19 +22,29 @@ last_requests() {	# the method and path of each request since the last clear
 	emu requests | jq -r '.[] | "\(.method) \(.path)"'
 }
 
-srun aml-add-endpoint -w "$W" -s "$S" -k "$T" -K "$TMP/one.key" one
+srun aml-add-endpoint -w "$W" --service "$S" -k "$T" -K "$TMP/one.key" one
 expect_ok "an endpoint to work on"
 key_secret "$TMP/one.key"
-srun aml-add-endpoint -w "$W" -s "$S" -k "$T" two
+srun aml-add-endpoint -w "$W" --service "$S" -k "$T" two
 expect_ok "and another"
-ONEURL=$(aml-get-endpoint -w "$W" -s "$S" -k "$T" -P one)
+ONEURL=$(aml-get-endpoint -w "$W" --service "$S" -k "$T" --patch-url one)
 
 # ---- refresh ----------------------------------------------------------
 
 emu requests -X DELETE
+# said NAME REFRESHED OVERWRITE [REASON]: what aml-refresh-endpoint
+# prints, 2-space JSON.
+said() {
+	printf '{\n  "name": "%s",\n  "webService": "%s",\n  "workspace": "%s",\n  "refreshed": %s,\n  "overwriteResources": %s' \
+	    "$1" "$S" "$W" "$2" "$3"
+	[ $# -gt 3 ] && printf ',\n  "reason": "%s"' "$4"
+	printf '\n}\n'
+}
+
 srun aml-refresh-endpoint -w "$W" --service "$S" -k "$T" one
 expect_ok "refresh an endpoint that is up to date"
-is "$(cat "$TMP/out")" "endpoint one: no change detected, so it is not refreshed" "304: said so"
+said one false false "no change detected" >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "304: refreshed false, no change detected"
 is "$(last_requests)" "GET /workspaces/$W/webservices/$S
 GET $EPS/one
 POST $EPS/one/refresh" "the web service, the endpoint, then the refresh"
@@ -41,9 +53,11 @@ is "$(emu requests | jq -r '.[2].bodySize')" 30 'the body {"OverwriteResources":
 emu studio/publish -d '{}' >/dev/null
 srun aml-refresh-endpoint -w "$W" --service "$S" -k "$T" one
 expect_ok "refresh after the web service is re-published"
-is "$(cat "$TMP/out")" "endpoint one refreshed" "refreshed"
-srun aml-refresh-endpoint -w "$W" --service "$S" -k "$T" one
-is "$(cat "$TMP/out")" "endpoint one: no change detected, so it is not refreshed" "once"
+said one true false >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "refreshed true"
+srun aml-refresh-endpoint -c -w "$W" --service "$S" -k "$T" one
+is "$(cat "$TMP/out")" "{\"name\":\"one\",\"webService\":\"$S\",\"workspace\":\"$W\",\"refreshed\":false,\"overwriteResources\":false,\"reason\":\"no change detected\"}" \
+    "once (-c: on one line)"
 
 # A retrained model published with the web service: a refresh takes the
 # graph and keeps the endpoint's model; --overwrite-resources takes the
@@ -55,13 +69,14 @@ model_of() {
 train models/m1.ilearner
 emu studio/publish -d '{"model":"models/m1.ilearner"}' >/dev/null
 srun aml-refresh-endpoint -w "$W" --service "$S" -k "$T" one
-is "$(cat "$TMP/out")" "endpoint one refreshed" "refreshed after a publication with a new model"
+is "$(jq -c '[.refreshed, .overwriteResources]' "$TMP/out")" "[true,false]" "refreshed after a publication with a new model"
 isnt_m1=$(model_of one)
 is "$([ "$isnt_m1" != models/m1.ilearner ] && echo kept)" kept "without --overwrite-resources its model stays"
 emu requests -X DELETE
 srun aml-refresh-endpoint --overwrite-resources -U "$ONEURL" -k "$T"
 expect_ok "--overwrite-resources, the endpoint by -U"
-is "$(cat "$TMP/out")" "endpoint one refreshed, and its trained models" "says the models came too"
+said one true true >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "says the models came too (overwriteResources), the names from the URL"
 is "$(model_of one)" models/m1.ilearner "the endpoint runs the published model"
 is "$(emu requests | jq -r '[.[] | select(.method == "POST")][0].bodySize')" 29 'the body {"OverwriteResources":"True"}'
 
@@ -73,6 +88,7 @@ is "$(emu requests | jq -r '[.[] | select(.method == "POST")] | length')" 1 "bef
 emu requests -X DELETE
 srun aml-refresh-endpoint -U "$ONEURL" -k "$TMP/one.key"
 expect_ok "the endpoint's own key (it cannot read the web service)"
+is "$(jq -r '.name + " " + (.refreshed | tostring)' "$TMP/out")" "one false" "(nothing new: not refreshed)"
 is "$(last_requests | head -1)" "GET /workspaces/$W/webservices/$S" "it tried"
 
 srun aml-refresh-endpoint -w "$W" --service "$S" -k "$T" nosuch
@@ -122,18 +138,22 @@ emu faults -X DELETE
 
 srun aml-rm-endpoint -w "$W" --service "$S" -k "$T" two
 expect_ok "remove an added endpoint"
-is "$(cat "$TMP/out")" "removed endpoint two of web service $S" "says what it removed"
+printf '{\n  "name": "two",\n  "webService": "%s",\n  "workspace": "%s",\n  "deleted": true,\n  "default": false\n}\n' \
+    "$S" "$W" >"$TMP/want"
+same_file "$TMP/out" "$TMP/want" "says what it removed: the endpoint and its web service, 2-space JSON"
 mgmt GET "/$S/endpoints/two"
 is_status "$status" 404 "it is gone"
 srun aml-rm-endpoint -w "$W" --service "$S" -k "$T" two
 expect_fail 1 "^aml-rm-endpoint: DELETE $EPS/two: HTTP 404 EndpointNotFound: " "again: 404"
 
-srun aml-rm-endpoint -U "$ONEURL" -k "$TMP/one.key"
+srun aml-rm-endpoint -c -U "$ONEURL" -k "$TMP/one.key"
 expect_ok "an endpoint removed with its own key"
+is "$(cat "$TMP/out")" "{\"name\":\"one\",\"webService\":\"$S\",\"workspace\":\"$W\",\"deleted\":true,\"default\":null}" \
+    "-c: on one line; whether it was the default is not known to its own key (null)"
 srun aml-rm-endpoint -w "$W" --service "$S" -k "$T" default
 expect_ok "the default endpoint when it is the last"
-is "$(cat "$TMP/out")" "removed endpoint default, the default and last endpoint of web service $S" \
-    "says it was the last"
+is "$(jq -c '[.name, .deleted, .default]' "$TMP/out")" '["default",true,true]' \
+    "says it was the default, and so the last"
 mgmt GET "/$S"
 is "$(jb .EndpointCount)" 0 "the web service has no endpoint"
 
@@ -148,13 +168,13 @@ expect_usage "^aml-rm-endpoint: --endpoint-url names the endpoint: leave out -w,
 srun aml-rm-endpoint -w "$W" --service "$S" -k "$T" Bad_Name
 expect_usage "^aml-rm-endpoint: Bad_Name: an endpoint name " "a name the service never gives"
 srun aml-rm-endpoint -w "$W" -k "$T" x
-expect_usage "^aml-rm-endpoint: no web service: give --service or set AML_WEBSERVICE_ID\$" "no web service"
+expect_usage "^aml-rm-endpoint: --service or AML_WEBSERVICE_ID is required \\(the web service id\\)\$" "no web service"
 srun env -u AML_WORKSPACE_ID aml-refresh-endpoint --service "$S" -k "$T" x
-expect_usage "^aml-refresh-endpoint: no workspace: give --workspace or set AML_WORKSPACE_ID\$" "no workspace"
+expect_usage "^aml-refresh-endpoint: -w or AML_WORKSPACE_ID is required \\(the workspace id\\)\$" "no workspace"
 srun aml-refresh-endpoint -w "$W" --service "$S" -m 0 x
 expect_usage "^aml-refresh-endpoint: -m 0: not a duration " "a bad -m"
 srun env -u AML_WORKSPACE_TOKEN -u AML_API_KEY aml-rm-endpoint -w "$W" --service "$S" x
-expect_fail 3 "^aml-rm-endpoint: no workspace token or endpoint key: " "no key: exit 3"
+expect_fail 3 "^aml-rm-endpoint: -k or AML_WORKSPACE_TOKEN is required \\(the workspace token or endpoint key; " "no key: exit 3"
 for p in aml-rm-endpoint aml-refresh-endpoint; do
 	run "$p" --help
 	is "$rc $(head -c 6 "$TMP/out")" "0 usage:" "$p --help"

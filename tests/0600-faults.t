@@ -187,8 +187,10 @@ studio_setup() {
 # What a cell's stdout holds when the program succeeds.
 output_ok() {	# output_ok NAME
 	case $1 in
-	retrain|mlrm) [ ! -s "$TMP/out" ] ;;
-	rmplan|rmep|refep) [ "$(wc -l <"$TMP/out")" -eq 1 ] && grep -q "^removed \|^endpoint ep1" "$TMP/out" ;;
+	retrain) [ ! -s "$TMP/out" ] ;;
+	rmplan|rmep) [ "$(jq -c '[.name, .deleted]' "$TMP/out" 2>/dev/null)" = '["gone",true]' ] ;;
+	mlrm)	[ "$(jq -c '[.name, .deleted]' "$TMP/out" 2>/dev/null)" = '["green",true]' ] ;;
+	refep)	[ "$(jq -c '[.name, (.refreshed | type)]' "$TMP/out" 2>/dev/null)" = '["ep1","boolean"]' ] ;;
 	invoke)	[ -s "$TMP/out" ] ;;	# predictions, or what a gateway said
 	*)	[ "$(head -c 1 "$TMP/out")" = '{' ] && [ "$(tail -c 2 "$TMP/out")" = '}' ] ;;
 	esac

@@ -118,6 +118,21 @@ expect_usage() {
 	fi
 }
 
+# tabulate: tab-separated rows on stdin as --table prints them (common/
+# table.c), for ASCII cells: each column as wide as its widest cell, two
+# spaces after it, the last one unpadded.  untable: back to tabs (cells
+# have no two spaces running).
+tabulate() {
+	awk -F'\t' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) }
+		if (NF > nf) nf = NF }
+	END { for (r = 1; r <= NR; r++) { l = ""
+		for (i = 1; i < nf; i++) l = l sprintf("%-" (w[i] + 2) "s", c[r, i])
+		print l c[r, nf] } }'
+}
+untable() {
+	sed -E 's/  +/	/g'
+}
+
 # emu_start [ARGS]: start aml-emulator on a free port and take its
 # environment (AML_ARM_ENDPOINT, AZURE_*, ...); it stops when the test ends.
 emu_start() {

@@ -2,9 +2,9 @@
 /*
  * aml-get-plan: one commitment plan as 2-space JSON (-c: one line), or
  * every plan of a resource group or of the subscription across all
- * pages, one compact object per line (Get-AzMlCommitmentPlan).  Bodies
- * go out through the tape, so numbers keep the text the service sent
- * (25.0 stays 25.0).
+ * pages, one compact object per line (Get-AzMlCommitmentPlan); --table
+ * shows either as aligned columns for a person.  Bodies go out through
+ * the tape, so numbers keep the text the service sent (25.0 stays 25.0).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -14,34 +14,51 @@
 
 static const struct option longopts[] = {
 	AML_PLAN_LONGOPTS,
+	{ "table", no_argument, NULL, AML_OPT_TABLE },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --table's columns.  A plan has no provisioning state or modification
+ * time; what it is and what it costs is its SKU and capacity. */
+static const char *const heads[] = { "NAME", "LOCATION", "SKU", "CAPACITY", "CREATED" };
+static const char *const cols[] = { "name", "location", "sku.name", "sku.capacity",
+	"properties.creationDate" };
+
+static struct aml_plan p;
+static int table;
 
 static void
 usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-get-plan [-cqv] [-s subscription] [-g group [-n name]]\n"
+	fprintf(fp, "usage: aml-get-plan [-cqv] [--table] [-s subscription] [-g group [-n name]]\n"
 	    "                    [--api-version V] [-m duration] [-E ca-bundle]\n"
-	    "       aml-get-plan [-cqv] -i id [--api-version V] [-m duration] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp, "%s%s%s", aml_plan_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
+	    "       aml-get-plan [-cqv] [--table] -i id [--api-version V] [-m duration]\n"
+	    "                    [-E ca-bundle]\n");
+	if (!status) {
+		fputs("      --table               name, location, SKU, capacity and creation time,\n"
+		    "                            aligned, instead of JSON\n", fp);
+		aml_plan_help(fp, 0);
+	}
 	exit(status);
 }
 
-int
-main(int argc, char **argv)
+static void
+row(struct aml_table *tb, const struct aml_jdoc *d, uint32_t i)
 {
-	struct aml_plan p;
-	struct aml_wbuf out;
-	char *url;
+	aml_table_add_doc(tb, d, i, cols);
+}
+
+static void
+options(int argc, char **argv)
+{
 	int c, rc;
 
-	aml_setprog(&argv[0]);
 	aml_plan_init(&p, 0);
 	while ((c = getopt_long(argc, argv, AML_PLAN_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
+		case AML_OPT_TABLE: table = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
@@ -54,14 +71,30 @@ main(int argc, char **argv)
 	if ((rc = aml_plan_setup(&p, AML_PLAN_LIST)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_table tb;
+	struct aml_wbuf out;
+	char *url;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv);
 	/* Nothing on stdout unless every page came. */
 	aml_wbuf_init(&out, -1);
+	aml_table_init(&tb, 5, heads);
 	url = aml_plan_url(&p, NULL, NULL);
-	rc = p.name ? aml_plan_get(&p, url, &out) : aml_plan_list(&p, url, &out);
+	if (p.name)
+		rc = aml_plan_get(&p, url, table ? &tb : NULL, row, &out);
+	else
+		rc = aml_plan_list(&p, url, table ? &tb : NULL, row, &out);
 	free(url);
 	rc = aml_plan_flush(rc, &out);
+	aml_table_free(&tb);
 	aml_wbuf_free(&out);
 	aml_plan_free(&p);
 	return rc;

@@ -25,11 +25,13 @@ static const struct option longopts[] = {
 	AML_ML_EP_LONGOPT,
 	AML_ML_DEP_LONGOPT,
 	{ "key-file", required_argument, NULL, 'k' },
-	{ "compact", no_argument, NULL, 'c' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 }
 };
+
+static const char *outpath, *keyfile, *reqpath;
+static int force;
 
 static void
 usage(int status)
@@ -39,18 +41,17 @@ usage(int status)
 	fprintf(fp, "usage: aml-invoke [-cfqv] -g group -w workspace -e endpoint [-d deployment]\n"
 	    "                  [-k key-file] [-s subscription] [-o file] [-m duration]\n"
 	    "                  [-E ca-bundle] [request.json]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -e, --endpoint EP         the online endpoint\n"
+	if (!status) {
+		fputs("  -e, --endpoint EP         the online endpoint\n"
 		    "  -d, --deployment D        send the request to this deployment, whatever the\n"
 		    "                            traffic says\n"
 		    "  -k, --key-file FILE       the key or token to send (default AML_ONLINE_KEY,\n"
 		    "                            AML_ONLINE_KEY_FILE, else what the endpoint's\n"
 		    "                            authMode asks for)\n"
-		    "  -c, --compact             the answer on one line\n"
 		    "  -o, --output FILE         write the answer to FILE (atomically)\n"
-		    "  -f, --force               replace FILE if it exists\n"
-		    "%s", aml_ml_optshelp);
+		    "  -f, --force               replace FILE if it exists\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -235,7 +236,7 @@ failed(const struct aml_ml *ml, const struct target *t, const struct aml_req *q,
 
 /* The answer: JSON as JSON (2-space, or -c), anything else as it came. */
 static int
-answer(const struct aml_resp *r, int compact, const char *outpath, int force)
+answer(const struct aml_resp *r)
 {
 	struct aml_jdoc d;
 	struct aml_jerr e;
@@ -243,7 +244,7 @@ answer(const struct aml_resp *r, int compact, const char *outpath, int force)
 	int rc;
 
 	if (r->len && aml_jparse(&d, r->body, r->len, &e) == 0) {
-		rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
+		rc = aml_ml_print(&d, 0, outpath, 0644, force);
 		aml_jfree(&d);
 		return rc;
 	}
@@ -253,8 +254,7 @@ answer(const struct aml_resp *r, int compact, const char *outpath, int force)
 }
 
 static int
-invoke(const struct aml_ml *ml, struct target *t, const char *body, size_t len, int compact,
-    const char *outpath, int force)
+invoke(const struct aml_ml *ml, struct target *t, const char *body, size_t len)
 {
 	struct aml_req q = { 0 };
 	struct aml_resp r;
@@ -281,7 +281,7 @@ invoke(const struct aml_ml *ml, struct target *t, const char *body, size_t len, 
 		rc = aml_bearer_call(&q, &r);
 	}
 	if (rc == 0)
-		rc = answer(&r, compact, outpath, force);
+		rc = answer(&r);
 	else if (r.status)
 		rc = failed(ml, t, &q, &r);
 	else if (r.err[0])
@@ -292,29 +292,21 @@ invoke(const struct aml_ml *ml, struct target *t, const char *body, size_t len, 
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_ml *ml)
 {
-	static const char *const keyvars[] = { "AML_ONLINE_KEY", NULL };
-	const char *outpath = NULL, *keyfile = NULL, *path = NULL;
-	struct target t = { 0 };
-	struct aml_ml ml;
-	size_t len;
-	char *buf;
-	int c, rc, compact = 0, force = 0;
+	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:k:co:f", longopts, NULL)) != -1) {
+	aml_ml_init(ml);
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:k:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keyfile = optarg; break;
-		case 'c': compact = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -323,13 +315,27 @@ main(int argc, char **argv)
 	if (argc > 1)
 		usage(AML_EXIT_USAGE);
 	if (argc == 1)
-		path = argv[0];
-	if ((!path || !strcmp(path, "-")) && isatty(0))
+		reqpath = argv[0];
+	if ((!reqpath || !strcmp(reqpath, "-")) && isatty(0))
 		usage(AML_EXIT_USAGE);
-	if ((rc = aml_ml_setup(&ml, AML_ML_EP)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, AML_ML_EP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const keyvars[] = { "AML_ONLINE_KEY", NULL };
+	struct target t = { 0 };
+	struct aml_ml ml;
+	size_t len;
+	char *buf;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &ml);
 
 	if (aml_ml_out_check(outpath, force) < 0) {
 		aml_ml_free(&ml);
@@ -339,7 +345,7 @@ main(int argc, char **argv)
 	{
 		struct aml_jdoc d;
 
-		buf = aml_jload(path, &d, &len);
+		buf = aml_jload(reqpath, &d, &len);
 		aml_jfree(&d);
 	}
 	if (aml_secret_get(keyfile, keyvars, "--key-file", &t.cred) < 0)
@@ -352,7 +358,7 @@ main(int argc, char **argv)
 	}
 	aml_catch_signals();
 	if ((rc = endpoint(&ml, &t)) == 0 && (rc = credential(&ml, &t)) == 0)
-		rc = invoke(&ml, &t, buf, len, compact, outpath, force);
+		rc = invoke(&ml, &t, buf, len);
 	free(buf);
 	free(t.uri);
 	free(t.mode);

@@ -36,11 +36,11 @@ usage(int status)
 	    "                            [-s subscription] [--api-version V] [-m duration]\n"
 	    "                            [-E ca-bundle]\n"
 	    "       aml-move-association [-cqv] -i id --to plan [...]\n");
-	if (!status)
-		fprintf(fp, "%s"
-		    "      --to PLAN             the destination: a plan's resource id, or the name\n"
-		    "                            of a plan in the same resource group\n"
-		    "%s%s", aml_assoc_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
+	if (!status) {
+		fputs("      --to PLAN             the destination: a plan's resource id, or the name\n"
+		    "                            of a plan in the same resource group\n", fp);
+		aml_plan_help(fp, 1);
+	}
 	exit(status);
 }
 
@@ -53,7 +53,7 @@ get_moved(const struct aml_plan *p, const char *dest, struct aml_wbuf *out)
 
 	url = aml_xasprintf("%s%s/%s/%s?api-version=%s", aml_arm_endpoint(), dest, AML_PLAN_ASSOCS,
 	    e, p->apiver);
-	rc = aml_plan_get(p, url, out);
+	rc = aml_plan_get(p, url, NULL, NULL, out);
 	free(url);
 	free(e);
 	return rc;
@@ -76,7 +76,7 @@ move(const struct aml_plan *p, const char *dest, struct aml_wbuf *out)
 	if (rc == 0 && !r.len) {
 		rc = get_moved(p, dest, out);
 	} else if (rc == 0 && (rc = aml_arm_answer("POST", url, &r, &d)) == 0) {
-		aml_jw_doc(out, &d, 0, p->compact ? 0 : AML_JW_PRETTY);
+		aml_jw_doc(out, &d, 0, AML_JW_ONE);
 		aml_jfree(&d);
 	}
 	aml_resp_free(&r);
@@ -85,24 +85,22 @@ move(const struct aml_plan *p, const char *dest, struct aml_wbuf *out)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The options into p; the destination plan's id, malloc'd. */
+static char *
+options(int argc, char **argv, struct aml_plan *p)
 {
-	struct aml_plan p;
-	struct aml_wbuf out;
 	const char *why;
 	char *dest;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_plan_init(&p, 1);
+	aml_plan_init(p, 1);
 	while ((c = getopt_long(argc, argv, AML_PLAN_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case AML_PLAN_OPT_TO: to = optarg; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_plan_opt(&p, c, optarg) <= 0)
+			if (aml_plan_opt(p, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -112,16 +110,28 @@ main(int argc, char **argv)
 		aml_err("no --to: the plan to move the association to");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_plan_setup(&p, AML_PLAN_ONE)) == AML_EXIT_USAGE)
+	if ((rc = aml_plan_setup(p, AML_PLAN_ONE)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
-	if (!(dest = aml_plan_ref(to, p.rs.sub, p.group, &why))) {
+		exit(rc);
+	if (!(dest = aml_plan_ref(to, p->rs.sub, p->group, &why))) {
 		aml_err("--to %s: %s", to, why);
-		aml_plan_free(&p);
+		aml_plan_free(p);
 		usage(AML_EXIT_USAGE);
 	}
+	return dest;
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_plan p;
+	struct aml_wbuf out;
+	char *dest;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	dest = options(argc, argv, &p);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
 	rc = aml_plan_flush(move(&p, dest, &out), &out);

@@ -17,20 +17,17 @@
 
 #include "amlnet.h"
 
-enum { OPT_NOWAIT = AML_ML_OPT_OWN };
-
 static const struct option longopts[] = {
 	AML_ML_LONGOPTS,
 	AML_ML_EP_LONGOPT,
 	AML_ML_DEP_LONGOPT,
 	{ "location", required_argument, NULL, 'l' },
 	{ "force", no_argument, NULL, 'f' },
-	{ "no-wait", no_argument, NULL, OPT_NOWAIT },
-	{ "compact", no_argument, NULL, 'c' },
+	{ "no-wait", no_argument, NULL, AML_OPT_NO_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
-static int force, nowait, compact;
+static int force, nowait;
 static const char *location;
 
 static void
@@ -41,16 +38,15 @@ usage(int status)
 	fprintf(fp, "usage: aml-new-deployment [-cfqv] [--no-wait] [-l location] -g group -w workspace\n"
 	    "                          -e endpoint -d deployment [-s subscription] [-m duration]\n"
 	    "                          [-E ca-bundle] [file]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -e, --endpoint EP         the online endpoint, which must exist\n"
+	if (!status) {
+		fputs("  -e, --endpoint EP         the online endpoint, which must exist\n"
 		    "  -d, --deployment D        the new deployment's name\n"
 		    "  -l, --location LOCATION   its region (default: the definition's, else the\n"
 		    "                            endpoint's)\n"
 		    "  -f, --force               replace a deployment that exists\n"
-		    "      --no-wait             print the first answer and the operation URL\n"
-		    "  -c, --compact             the deployment on one line\n"
-		    "%s", aml_ml_optshelp);
+		    "      --no-wait             print the first answer and the operation URL\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -122,7 +118,7 @@ create(const struct aml_ml *ml, cJSON *def, struct aml_wbuf *out)
 	if (rc || nowait)
 		goto out;
 	if ((rc = aml_ml_get(ml, url, 0, &r, &d)) == 0)
-		aml_jw_doc(out, &d, 0, compact ? 0 : AML_JW_PRETTY);
+		aml_jw_doc(out, &d, 0, AML_JW_ONE);
 	aml_jfree(&d);
 	aml_resp_free(&r);
 out:
@@ -132,27 +128,23 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The options into ml; the definition's file (NULL: stdin). */
+static const char *
+options(int argc, char **argv, struct aml_ml *ml)
 {
 	const char *path = NULL;
-	struct aml_wbuf out;
-	struct aml_ml ml;
-	cJSON *def;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:l:fc", longopts, NULL)) != -1) {
+	aml_ml_init(ml);
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:l:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': location = optarg; break;
 		case 'f': force = 1; break;
-		case 'c': compact = 1; break;
-		case OPT_NOWAIT: nowait = 1; break;
+		case AML_OPT_NO_WAIT: nowait = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -168,13 +160,26 @@ main(int argc, char **argv)
 		aml_err("-l: empty");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_ml_setup(&ml, AML_ML_DEP)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, AML_ML_DEP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
-	if (aml_ml_name_ok("-d", ml.dep) < 0)
+		exit(rc);
+	if (aml_ml_name_ok("-d", ml->dep) < 0)
 		usage(AML_EXIT_USAGE);
+	return path;
+}
 
+int
+main(int argc, char **argv)
+{
+	const char *path;
+	struct aml_wbuf out;
+	struct aml_ml ml;
+	cJSON *def;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	path = options(argc, argv, &ml);
 	def = aml_ml_deployment_read(path);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);

@@ -21,7 +21,7 @@
 
 #include "amlnet.h"
 
-enum { OPT_OUTPUT = AML_ML_OPT_OWN, OPT_VERSION, OPT_TYPE, OPT_DESCRIPTION };
+enum { OPT_OUTPUT = AML_OPT_OWN, OPT_VERSION, OPT_TYPE, OPT_DESCRIPTION };
 
 static const struct option longopts[] = {
 	AML_ML_LONGOPTS,
@@ -32,14 +32,13 @@ static const struct option longopts[] = {
 	{ "model-version", required_argument, NULL, OPT_VERSION },
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "description", required_argument, NULL, OPT_DESCRIPTION },
-	{ "compact", no_argument, NULL, 'c' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const char *model, *jobarg, *uriarg, *outname, *version, *type, *description, *outpath;
-static int compact, force;
+static int force;
 
 static void
 usage(int status)
@@ -49,9 +48,8 @@ usage(int status)
 	fprintf(fp, "usage: aml-new-model [-cfqv] -g group -w workspace -n model (-j job [--job-output name]\n"
 	    "                     | -u uri) [--model-version v] [--type type] [--description text]\n"
 	    "                     [-s subscription] [-o file] [-m duration] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -n, --name MODEL          the model\n"
+	if (!status) {
+		fputs("  -n, --name MODEL          the model\n"
 		    "  -j, --job JOB|FILE        the finished job whose output is the model (its name,\n"
 		    "                            or a file holding it, such as aml-run-job's output)\n"
 		    "      --job-output NAME     that output (default: the one of a model type, else\n"
@@ -61,10 +59,10 @@ usage(int status)
 		    "      --model-version V     the version (default: the model's next, 1 when new)\n"
 		    "      --type TYPE           custom_model (default), mlflow_model, triton_model\n"
 		    "      --description TEXT    what it is\n"
-		    "  -c, --compact             the model version on one line\n"
 		    "  -o, --output FILE         write it to FILE (atomically)\n"
-		    "  -f, --force               replace FILE if it exists\n"
-		    "%s", aml_ml_optshelp);
+		    "  -f, --force               replace FILE if it exists\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -344,7 +342,7 @@ create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, c
 	} else if (rc) {
 		say_failure(ml, url, &r);
 	} else {
-		rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
+		rc = aml_ml_print(&d, 0, outpath, 0644, force);
 		if (rc == 0 && !aml_quiet) {
 			shown = aml_uri_redact(uri);
 			fprintf(stderr, "%s: model %s version %s from %s\n", aml_prog, model, v, shown);
@@ -358,16 +356,13 @@ create(struct aml_ml *ml, const char *uri, const char *mtype, const char *job, c
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_ml *ml)
 {
-	struct aml_ml ml;
-	char *uri = NULL, *mtype = NULL, *job = NULL, *v = NULL;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "n:j:u:co:f", longopts, NULL)) != -1) {
+	aml_ml_init(ml);
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "n:j:u:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': model = optarg; break;
 		case 'j': jobarg = optarg; break;
@@ -376,22 +371,21 @@ main(int argc, char **argv)
 		case OPT_VERSION: version = optarg; break;
 		case OPT_TYPE: type = optarg; break;
 		case OPT_DESCRIPTION: description = optarg; break;
-		case 'c': compact = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
 		usage(AML_EXIT_USAGE);
-	if ((rc = aml_ml_setup(&ml, 0)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, 0)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
 	if (!model || !*model || aml_ml_name_ok("-n", model) < 0) {
 		if (!model)
 			aml_err("-n is required");
@@ -417,7 +411,17 @@ main(int argc, char **argv)
 	if (uriarg)
 		aml_argv_secret("-u", uriarg, "register the model from a datastore path "
 		    "(azureml://datastores/...) instead");
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_ml ml;
+	char *uri = NULL, *mtype = NULL, *job = NULL, *v = NULL;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &ml);
 	if (aml_ml_out_check(outpath, force) < 0) {
 		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;

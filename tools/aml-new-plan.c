@@ -38,15 +38,15 @@ usage(int status)
 	fprintf(fp, "usage: aml-new-plan [-cfqv] (-g group -n name | -i id) -l location --sku SKU\n"
 	    "                    [--tier TIER] [--capacity N] [--tag KEY=VALUE]... [-s subscription]\n"
 	    "                    [--api-version V] [-m duration] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp, "%s"
-		    "  -l, --location LOCATION   where the plan is (southcentralus)\n"
+	if (!status) {
+		fputs("  -l, --location LOCATION   where the plan is (southcentralus)\n"
 		    "      --sku SKU             S1, S2, S3, DevTest, PAYG ...\n"
 		    "      --tier TIER           the SKU's tier (default Standard)\n"
 		    "      --capacity N          how many units of the SKU (default 1)\n"
 		    "      --tag KEY=VALUE       a tag (repeat for more)\n"
-		    "  -f, --force               replace a plan that exists\n"
-		    "%s%s", aml_plan_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
+		    "  -f, --force               replace a plan that exists\n", fp);
+		aml_plan_help(fp, 0);
+	}
 	exit(status);
 }
 
@@ -104,21 +104,18 @@ create(const struct aml_plan *p, struct aml_wbuf *out)
 	rc = aml_lro_run(&p->rs, "PUT", url, body, len, "creating", 0, out);
 	free(body);
 	if (rc == 0)
-		rc = aml_plan_get(p, url, out);
+		rc = aml_plan_get(p, url, NULL, NULL, out);
 out:
 	free(url);
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_plan *p)
 {
-	struct aml_plan p;
-	struct aml_wbuf out;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_plan_init(&p, 0);
+	aml_plan_init(p, 0);
 	while ((c = getopt_long(argc, argv, AML_PLAN_SHORTOPTS "l:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': location = optarg; break;
@@ -127,7 +124,7 @@ main(int argc, char **argv)
 		case 'V': aml_version(); break;
 		default:
 			if ((rc = aml_plan_sku_opt(&sku, c, optarg)) < 0 ||
-			    (rc == 0 && aml_plan_opt(&p, c, optarg) <= 0))
+			    (rc == 0 && aml_plan_opt(p, c, optarg) <= 0))
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -141,11 +138,21 @@ main(int argc, char **argv)
 		aml_err("no --sku: the plan's SKU (S1, S2, S3, DevTest, PAYG ...)");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_plan_setup(&p, AML_PLAN_ONE)) == AML_EXIT_USAGE)
+	if ((rc = aml_plan_setup(p, AML_PLAN_ONE)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_plan p;
+	struct aml_wbuf out;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &p);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
 	rc = aml_plan_flush(create(&p, &out), &out);

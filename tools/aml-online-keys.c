@@ -19,18 +19,20 @@
 
 #include "amlnet.h"
 
-enum { OPT_TOKEN = AML_ML_OPT_OWN, OPT_REGENERATE };
+enum { OPT_TOKEN = AML_OPT_OWN, OPT_REGENERATE };
 
 static const struct option longopts[] = {
 	AML_ML_LONGOPTS,
 	AML_ML_EP_LONGOPT,
 	{ "token", no_argument, NULL, OPT_TOKEN },
 	{ "regenerate", required_argument, NULL, OPT_REGENERATE },
-	{ "compact", no_argument, NULL, 'c' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 }
 };
+
+static const char *outpath, *regen;
+static int token, force;
 
 static void
 usage(int status)
@@ -40,21 +42,20 @@ usage(int status)
 	fprintf(fp, "usage: aml-online-keys [-cfqv] [--token | --regenerate primary|secondary]\n"
 	    "                       -g group -w workspace -e endpoint [-s subscription] [-o file]\n"
 	    "                       [-m duration] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -e, --endpoint EP         the online endpoint\n"
+	if (!status) {
+		fputs("  -e, --endpoint EP         the online endpoint\n"
 		    "      --token               its AML token (authMode AMLToken) instead of keys\n"
 		    "      --regenerate KEY      make a new primary or secondary key, then print both\n"
-		    "  -c, --compact             on one line\n"
 		    "  -o, --output FILE         write to FILE (atomically, mode 0600)\n"
-		    "  -f, --force               replace FILE if it exists\n"
-		    "%s", aml_ml_optshelp);
+		    "  -f, --force               replace FILE if it exists\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
 /* POST suffix; the answer printed. */
 static int
-fetch(const struct aml_ml *ml, const char *suffix, int compact, const char *outpath, int force)
+fetch(const struct aml_ml *ml, const char *suffix)
 {
 	char *url = aml_ml_ep_url(ml, suffix);
 	struct aml_resp r;
@@ -63,7 +64,7 @@ fetch(const struct aml_ml *ml, const char *suffix, int compact, const char *outp
 
 	if ((rc = aml_arm_call(&ml->rs, "POST", url, NULL, 0, 0, &r)) == 0 &&
 	    (rc = aml_arm_answer("POST", url, &r, &d)) == 0)
-		rc = aml_ml_print(&d, 0, compact, outpath, 0600, force);
+		rc = aml_ml_print(&d, 0, outpath, 0600, force);
 	aml_jfree(&d);
 	aml_resp_free(&r);	/* wipes the body */
 	free(url);
@@ -84,16 +85,13 @@ regenerate(const struct aml_ml *ml, const char *which)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_ml *ml)
 {
-	const char *outpath = NULL, *regen = NULL;
-	struct aml_ml ml;
-	int c, rc, token = 0, compact = 0, force = 0;
+	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:co:f", longopts, NULL)) != -1) {
+	aml_ml_init(ml);
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TOKEN: token = 1; break;
 		case OPT_REGENERATE:
@@ -106,13 +104,12 @@ main(int argc, char **argv)
 				usage(AML_EXIT_USAGE);
 			}
 			break;
-		case 'c': compact = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -122,18 +119,27 @@ main(int argc, char **argv)
 		aml_err("--token and --regenerate: an AML token is not regenerated; give one of them");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_ml_setup(&ml, AML_ML_EP)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, AML_ML_EP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_ml ml;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &ml);
 	if (aml_ml_out_check(outpath, force) < 0) {
 		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
 	}
 	aml_catch_signals();
 	if (!regen || (rc = regenerate(&ml, regen)) == 0)
-		rc = fetch(&ml, token ? "/token" : "/listKeys", compact, outpath, force);
+		rc = fetch(&ml, token ? "/token" : "/listKeys");
 	aml_ml_free(&ml);
 	aml_resignal();
 	return rc;

@@ -2,7 +2,9 @@
 /*
  * aml-plan-usage: a commitment plan's usage history, one PlanUsageHistory
  * a line (compact JSON) across all pages, oldest period first as the
- * service lists them (Get-AzMlCommitmentPlanUsageHistory).
+ * service lists them (Get-AzMlCommitmentPlanUsageHistory); --table
+ * shows each period's usage and overage of the two meters a plan
+ * includes, aligned, for a person.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -12,35 +14,57 @@
 
 static const struct option longopts[] = {
 	AML_PLAN_LONGOPTS,
+	{ "table", no_argument, NULL, AML_OPT_TABLE },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --table's columns.  Each quantity of a PlanUsageHistory is a map keyed
+ * by the plan's included quantities, named as a plan's
+ * properties.includedQuantities names them (notes/commitment-plans.md:
+ * no usage was recorded; the emulator keys them so): compute hours and
+ * transactions.  A key by another name shows as "-" here, and whole in
+ * the JSON. */
+#define HOURS "machineLearningWebServiceComputeHours"
+#define CALLS "machineLearningWebServiceTransactions"
+static const char *const heads[] = { "DATE", "HOURS", "TRANSACTIONS", "OVERAGE HOURS",
+	"OVERAGE TRANSACTIONS" };
+static const char *const cols[] = { "usageDate", "usage." HOURS, "usage." CALLS,
+	"planUsageOverage." HOURS, "planUsageOverage." CALLS };
+
+static struct aml_plan p;
+static int table;
 
 static void
 usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-plan-usage [-qv] (-g group -n name | -i id) [-s subscription]\n"
+	fprintf(fp, "usage: aml-plan-usage [-qv] [--table] (-g group -n name | -i id) [-s subscription]\n"
 	    "                      [--api-version V] [-m duration] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp, "%s%s", aml_plan_optshelp, aml_plan_commonhelp);
+	if (!status) {
+		fputs("      --table               each period's date, compute hours and transactions\n"
+		    "                            used and beyond the plan, aligned, instead of JSON\n",
+		    fp);
+		aml_plan_help(fp, 0);
+	}
 	exit(status);
 }
 
-int
-main(int argc, char **argv)
+static void
+row(struct aml_table *tb, const struct aml_jdoc *d, uint32_t i)
 {
-	static const char *const more[] = { "usageHistory", NULL };
-	struct aml_plan p;
-	struct aml_wbuf out;
-	char *url;
+	aml_table_add_doc(tb, d, i, cols);
+}
+
+static void
+options(int argc, char **argv)
+{
 	int c, rc;
 
-	aml_setprog(&argv[0]);
 	aml_plan_init(&p, 0);
 	while ((c = getopt_long(argc, argv, AML_PLAN_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': usage(AML_EXIT_USAGE); break;	/* nothing to make compact */
+		case AML_OPT_TABLE: table = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
@@ -53,12 +77,27 @@ main(int argc, char **argv)
 	if ((rc = aml_plan_setup(&p, AML_PLAN_ONE)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	static const char *const more[] = { "usageHistory", NULL };
+	struct aml_table tb;
+	struct aml_wbuf out;
+	char *url;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv);
+	/* Nothing on stdout unless every page came. */
 	aml_wbuf_init(&out, -1);
+	aml_table_init(&tb, 5, heads);
 	url = aml_plan_url(&p, more, NULL);
-	rc = aml_plan_flush(aml_plan_list(&p, url, &out), &out);
+	rc = aml_plan_flush(aml_plan_list(&p, url, table ? &tb : NULL, row, &out), &out);
 	free(url);
+	aml_table_free(&tb);
 	aml_wbuf_free(&out);
 	aml_plan_free(&p);
 	return rc;

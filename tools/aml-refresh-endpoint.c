@@ -8,10 +8,13 @@
  * --overwrite-resources the endpoint's trained models stay (a retrained
  * model PATCHed in stays); with it they become the web service's too.
  *
- * 304 means nothing changed; either way the program says on stdout
- * what happened and exits 0.  The default endpoint always runs what the
- * web service publishes and cannot be refreshed: it is refused here
- * before anything is sent.
+ * 304 means nothing changed; either way the program says what happened
+ * as one JSON object, {"name": ..., "webService": ..., "workspace": ...,
+ * "refreshed": true|false, "overwriteResources": true|false}, with
+ * "reason": "no change detected" when the service refreshed nothing, and
+ * exits 0.  The default endpoint always runs what the web service
+ * publishes and cannot be refreshed: it is refused here before anything
+ * is sent.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -19,6 +22,14 @@
 
 #include "amlnet.h"
 
+static const struct option longopts[] = {
+	AML_EP_LONGOPTS,
+	{ "overwrite-resources", no_argument, NULL, AML_EP_OPT_OVERWRITE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct aml_ep_args args;
+static struct aml_classic cl;
 static int overwrite;
 
 static void
@@ -26,18 +37,37 @@ usage(int status)
 {
 	FILE *fp = status ? stderr : stdout;
 
-	fprintf(fp, "usage: aml-refresh-endpoint [-qv] [--overwrite-resources] [-w workspace]\n"
+	fprintf(fp, "usage: aml-refresh-endpoint [-cqv] [--overwrite-resources] [-w workspace]\n"
 	    "                            [--service service] [-l location] [-k key-file]\n"
 	    "                            [-m duration] [-E ca-bundle] name\n"
-	    "       aml-refresh-endpoint [-qv] [--overwrite-resources] -U endpoint-url [...]\n");
-	if (!status)
-		fprintf(fp, "      --overwrite-resources replace the endpoint's trained models with the\n"
-		    "                            web service's too\n%s", aml_ep_optshelp);
+	    "       aml-refresh-endpoint [-cqv] [--overwrite-resources] -U endpoint-url [...]\n");
+	if (!status) {
+		fputs("      --overwrite-resources replace the endpoint's trained models with the\n"
+		    "                            web service's too\n", fp);
+		aml_ep_help(fp);
+	}
 	exit(status);
 }
 
+/* What happened: refreshed, or not (304). */
+static void
+said(struct aml_wbuf *out, int refreshed)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", cl.name);
+	cJSON_AddStringToObject(o, "webService", cl.svc);
+	cJSON_AddStringToObject(o, "workspace", cl.ws);
+	cJSON_AddBoolToObject(o, "refreshed", refreshed);
+	cJSON_AddBoolToObject(o, "overwriteResources", overwrite);
+	if (!refreshed)
+		cJSON_AddStringToObject(o, "reason", "no change detected");
+	aml_json_write(out, o, AML_JW_ONE);
+	cJSON_Delete(o);
+}
+
 static int
-refresh(const struct aml_classic *c, struct aml_wbuf *out)
+refresh(struct aml_wbuf *out)
 {
 	struct aml_req q = { .method = "POST" };
 	struct aml_resp r;
@@ -45,35 +75,34 @@ refresh(const struct aml_classic *c, struct aml_wbuf *out)
 	cJSON *j;
 	int rc, def;
 
-	def = aml_ep_is_default(c, &others, &rc);
+	def = aml_ep_is_default(&cl, &others, &rc);
 	free(others);
 	if (rc)
 		return rc;
 	if (def == 1) {
 		aml_err("endpoint %s: the default endpoint of web service %s always runs what the web "
-		    "service publishes, and cannot be refreshed; nothing sent", c->name, c->svc);
+		    "service publishes, and cannot be refreshed; nothing sent", cl.name, cl.svc);
 		return AML_EXIT_FAIL;
 	}
 	/* The endpoint first, as the cmdlet does: an unknown one is a 404
 	 * in the service's words. */
-	rc = aml_classic_call(c, NULL, 3, NULL, 0, &j, &r);
+	rc = aml_classic_call(&cl, NULL, AML_AT_ENDPOINT, NULL, 0, &j, &r);
 	if (j)
 		aml_json_free_secret(j);
 	aml_resp_free(&r);
 	if (rc)
 		return rc;
-	u = aml_classic_url(c, 3);
+	u = aml_classic_url(&cl, AML_AT_ENDPOINT);
 	q.url = aml_xasprintf("%s/refresh", u);
 	free(u);
 	q.body = overwrite ? "{\"OverwriteResources\":\"True\"}" : "{\"OverwriteResources\":\"False\"}";
 	q.len = strlen(q.body);
 	q.flags = AML_HTTP_QUIET | AML_HTTP_ANYSTATUS;
-	rc = aml_studio_http(c->key, &q, &r);
+	rc = aml_studio_http(cl.key, &q, &r);
 	if (rc == 0 && r.status == 304) {
-		aml_wprintf(out, "endpoint %s: no change detected, so it is not refreshed\n", c->name);
+		said(out, 0);
 	} else if (rc == 0 && r.status / 100 == 2) {
-		aml_wprintf(out, "endpoint %s refreshed%s\n", c->name,
-		    overwrite ? ", and its trained models" : "");
+		said(out, 1);
 	} else {
 		if (rc == 0)
 			rc = r.status == 401 ? AML_EXIT_AUTH : AML_EXIT_FAIL;
@@ -84,36 +113,38 @@ refresh(const struct aml_classic *c, struct aml_wbuf *out)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		AML_EP_LONGOPTS,
-		{ "overwrite-resources", no_argument, NULL, AML_EP_OPT_OVERWRITE },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct aml_ep_args a = { 0 };
-	struct aml_classic cl;
-	struct aml_wbuf out;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
 	while ((c = getopt_long(argc, argv, AML_EP_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case AML_EP_OPT_OVERWRITE: overwrite = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ep_opt(&a, c, optarg) <= 0)
+			if (aml_ep_opt(&args, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
-	if ((rc = aml_ep_setup(&cl, &a, argc - optind, argv + optind)))
-		return rc == AML_EXIT_USAGE ? (usage(rc), rc) : rc;
+	if ((rc = aml_ep_setup(&cl, &args, argc - optind, argv + optind)) == AML_EXIT_USAGE)
+		usage(rc);
+	if (rc)
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_wbuf out;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
-	if ((rc = refresh(&cl, &out)) == 0) {
+	if ((rc = refresh(&out)) == 0) {
 		fwrite(out.buf, 1, out.len, stdout);
 		rc = aml_fshut(stdout, "<stdout>");
 	}

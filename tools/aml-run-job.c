@@ -29,21 +29,18 @@
 
 #define POLL_CAP_MS 30000L
 
-enum { OPT_NOWAIT = AML_ML_OPT_OWN };
-
 static const struct option longopts[] = {
 	AML_ML_LONGOPTS,
 	{ "name", required_argument, NULL, 'n' },
 	{ "job", required_argument, NULL, 'j' },
-	{ "no-wait", no_argument, NULL, OPT_NOWAIT },
-	{ "compact", no_argument, NULL, 'c' },
+	{ "no-wait", no_argument, NULL, AML_OPT_NO_WAIT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 }
 };
 
-static int nowait, compact, force;
-static const char *outpath;
+static int nowait, force;
+static const char *outpath, *jobpath, *jobarg, *namearg;
 
 static void
 usage(int status)
@@ -53,15 +50,14 @@ usage(int status)
 	fprintf(fp, "usage: aml-run-job [-cfqv] [--no-wait] -g group -w workspace [-n name] [-o file]\n"
 	    "                   [-s subscription] [-m duration] [-E ca-bundle] [job.json]\n"
 	    "       aml-run-job [-cfqv] -g group -w workspace -j name [-o file] [-m duration]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -n, --name NAME           the new job's name (default: made unique)\n"
+	if (!status) {
+		fputs("  -n, --name NAME           the new job's name (default: made unique)\n"
 		    "  -j, --job NAME            follow this job, submitted before\n"
 		    "      --no-wait             print the job once submitted, and exit\n"
-		    "  -c, --compact             the job on one line\n"
 		    "  -o, --output FILE         write the final job to FILE (atomically)\n"
-		    "  -f, --force               replace FILE if it exists\n"
-		    "%s", aml_ml_optshelp);
+		    "  -f, --force               replace FILE if it exists\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -189,7 +185,7 @@ submit(const struct aml_ml *ml, const char *name, const cJSON *job, struct aml_w
 		rc = AML_EXIT_FAIL;
 	}
 	if (rc == 0 && out)
-		aml_jw_doc(out, &d, 0, compact ? 0 : AML_JW_PRETTY);
+		aml_jw_doc(out, &d, 0, AML_JW_ONE);
 	if (rc == 0 && aml_verbose)
 		fprintf(stderr, "* job %s submitted\n", name);
 	aml_jfree(&d);
@@ -339,7 +335,7 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 		seen = 1;
 		if (!strcmp(status, "Completed")) {
 			aml_progress_clear();
-			rc = aml_ml_print(&d, 0, compact, outpath, 0644, force);
+			rc = aml_ml_print(&d, 0, outpath, 0644, force);
 			break;
 		}
 		if (!strcmp(status, "Failed") || !strcmp(status, "Canceled")) {
@@ -369,30 +365,23 @@ follow(const struct aml_ml *ml, const char *name, int ours)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_ml *ml)
 {
-	const char *path = NULL, *jobarg = NULL, *namearg = NULL;
-	struct aml_wbuf out;
-	struct aml_ml ml;
-	cJSON *job = NULL;
-	char *name, *more;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "n:j:co:f", longopts, NULL)) != -1) {
+	aml_ml_init(ml);
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "n:j:o:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': namearg = optarg; break;
 		case 'j': jobarg = optarg; break;
-		case OPT_NOWAIT: nowait = 1; break;
-		case 'c': compact = 1; break;
+		case AML_OPT_NO_WAIT: nowait = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -404,8 +393,8 @@ main(int argc, char **argv)
 		usage(AML_EXIT_USAGE);
 	}
 	if (argc == 1)
-		path = argv[0];
-	if (!jobarg && (!path || !strcmp(path, "-")) && isatty(0))
+		jobpath = argv[0];
+	if (!jobarg && (!jobpath || !strcmp(jobpath, "-")) && isatty(0))
 		usage(AML_EXIT_USAGE);
 	if (namearg && aml_ml_name_ok("-n", namearg) < 0)
 		usage(AML_EXIT_USAGE);
@@ -413,17 +402,29 @@ main(int argc, char **argv)
 		aml_err("-j: empty");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_ml_setup(&ml, 0)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, 0)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_wbuf out;
+	struct aml_ml ml;
+	cJSON *job = NULL;
+	char *name, *more;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &ml);
 	if (aml_ml_out_check(outpath, force) < 0) {
 		aml_ml_free(&ml);
 		return AML_EXIT_FAIL;
 	}
 	if (!jobarg)
-		job = read_job(path);
+		job = read_job(jobpath);
 	name = jobarg ? aml_xstrdup(jobarg) : namearg ? aml_xstrdup(namearg) : make_name(job);
 	free(ml.rs.label);
 	ml.rs.label = aml_xasprintf("job %s", name);

@@ -17,17 +17,14 @@
 
 #include "amlnet.h"
 
-enum { OPT_NOWAIT = AML_ML_OPT_OWN };
-
 static const struct option longopts[] = {
 	AML_ML_LONGOPTS,
 	AML_ML_EP_LONGOPT,
-	{ "no-wait", no_argument, NULL, OPT_NOWAIT },
-	{ "compact", no_argument, NULL, 'c' },
+	{ "no-wait", no_argument, NULL, AML_OPT_NO_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
-static int nowait, compact;
+static int nowait;
 
 static void
 usage(int status)
@@ -36,14 +33,13 @@ usage(int status)
 
 	fprintf(fp, "usage: aml-traffic [-cqv] [--no-wait] -g group -w workspace -e endpoint\n"
 	    "                   [-s subscription] [-m duration] [-E ca-bundle] [name=percent ...]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -e, --endpoint EP         the online endpoint\n"
+	if (!status) {
+		fputs("  -e, --endpoint EP         the online endpoint\n"
 		    "  name=percent              the deployments' whole percentages, summing to 100\n"
 		    "                            (deployments not named get none)\n"
-		    "      --no-wait             print the first answer and the operation URL\n"
-		    "  -c, --compact             the traffic on one line\n"
-		    "%s", aml_ml_optshelp);
+		    "      --no-wait             print the first answer and the operation URL\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -185,10 +181,42 @@ set(const struct aml_ml *ml, const char *url, cJSON *ep, cJSON *want, struct aml
 		return rc;
 	/* What the endpoint says now is what is printed. */
 	if ((rc = get(ml, url, &now)) == 0)
-		aml_json_write(out, traffic_of(now) ? traffic_of(now) : want,
-		    compact ? 0 : AML_JW_PRETTY);
+		aml_json_write(out, traffic_of(now) ? traffic_of(now) : want, AML_JW_ONE);
 	cJSON_Delete(now);
 	return rc;
+}
+
+/* The options into ml; the traffic to set, or NULL to print it. */
+static cJSON *
+options(int argc, char **argv, struct aml_ml *ml)
+{
+	cJSON *want = NULL;
+	int c, rc;
+
+	aml_ml_init(ml);
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:", longopts, NULL)) != -1) {
+		switch (c) {
+		case AML_OPT_NO_WAIT: nowait = 1; break;
+		case 'h': usage(AML_EXIT_OK); break;
+		case 'V': aml_version(); break;
+		default:
+			if (aml_ml_opt(ml, c, optarg) <= 0)
+				usage(AML_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc && !(want = parse(argc, argv)))
+		usage(AML_EXIT_USAGE);
+	if (!argc && nowait) {
+		aml_err("--no-wait: there is nothing to wait for without name=percent");
+		usage(AML_EXIT_USAGE);
+	}
+	if ((rc = aml_ml_setup(ml, AML_ML_EP)) == AML_EXIT_USAGE)
+		usage(rc);
+	if (rc)
+		exit(rc);
+	return want;
 }
 
 int
@@ -196,36 +224,12 @@ main(int argc, char **argv)
 {
 	struct aml_wbuf out;
 	struct aml_ml ml;
-	cJSON *want = NULL, *ep = NULL, *empty;
+	cJSON *want, *ep = NULL, *empty;
 	char *url;
-	int c, rc;
+	int rc;
 
 	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:c", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_NOWAIT: nowait = 1; break;
-		case 'c': compact = 1; break;
-		case 'h': usage(AML_EXIT_OK); break;
-		case 'V': aml_version(); break;
-		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
-				usage(AML_EXIT_USAGE);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if ((rc = aml_ml_setup(&ml, AML_ML_EP)) == AML_EXIT_USAGE)
-		usage(rc);
-	if (rc)
-		return rc;
-	if (argc && !(want = parse(argc, argv)))
-		usage(AML_EXIT_USAGE);
-	if (!argc && nowait) {
-		aml_err("--no-wait: there is nothing to wait for without name=percent");
-		usage(AML_EXIT_USAGE);
-	}
-
+	want = options(argc, argv, &ml);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
 	url = aml_ml_ep_url(&ml, NULL);
@@ -234,8 +238,7 @@ main(int argc, char **argv)
 			rc = set(&ml, url, ep, want, &out);
 		} else {
 			empty = cJSON_CreateObject();
-			aml_json_write(&out, traffic_of(ep) ? traffic_of(ep) : empty,
-			    compact ? 0 : AML_JW_PRETTY);
+			aml_json_write(&out, traffic_of(ep) ? traffic_of(ep) : empty, AML_JW_ONE);
 			cJSON_Delete(empty);
 		}
 	}

@@ -20,20 +20,19 @@
 
 #include "amlnet.h"
 
-enum { OPT_NOWAIT = AML_ML_OPT_OWN, OPT_SINCE };
+enum { OPT_SINCE = AML_OPT_OWN };
 
 static const struct option longopts[] = {
 	AML_ML_LONGOPTS,
 	AML_ML_EP_LONGOPT,
 	AML_ML_DEP_LONGOPT,
 	{ "if-unmodified-since", required_argument, NULL, OPT_SINCE },
-	{ "no-wait", no_argument, NULL, OPT_NOWAIT },
+	{ "no-wait", no_argument, NULL, AML_OPT_NO_WAIT },
 	{ "force", no_argument, NULL, 'f' },
-	{ "compact", no_argument, NULL, 'c' },
 	{ NULL, 0, NULL, 0 }
 };
 
-static int force, nowait, compact;
+static int force, nowait;
 static const char *since;
 static int64_t since_ticks;
 
@@ -45,16 +44,15 @@ usage(int status)
 	fprintf(fp, "usage: aml-update-deployment [-cfqv] [--no-wait] [--if-unmodified-since time]\n"
 	    "                             -g group -w workspace -e endpoint -d deployment\n"
 	    "                             [-s subscription] [-m duration] [-E ca-bundle] [file]\n");
-	if (!status)
-		fprintf(fp,
-		    "  -e, --endpoint EP         the online endpoint\n"
+	if (!status) {
+		fputs("  -e, --endpoint EP         the online endpoint\n"
 		    "  -d, --deployment D        the deployment, which must exist\n"
 		    "      --if-unmodified-since TIME  send nothing if the deployment was modified\n"
 		    "                            after TIME (RFC 3339, as systemData.lastModifiedAt)\n"
 		    "  -f, --force               send it all the same\n"
-		    "      --no-wait             print the first answer and the operation URL\n"
-		    "  -c, --compact             the deployment on one line\n"
-		    "%s", aml_ml_optshelp);
+		    "      --no-wait             print the first answer and the operation URL\n", fp);
+		aml_ml_help(fp);
+	}
 	exit(status);
 }
 
@@ -152,7 +150,7 @@ update(const struct aml_ml *ml, cJSON *def, struct aml_wbuf *out)
 	if (rc || nowait)
 		goto out;
 	if ((rc = aml_ml_get(ml, url, 0, &r, &d)) == 0) {
-		aml_jw_doc(out, &d, 0, compact ? 0 : AML_JW_PRETTY);
+		aml_jw_doc(out, &d, 0, AML_JW_ONE);
 		report(ml, old, &d);
 	}
 	aml_jfree(&d);
@@ -164,18 +162,15 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The options into ml; the definition's file (NULL: stdin). */
+static const char *
+options(int argc, char **argv, struct aml_ml *ml)
 {
 	const char *path = NULL;
-	struct aml_wbuf out;
-	struct aml_ml ml;
-	cJSON *def;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_ml_init(&ml);
-	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:fc", longopts, NULL)) != -1) {
+	aml_ml_init(ml);
+	while ((c = getopt_long(argc, argv, AML_ML_SHORTOPTS "e:d:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SINCE:
 			since = optarg;
@@ -185,13 +180,12 @@ main(int argc, char **argv)
 				usage(AML_EXIT_USAGE);
 			}
 			break;
-		case OPT_NOWAIT: nowait = 1; break;
+		case AML_OPT_NO_WAIT: nowait = 1; break;
 		case 'f': force = 1; break;
-		case 'c': compact = 1; break;
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
-			if (aml_ml_opt(&ml, c, optarg) <= 0)
+			if (aml_ml_opt(ml, c, optarg) <= 0)
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -203,11 +197,24 @@ main(int argc, char **argv)
 		path = argv[0];
 	if ((!path || !strcmp(path, "-")) && isatty(0))
 		usage(AML_EXIT_USAGE);
-	if ((rc = aml_ml_setup(&ml, AML_ML_DEP)) == AML_EXIT_USAGE)
+	if ((rc = aml_ml_setup(ml, AML_ML_DEP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+	return path;
+}
 
+int
+main(int argc, char **argv)
+{
+	const char *path;
+	struct aml_wbuf out;
+	struct aml_ml ml;
+	cJSON *def;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	path = options(argc, argv, &ml);
 	def = aml_ml_deployment_read(path);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);

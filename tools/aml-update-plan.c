@@ -34,13 +34,13 @@ usage(int status)
 	fprintf(fp, "usage: aml-update-plan [-cqv] (-g group -n name | -i id) [--sku SKU] [--tier TIER]\n"
 	    "                       [--capacity N] [--tag KEY=VALUE]... [-s subscription]\n"
 	    "                       [--api-version V] [-m duration] [-E ca-bundle]\n");
-	if (!status)
-		fprintf(fp, "%s"
-		    "      --sku SKU             the new SKU (S1, S2, S3, DevTest, PAYG ...)\n"
+	if (!status) {
+		fputs("      --sku SKU             the new SKU (S1, S2, S3, DevTest, PAYG ...)\n"
 		    "      --tier TIER           its tier (default: the plan's)\n"
 		    "      --capacity N          how many units (default: the plan's)\n"
-		    "      --tag KEY=VALUE       the plan's tags become those given (repeat)\n"
-		    "%s%s", aml_plan_optshelp, aml_plan_compacthelp, aml_plan_commonhelp);
+		    "      --tag KEY=VALUE       the plan's tags become those given (repeat)\n", fp);
+		aml_plan_help(fp, 0);
+	}
 	exit(status);
 }
 
@@ -115,27 +115,24 @@ update(const struct aml_plan *p, struct aml_wbuf *out)
 		free(body);
 	}
 	if (rc == 0)
-		rc = aml_plan_get(p, url, out);
+		rc = aml_plan_get(p, url, NULL, NULL, out);
 	free(url);
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options(int argc, char **argv, struct aml_plan *p)
 {
-	struct aml_plan p;
-	struct aml_wbuf out;
 	int c, rc;
 
-	aml_setprog(&argv[0]);
-	aml_plan_init(&p, 0);
+	aml_plan_init(p, 0);
 	while ((c = getopt_long(argc, argv, AML_PLAN_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': usage(AML_EXIT_OK); break;
 		case 'V': aml_version(); break;
 		default:
 			if ((rc = aml_plan_sku_opt(&sku, c, optarg)) < 0 ||
-			    (rc == 0 && aml_plan_opt(&p, c, optarg) <= 0))
+			    (rc == 0 && aml_plan_opt(p, c, optarg) <= 0))
 				usage(AML_EXIT_USAGE);
 		}
 	}
@@ -145,11 +142,21 @@ main(int argc, char **argv)
 		aml_err("nothing to change: give --sku, --tier, --capacity or --tag");
 		usage(AML_EXIT_USAGE);
 	}
-	if ((rc = aml_plan_setup(&p, AML_PLAN_ONE)) == AML_EXIT_USAGE)
+	if ((rc = aml_plan_setup(p, AML_PLAN_ONE)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)
-		return rc;
+		exit(rc);
+}
 
+int
+main(int argc, char **argv)
+{
+	struct aml_plan p;
+	struct aml_wbuf out;
+	int rc;
+
+	aml_setprog(&argv[0]);
+	options(argc, argv, &p);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
 	rc = aml_plan_flush(update(&p, &out), &out);
