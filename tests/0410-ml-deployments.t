@@ -32,7 +32,7 @@ log_wait() {
 	_i=0
 	while [ "$(log_count "$1")" -lt "$2" ]; do
 		_i=$((_i + 1))
-		[ $_i -gt 400 ] && return 1
+		[ $_i -gt 1200 ] && return 1
 		sleep 0.05
 	done
 }

@@ -238,9 +238,11 @@ emu requests -X DELETE
 aml-online-keys -c $G -e "$E" --regenerate primary >"$TMP/bgout" 2>"$TMP/bgerr" </dev/null &
 pid=$!
 i=0
-while [ "$(log_count '.path | test("/mfeOperationsStatus/")')" -lt 2 ] && [ $i -lt 400 ]; do
+while [ "$(log_count '.path | test("/mfeOperationsStatus/")')" -lt 2 ] && [ $i -lt 1200 ]; do
 	sleep 0.05; i=$((i + 1))
 done
+[ "$i" -lt 1200 ]
+ok $? "(the operation is polled while it is held)"
 kill -0 $pid 2>/dev/null
 ok $? "--regenerate waits for the operation"
 unhold

@@ -23,7 +23,7 @@ log_wait() {	# JQ-SELECT N: until N logged requests match (bounded)
 	_i=0
 	while [ "$(log_count "$1")" -lt "$2" ]; do
 		_i=$((_i + 1))
-		[ $_i -gt 400 ] && return 1
+		[ $_i -gt 1200 ] && return 1
 		sleep 0.05
 	done
 }
@@ -86,6 +86,7 @@ hold job other
 aml-run-job $G -n other "$TMP/job.json" >"$TMP/bgout" 2>"$TMP/bgerr" </dev/null &
 pid=$!
 log_wait '.method == "GET" and (.path | test("/jobs/other\\?"))' 3
+ok $? "(the job runs, held, and is followed)"
 arm POST "$W/jobs/other/cancel?$MV"
 unhold
 rc=0; wait $pid || rc=$?
@@ -123,6 +124,7 @@ perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' aml-run-job $G -j followed \
 pid=$!
 emu requests -X DELETE
 log_wait '.method == "GET" and (.path | test("/jobs/followed\\?"))' 2
+ok $? "(the job is followed)"
 kill -INT $pid
 rc=0; wait $pid || rc=$?
 is "$rc" 130 "Ctrl-C while following with -j: dies of SIGINT"

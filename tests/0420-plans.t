@@ -331,8 +331,8 @@ run aml-move-association -q -g "$RG" --plan "$PLAN" -n "$A" --to p6
 expect_fail 1 "may have taken effect: check with aml-get-association -g $RG --plan $PLAN -n $A\$" \
     "a dropped move: may have taken effect"
 emu faults -X DELETE
-emu faults -d '{"method":"GET","path":"*/usageHistory","delayMs":1000,"count":9}' >/dev/null
-run aml-plan-usage -q -m 0.3 -g "$RG" -n "$PLAN"
+emu faults -d '{"method":"GET","path":"*/usageHistory","delayMs":60000,"count":9}' >/dev/null
+run aml-plan-usage -q -m 2 -g "$RG" -n "$PLAN"
 expect_fail 1 "^aml-plan-usage: GET $PP/usageHistory: " "-m: the whole program's limit"
 emu faults -X DELETE
 emu faults -d '{"method":"GET","path":"*/commitmentPlans","status":401,"count":9}' >/dev/null

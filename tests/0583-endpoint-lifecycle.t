@@ -114,8 +114,8 @@ srun aml-refresh-endpoint -q -w "$W" --service "$S" -k "$T" one
 expect_fail 1 "^aml-refresh-endpoint: POST $EPS/one/refresh: .*; the request reached the server, so it may have taken effect: check with aml-get-endpoint\$" \
     "a dropped connection after the POST: may have taken effect"
 emu faults -X DELETE
-emu faults -d "{\"method\":\"GET\",\"path\":\"*/endpoints/one\",\"delayMs\":1000,\"count\":9}" >/dev/null
-srun aml-refresh-endpoint -q -m 0.3 -w "$W" --service "$S" -k "$T" one
+emu faults -d "{\"method\":\"GET\",\"path\":\"*/endpoints/one\",\"delayMs\":60000,\"count\":9}" >/dev/null
+srun aml-refresh-endpoint -q -m 2 -w "$W" --service "$S" -k "$T" one
 expect_fail 1 "^aml-refresh-endpoint: GET $EPS/one: " "-m: the whole program's limit"
 emu faults -X DELETE
 

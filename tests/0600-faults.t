@@ -44,20 +44,22 @@ for p in aml-score aml-add-endpoint aml-get-endpoint aml-patch-endpoint aml-retr
 done
 
 # The programs, each run as it would be in a cron job.  Slow answers
-# (delayMs 1000): every one of them (SLOW 1) outlasts -m 0.5, the whole
-# program's limit; only the first (SLOW 2) is cut by a request limit of
-# 500 ms (AML_HTTP_TIMEOUT_MS) and retried, within -m 30.  aml-retrain
-# and aml-patch-endpoint wait on a job or a switch-over, and polls ride
-# out what fails, so -m 1 ends their other persistent faults.  outf: the
-# file the program writes.
+# (delayMs 60000, a stall the emulator ends when the client leaves):
+# every one of them (SLOW 1) outlasts -m 2, the whole program's limit;
+# only the first (SLOW 2) is cut by a request limit of 500 ms
+# (AML_HTTP_TIMEOUT_MS) and retried, within -m 30.  Either way the stall
+# is far longer than any limit, so a busy machine cannot change which
+# one ends first.  aml-retrain and aml-patch-endpoint wait on a job or a
+# switch-over, and polls ride out what fails, so -m 2 ends their other
+# persistent faults.  outf: the file the program writes.
 prog() {	# prog NAME SLOW
 	_p=$1 _t=
 	outf=
 	unset AML_HTTP_TIMEOUT_MS
 	case $_p:$2 in
-	*:1)	_t="-m 0.5" ;;
+	*:1)	_t="-m 2" ;;
 	*:2)	_t="-m 30"; export AML_HTTP_TIMEOUT_MS=500 ;;
-	retrain:*|patchep:*) _t="-m 1" ;;
+	retrain:*|patchep:*) _t="-m 2" ;;
 	esac
 	case $_p in
 	login)	run aml-login -q $_t ;;
@@ -253,7 +255,7 @@ fault_json() {
 	drop-after) fj='"drop":"after-body"' ;;
 	truncate) fj='"truncate":true' ;;
 	notjson) fj='"notJson":true' ;;
-	slow)	fj='"delayMs":1000' ;;
+	slow)	fj='"delayMs":60000' ;;
 	expire)	fj='"expireToken":true' ;;
 	lro-failed) fj='"lro":"Failed","code":"InternalServerError","message":"Injected failure."' ;;
 	lro-canceled) fj='"lro":"Canceled"' ;;
@@ -282,7 +284,7 @@ login   token  truncate      ok
 login   token  truncate*     1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: transfer closed with [0-9]+ bytes remaining to read; hint: 
 login   token  notjson       1 POST /[^ ]+/oauth2/v2\.0/token: the token response is not JSON$
 login   token  slow          ok
-login   token  slow*         1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: no answer within the time limit \(-m 500 ms\)
+login   token  slow*         1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: no answer within the time limit \(-m 2 s\)
 login   subs   503           ok
 login   subs   notjson       1 GET /subscriptions: HTTP 200: the answer is not JSON: 
 login   subs   expire        3 GET /subscriptions: HTTP 401 ExpiredAuthenticationToken: .* \[request-id [0-9a-f-]+\]$
@@ -306,7 +308,7 @@ token   token  truncate      ok
 token   token  truncate*     1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: transfer closed with 
 token   token  notjson       1 POST /[^ ]+/oauth2/v2\.0/token: the token response is not JSON$
 token   token  slow          ok
-token   token  slow*         1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: no answer within the time limit \(-m 500 ms\)
+token   token  slow*         1 sign-in failed: POST /[^ ]+/oauth2/v2\.0/token: no answer within the time limit \(-m 2 s\)
 token   -      expire        n/a aml-token hands the token out; it sends no request with it
 token   -      lro-failed    n/a no long-running operation
 token   -      bes-failed    n/a no Batch Execution job
@@ -324,7 +326,7 @@ get     ws     truncate      ok
 get     ws     truncate*     1 GET /[^ ]+/webServices/aml-demo-ws: transfer closed with [0-9]+ bytes remaining to read$
 get     ws     notjson       1 GET /[^ ]+/webServices/aml-demo-ws: HTTP 200: the answer is not JSON: 
 get     ws     slow          ok
-get     ws     slow*         1 GET /[^ ]+/webServices/aml-demo-ws: no answer within the time limit \(-m 500 ms\)
+get     ws     slow*         1 GET /[^ ]+/webServices/aml-demo-ws: no answer within the time limit \(-m 2 s\)
 get     ws     expire        ok
 get     ws     expire*       3 GET /[^ ]+/webServices/aml-demo-ws: HTTP 401 ExpiredAuthenticationToken: 
 get     -      lro-failed    n/a a GET starts no long-running operation
@@ -343,7 +345,7 @@ keys    keys   truncate      ok
 keys    keys   truncate*     1 GET /[^ ]+/listKeys: transfer closed with 
 keys    keys   notjson       1 GET /[^ ]+/listKeys: HTTP 200: the answer is not JSON: 
 keys    keys   slow          ok
-keys    keys   slow*         1 GET /[^ ]+/listKeys: no answer within the time limit \(-m 500 ms\)
+keys    keys   slow*         1 GET /[^ ]+/listKeys: no answer within the time limit \(-m 2 s\)
 keys    keys   expire        ok
 keys    keys   expire*       3 GET /[^ ]+/listKeys: HTTP 401 ExpiredAuthenticationToken: 
 keys    -      lro-failed    n/a listKeys starts no long-running operation
@@ -367,7 +369,7 @@ update  poll   drop-after    ok
 update  poll   truncate      ok
 update  poll   notjson       1 GET /[^ ]+/operationsStatus/[0-9a-f-]+: HTTP 200: the answer is not JSON: 
 update  poll   slow          ok
-update  poll   slow*         1 PATCH /[^ ]+/webServices/aml-demo-ws: operation still Running at the time limit \(-m 500 ms\){STILL}
+update  poll   slow*         1 PATCH /[^ ]+/webServices/aml-demo-ws: operation still Running at the time limit \(-m 2 s\){STILL}
 update  poll   expire        ok
 update  -      bes-failed    n/a no Batch Execution job
 new     put    429           ok
@@ -438,7 +440,7 @@ retrain submit truncate      ok
 retrain submit truncate*     1 POST /[^ ]+/jobs: transfer closed with 
 retrain submit notjson       1 POST jobs: the answer is not a job id \(a JSON string\)$
 retrain submit slow          ok
-retrain submit slow*         1 POST /[^ ]+/jobs: no answer within the time limit \(-m 500 ms\)$
+retrain submit slow*         1 POST /[^ ]+/jobs: no answer within the time limit \(-m 2 s\)$
 retrain start  429           ok
 retrain start  503*          1 POST /[^ ]+/jobs/[0-9a-f]+/start: HTTP 503 
 retrain start  drop-after    ok
@@ -446,16 +448,16 @@ retrain start  truncate      n/a the 204 that starts a job has no body to cut
 retrain start  notjson       1 POST /[^ ]+/jobs/[0-9a-f]+/start: HTTP 200: the answer is not JSON \(.*\); job [0-9a-f]+ may not have started$
 retrain start  slow          ok
 retrain status 429           ok
-retrain status 429*          1 job [0-9a-f]+ no status within the time limit \(-m 1 s; GET /[^ ]+/jobs/[0-9a-f]+: HTTP 429 .*\); it goes on \(follow it with aml-retrain -j [0-9a-f]+\)$
+retrain status 429*          1 job [0-9a-f]+ no status within the time limit \(-m 2 s; GET /[^ ]+/jobs/[0-9a-f]+: HTTP 429 .*\); it goes on \(follow it with aml-retrain -j [0-9a-f]+\)$
 retrain status 500           ok
-retrain status 503*          1 job [0-9a-f]+ no status within the time limit \(-m 1 s; GET /[^ ]+: HTTP 503 ServiceUnavailable: .*\); it goes on 
+retrain status 503*          1 job [0-9a-f]+ no status within the time limit \(-m 2 s; GET /[^ ]+: HTTP 503 ServiceUnavailable: .*\); it goes on 
 retrain status drop-before   ok
-retrain status drop-after*   1 job [0-9a-f]+ no status within the time limit \(-m 1 s; GET /[^ ]+: Empty reply from server\); it goes on 
+retrain status drop-after*   1 job [0-9a-f]+ no status within the time limit \(-m 2 s; GET /[^ ]+: Empty reply from server\); it goes on 
 retrain status truncate      ok
-retrain status truncate*     1 job [0-9a-f]+ no status within the time limit \(-m 1 s; GET /[^ ]+: transfer closed with 
+retrain status truncate*     1 job [0-9a-f]+ no status within the time limit \(-m 2 s; GET /[^ ]+: transfer closed with 
 retrain status notjson       1 job [0-9a-f]+: the status is not JSON: 
 retrain status slow          ok
-retrain status slow*         1 job [0-9a-f]+ no status within the time limit \(-m 500 ms\); it goes on \(follow it with aml-retrain -j [0-9a-f]+\)$
+retrain status slow*         1 job [0-9a-f]+ no status within the time limit \(-m 2 s\); it goes on \(follow it with aml-retrain -j [0-9a-f]+\)$
 retrain -      bes-failed    1 job [0-9a-f]+ failed: Injected failure\.$
 retrain -      expire        n/a an API key does not expire
 retrain -      lro-failed    n/a no Resource Manager operation (the job is the bes-failed row)
@@ -473,7 +475,7 @@ score   exec   truncate      ok
 score   exec   truncate*     1 POST /[^ ]+/execute: transfer closed with 
 score   exec   notjson       1 POST execute: the answer is not JSON: 
 score   exec   slow          ok
-score   exec   slow*         1 POST /[^ ]+/execute: no answer within the time limit \(-m 500 ms\)
+score   exec   slow*         1 POST /[^ ]+/execute: no answer within the time limit \(-m 2 s\)
 score   -      expire        n/a an API key does not expire
 score   -      lro-failed    n/a scoring is one request
 score   -      bes-failed    n/a no Batch Execution job
@@ -486,7 +488,7 @@ getplan plan   drop-after*   1 GET /[^ ]+/commitmentPlans/aml-demo-plan: Empty r
 getplan plan   truncate*     1 GET /[^ ]+/commitmentPlans/aml-demo-plan: transfer closed with [0-9]+ bytes remaining to read$
 getplan plan   notjson       1 GET /[^ ]+/commitmentPlans/aml-demo-plan: HTTP 200: the answer is not JSON: 
 getplan plan   slow          ok
-getplan plan   slow*         1 GET /[^ ]+/commitmentPlans/aml-demo-plan: no answer within the time limit \(-m 500 ms\)
+getplan plan   slow*         1 GET /[^ ]+/commitmentPlans/aml-demo-plan: no answer within the time limit \(-m 2 s\)
 getplan plan   expire        ok
 getplan plan   expire*       3 GET /[^ ]+/commitmentPlans/aml-demo-plan: HTTP 401 ExpiredAuthenticationToken: 
 getplan -      lro-failed    n/a a GET starts no long-running operation
@@ -521,7 +523,7 @@ usage   usage  503           ok
 usage   usage  503*          1 GET /[^ ]+/usageHistory: HTTP 503 ServiceUnavailable: 
 usage   usage  drop-after    ok
 usage   usage  notjson       1 GET /[^ ]+/usageHistory: HTTP 200: the answer is not JSON: 
-usage   usage  slow*         1 GET /[^ ]+/usageHistory: no answer within the time limit \(-m 500 ms\)
+usage   usage  slow*         1 GET /[^ ]+/usageHistory: no answer within the time limit \(-m 2 s\)
 usage   usage  expire        ok
 usage   -      lro-failed    n/a a GET starts no long-running operation
 getassoc assocs 429          ok
@@ -565,7 +567,7 @@ getep   eget   truncate      ok
 getep   eget   truncate*     1 GET /[^ ]+/endpoints/ep1: transfer closed with 
 getep   eget   notjson       1 GET /[^ ]+/endpoints/ep1: the answer is not JSON: 
 getep   eget   slow          ok
-getep   eget   slow*         1 GET /[^ ]+/endpoints/ep1: no answer within the time limit \(-m 500 ms\)
+getep   eget   slow*         1 GET /[^ ]+/endpoints/ep1: no answer within the time limit \(-m 2 s\)
 getep   -      expire        n/a the workspace token does not expire
 getep   -      lro-failed    n/a no long-running operation
 getep   -      bes-failed    n/a no Batch Execution job
@@ -615,7 +617,7 @@ mlget   dget   truncate      ok
 mlget   dget   truncate*     1 GET /[^ ]+/deployments/blue: transfer closed with [0-9]+ bytes remaining to read$
 mlget   dget   notjson       1 GET /[^ ]+/deployments/blue: HTTP 200: the answer is not JSON: 
 mlget   dget   slow          ok
-mlget   dget   slow*         1 GET /[^ ]+/deployments/blue: no answer within the time limit \(-m 500 ms\)
+mlget   dget   slow*         1 GET /[^ ]+/deployments/blue: no answer within the time limit \(-m 2 s\)
 mlget   dget   expire        ok
 mlget   dget   expire*       3 GET /[^ ]+/deployments/blue: HTTP 401 ExpiredAuthenticationToken: 
 mlget   -      lro-failed    n/a a GET starts no long-running operation
@@ -657,7 +659,7 @@ mlnew   mlops  503           ok
 mlnew   mlops  503*          1 GET /[^ ]+/mfeOperationsStatus/[0-9a-f-]+: HTTP 503 ServiceUnavailable: .*{STILLML}
 mlnew   mlops  drop-before   ok
 mlnew   mlops  notjson       1 GET /[^ ]+/mfeOperationsStatus/[0-9a-f-]+: HTTP 200: the answer is not JSON: 
-mlnew   mlops  slow*         1 PUT /[^ ]+/deployments/fresh: operation still Running at the time limit \(-m 500 ms\){STILLML}
+mlnew   mlops  slow*         1 PUT /[^ ]+/deployments/fresh: operation still Running at the time limit \(-m 2 s\){STILLML}
 mlnew   eget2  503*          1 GET /[^ ]+/onlineEndpoints/census-ep: HTTP 503 ServiceUnavailable: 
 mlnew   -      bes-failed    n/a no Batch Execution job
 mlrm    ddel   429           ok
@@ -694,7 +696,7 @@ invoke  score  drop-after    1 POST /online/census-ep/score: Empty reply from se
 invoke  score  truncate      1 POST /online/census-ep/score: transfer closed with [0-9]+ bytes remaining to read$
 invoke  score  notjson       ok
 invoke  score  slow          1 POST /online/census-ep/score: Operation timed out after [0-9]+ milliseconds with 0 bytes received$
-invoke  score  slow*         1 POST /online/census-ep/score: no answer within the time limit \(-m 500 ms\)
+invoke  score  slow*         1 POST /online/census-ep/score: no answer within the time limit \(-m 2 s\)
 invoke  lkeys  503           1 POST /[^ ]+/listKeys: HTTP 503 ServiceUnavailable: 
 invoke  lkeys  429           ok
 invoke  eget2  drop-after    ok
@@ -707,7 +709,7 @@ mlkeys  lkeys  500           1 POST /[^ ]+/listKeys: HTTP 500 InternalServerErro
 mlkeys  lkeys  drop-after    1 POST /[^ ]+/listKeys: Empty reply from server{MAYKEYS}
 mlkeys  lkeys  truncate      1 POST /[^ ]+/listKeys: transfer closed with 
 mlkeys  lkeys  notjson       1 POST /[^ ]+/listKeys: HTTP 200: the answer is not JSON: 
-mlkeys  lkeys  slow*         1 POST /[^ ]+/listKeys: no answer within the time limit \(-m 500 ms\)
+mlkeys  lkeys  slow*         1 POST /[^ ]+/listKeys: no answer within the time limit \(-m 2 s\)
 mlkeys  lkeys  expire        ok
 mlkeys  lkeys  expire*       3 POST /[^ ]+/listKeys: HTTP 401 ExpiredAuthenticationToken: 
 mlkeys  -      lro-failed    n/a listKeys starts no long-running operation
@@ -726,7 +728,7 @@ runjob  jget   drop-after    ok
 runjob  jget   truncate      ok
 runjob  jget   notjson       1 GET /[^ ]+/jobs/[^ ]+: HTTP 200: the answer is not JSON: 
 runjob  jget   slow          ok
-runjob  jget   slow*         1 job [^ ]+ still [A-Za-z]+ at the time limit \(-m 500 ms\); it goes on: follow it with aml-run-job 
+runjob  jget   slow*         1 job [^ ]+ still [A-Za-z]+ at the time limit \(-m 2 s\); it goes on: follow it with aml-run-job 
 runjob  jget   expire        ok
 runjob  -      lro-failed    n/a a job's PUT is no long-running operation
 runjob  -      bes-failed    n/a no Batch Execution job (the Azure Machine Learning job's failures are in 0412)
@@ -787,15 +789,11 @@ out_check() {	# out_check OUTCOME
 }
 
 # After a slow answer, the emulator carries out the delayed request once
-# its delay is over (and logs it then): let a write to Resource Manager
-# finish before the next cell.  (A write is never sent twice.)
+# the client has left (and logs it then): let a write finish before the
+# next cell.  (A write is never sent twice.)  The cell fails if it never
+# does.
 drain() {
-	_i=0
-	while [ $_i -lt 100 ] &&
-	    [ "$(emu requests | jq --arg m "$method" '[.[] | select(.method == $m)] | length')" -lt 1 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
+	wait_until seen 1 ".method == \"$method\""
 }
 
 # cells ROWS: run these rows of the table.  The results go to
@@ -852,10 +850,12 @@ while read -r name tgt fault outcome <&3; do
 		left=$(emu faults | sed -n 's/^ *"count": *\([0-9]*\).*/\1/p')
 	fi
 	met=$((count - ${left:-0}))
-	case $f:$tgt in slow:patch|slow:put|slow:delete|slow:regional|slow:eput|slow:epatch|slow:pput|slow:ppatch|slow:pdelete|slow:move|slow:edelete|slow:refresh) drain ;; esac
-	case $f:$tgt in slow:patch|slow:put|slow:delete|slow:regional|slow:eput|slow:epatch|\
-	    slow:dput|slow:dnew|slow:ddel|slow:jput|slow:mput) drain ;; esac
 	why=
+	case $f:$tgt in slow:patch|slow:put|slow:delete|slow:regional|slow:eput|slow:epatch|\
+	    slow:pput|slow:ppatch|slow:pdelete|slow:move|slow:edelete|slow:refresh|\
+	    slow:dput|slow:dnew|slow:ddel|slow:jput|slow:mput)
+		drain || why="the delayed $method was never carried out" ;;
+	esac
 	[ "$met" -ge 1 ] || why="the fault was not met"
 	[ -z "$why" ] && why=$(cfg_check "$name" "$outcome")
 	[ -z "$why" ] && why=$(out_check "$outcome")

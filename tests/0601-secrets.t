@@ -97,12 +97,9 @@ _step=$((_step + 1))
 dev=$SEEN/$(printf '%02d' $_step)-aml-login
 env -u AZURE_CLIENT_SECRET aml-login -v -D >"$dev.out" 2>"$dev.err" </dev/null &
 pid=$!
-code=
-for i in $(seq 1 200); do
-	code=$(sed -n 's/.*enter the code \([A-Za-z0-9-]*\).*/\1/p' "$dev.err" | head -1)
-	[ -n "$code" ] && break
-	sleep 0.05
-done
+devcode() { code=$(sed -n 's/.*enter the code \([A-Za-z0-9-]*\).*/\1/p' "$dev.err" | head -1); [ -n "$code" ]; }
+wait_until devcode
+ok $? "(aml-login -D shows its code)"
 emu "device/$code/approve" -X POST >/dev/null
 rc=0
 wait $pid || rc=$?
