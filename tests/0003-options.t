@@ -67,19 +67,13 @@ for p in $progs; do
 
 	# One meaning a letter (the emulator is a test tool with its own).
 	if [ "$p" != aml-emulator ]; then
-		bad=
-		while IFS=$tab read -r long arg letter; do
-			[ "$letter" = - ] && continue
-			want=$(awk -F'\t' -v l="$letter" '$1 == l' "$TMP/letters")
-			if [ -z "$want" ]; then
-				bad="$bad -$letter(not in the vocabulary)"
-				continue
-			fi
-			re=$(printf '%s' "$want" | cut -f2)
-			warg=$(printf '%s' "$want" | cut -f3)
-			printf '%s' "$long" | grep -Eqx -- "$re" && [ "$arg" = "$warg" ] ||
-			    bad="$bad -$letter/--$long"
-		done <"$TMP/table"
+		# One awk for the whole table: letter, long name (a regular
+		# expression over the names the letter may have) and argument.
+		bad=$(awk -F'\t' 'NR == FNR { re[$1] = $2; warg[$1] = $3; next }
+		    $3 == "-" { next }
+		    !($3 in re) { bad = bad " -" $3 "(not in the vocabulary)"; next }
+		    $1 !~ ("^(" re[$3] ")$") || $2 != warg[$3] { bad = bad " -" $3 "/--" $1 }
+		    END { print bad }' "$TMP/letters" "$TMP/table")
 		is "$bad" "" "$p: every letter means what it means everywhere"
 		is "$(awk -F'\t' -v w="^($waits)\$" '$1 ~ w && $3 != "-" { print $1 }' "$TMP/table")" "" \
 		    "$p: switches that change the waiting have long names only"
@@ -87,12 +81,17 @@ for p in $progs; do
 
 	# Every option of the table in --help and in the man page.
 	"$BIN/$p" --help >"$TMP/help"
-	missing= undoc=
-	while IFS=$tab read -r long arg letter; do
-		[ "$long" = - ] && continue
-		grep -q -- "--$long\\b" "$TMP/help" || missing="$missing --$long"
-		grep -q -- "Fl -$long\\b" "$MAN/$p.1" 2>/dev/null || undoc="$undoc --$long"
-	done <"$TMP/table"
+	# --long (Fl -long in mdoc) as a word: what follows is not a word
+	# character.
+	words='function has(text, w) { return text ~ (w "([^A-Za-z0-9_]|$)") }'
+	missing=$(awk -F'\t' "$words"'
+	    FILENAME == ARGV[1] { help = help $0 "\n"; next }
+	    $1 != "-" && !has(help, "--" $1) { m = m " --" $1 }
+	    END { print m }' "$TMP/help" "$TMP/table")
+	undoc=$( { cat "$MAN/$p.1" 2>/dev/null || :; } | awk -F'\t' "$words"'
+	    FILENAME == "-" { man = man $0 "\n"; next }
+	    $1 != "-" && !has(man, "Fl -" $1) { u = u " --" $1 }
+	    END { print u }' - "$TMP/table")
 	is "$missing" "" "$p --help shows every option"
 	is "$undoc" "" "man/$p.1 documents every option"
 
