@@ -171,6 +171,10 @@ int aml_slurp_big(const char *path, size_t limit, char **buf, size_t *len,
     aml_slurp_fn *fn, void *arg);
 void aml_unmap(char *buf);
 const char *aml_inname(const char *path);	/* "<stdin>" for NULL or "-" */
+/* The one optional operand left after the options, an input file (NULL
+ * for standard input); usage(AML_EXIT_USAGE) for more than one, or when
+ * the input would be a terminal. */
+const char *aml_input_operand(int argc, char *argv[], void (*usage)(int));
 
 /* A file written under a temporary name in the same directory, fsynced
  * and renamed into place, so that readers never see half of it. */
@@ -367,6 +371,12 @@ void aml_defn_stderr(void *name, int severity, const char *path, const char *msg
  * completes the -v line "prog: DONE FILE".  It is aml_filter_main (after
  * mldefn.c below) with the web service definition's schema. */
 int aml_defn_filter(int argc, char *argv[], int flags, const char *done);
+/* The web service definition in path, checked with flags (problems on
+ * stderr, then exit 1) and in its canonical form, as a cJSON tree for
+ * the programs that add to it before they send it (small enough for a
+ * tree; numbers keep their text in it).  Free it with
+ * aml_json_free_secret: it may hold keys. */
+cJSON *aml_defn_tree(const char *path, int flags);
 
 /* uri.c: URIs in definitions and messages.  A blob URI can carry a SAS
  * (a bearer credential) in its query: print URIs via aml_uri_redact. */

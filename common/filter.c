@@ -252,14 +252,7 @@ aml_filter_main(int argc, char *argv[], const struct aml_schema *sc, int flags, 
 		default: filter_usage(AML_EXIT_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		filter_usage(AML_EXIT_USAGE);
-	if (argc == 1)
-		path = argv[0];
-	if ((!path || !strcmp(path, "-")) && isatty(0))
-		filter_usage(AML_EXIT_USAGE);
+	path = aml_input_operand(argc - optind, argv + optind, filter_usage);
 	name = (char *)aml_inname(path);
 
 	buf = aml_jview(path, &d, &len);
@@ -279,6 +272,36 @@ aml_filter_main(int argc, char *argv[], const struct aml_schema *sc, int flags, 
 	aml_jfree(&d);
 	aml_unmap(buf);
 	return c;
+}
+
+cJSON *
+aml_defn_tree(const char *path, int flags)
+{
+	const char *name = aml_inname(path);
+	struct aml_wbuf w;
+	struct aml_jdoc d;
+	struct aml_jw jw;
+	struct aml_jerr e;
+	cJSON *j;
+	char *buf, *s;
+	size_t n;
+
+	buf = aml_jload(path, &d, NULL);
+	if (aml_defn_check(&d, flags, aml_defn_stderr, (void *)name) > 0)
+		exit(AML_EXIT_FAIL);
+	aml_wbuf_init(&w, -1);
+	aml_jw_init(&jw, &w, 0);
+	aml_defn_emit(&jw, &d);
+	aml_jfree(&d);
+	aml_freesecret(buf);
+	/* The parser stops at the NUL that aml_wbuf_take adds. */
+	n = w.len;
+	s = aml_wbuf_take(&w);
+	if (!(j = aml_json_parse(s, n, &e)))
+		aml_die("%s: %s", name, e.msg);
+	aml_wipe(s, n);
+	free(s);
+	return j;
 }
 
 int

@@ -52,6 +52,16 @@ aml_inname(const char *path)
 	return !path || !strcmp(path, "-") ? "<stdin>" : path;
 }
 
+const char *
+aml_input_operand(int argc, char *argv[], void (*usage)(int))
+{
+	const char *path = argc == 1 ? argv[0] : NULL;
+
+	if (argc > 1 || ((!path || !strcmp(path, "-")) && isatty(0)))
+		usage(AML_EXIT_USAGE);
+	return path;
+}
+
 int
 aml_slurp(const char *path, size_t limit, char **bufp, size_t *lenp)
 {

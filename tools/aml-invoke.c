@@ -310,14 +310,7 @@ options(int argc, char **argv, struct aml_ml *ml)
 				usage(AML_EXIT_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		usage(AML_EXIT_USAGE);
-	if (argc == 1)
-		reqpath = argv[0];
-	if ((!reqpath || !strcmp(reqpath, "-")) && isatty(0))
-		usage(AML_EXIT_USAGE);
+	reqpath = aml_input_operand(argc - optind, argv + optind, usage);
 	if ((rc = aml_ml_setup(ml, AML_ML_EP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)

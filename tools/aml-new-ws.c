@@ -76,38 +76,6 @@ same_place(const char *a, const char *b)
 	}
 }
 
-/* The definition, canonical, as a tree. */
-static cJSON *
-definition(void)
-{
-	struct aml_wbuf w;
-	struct aml_jdoc d;
-	struct aml_jw jw;
-	struct aml_jerr e;
-	cJSON *j;
-	char *buf, *s;
-	size_t n;
-
-	buf = aml_jload(path, &d, NULL);
-	if (aml_defn_check(&d, !strcmp(ws.apiver, AML_WS_APIVER_PREVIEW) ? AML_DEFN_PREVIEW : 0,
-	    aml_defn_stderr, (void *)inname) > 0)
-		exit(AML_EXIT_FAIL);
-	aml_wbuf_init(&w, -1);
-	aml_jw_init(&jw, &w, 0);
-	aml_defn_emit(&jw, &d);
-	aml_jfree(&d);
-	aml_freesecret(buf);
-	/* Small enough for a tree; numbers keep their text in it.  The
-	 * parser stops at the NUL that aml_wbuf_take adds. */
-	n = w.len;
-	s = aml_wbuf_take(&w);
-	if (!(j = aml_json_parse(s, n, &e)))
-		aml_die("%s: %s", inname, e.msg);
-	aml_wipe(s, n);
-	free(s);
-	return j;
-}
-
 /* -l against the definition's location: the one to send. */
 static void
 place(cJSON *j)
@@ -188,7 +156,8 @@ say_needs(void)
 static char *
 body_of(size_t *len)
 {
-	cJSON *j = definition();
+	cJSON *j = aml_defn_tree(path, !strcmp(ws.apiver, AML_WS_APIVER_PREVIEW) ?
+	    AML_DEFN_PREVIEW : 0);
 	char *body;
 
 	place(j);
@@ -271,14 +240,7 @@ options(int argc, char **argv)
 				usage(AML_EXIT_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		usage(AML_EXIT_USAGE);
-	if (argc == 1)
-		path = argv[0];
-	if ((!path || !strcmp(path, "-")) && isatty(0))
-		usage(AML_EXIT_USAGE);
+	path = aml_input_operand(argc - optind, argv + optind, usage);
 	if ((location && !*location) || (plan && !*plan)) {
 		aml_err("%s: empty", location && !*location ? "-l" : "--plan");
 		usage(AML_EXIT_USAGE);

@@ -189,14 +189,7 @@ options(int argc, char **argv, struct aml_ml *ml)
 				usage(AML_EXIT_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		usage(AML_EXIT_USAGE);
-	if (argc == 1)
-		path = argv[0];
-	if ((!path || !strcmp(path, "-")) && isatty(0))
-		usage(AML_EXIT_USAGE);
+	path = aml_input_operand(argc - optind, argv + optind, usage);
 	if ((rc = aml_ml_setup(ml, AML_ML_DEP)) == AML_EXIT_USAGE)
 		usage(rc);
 	if (rc)

@@ -127,37 +127,15 @@ model_uri(const struct aml_jdoc *d, char **key)
 static cJSON *
 definition(void)
 {
-	struct aml_wbuf w;
-	struct aml_jdoc d;
-	struct aml_jerr e;
-	struct aml_jw jw;
 	cJSON *j;
-	char *buf, *s;
-	size_t n;
 
 	if (nflags && !path) {
 		j = cJSON_CreateObject();
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(j, "properties"), "packageType", "Graph");
 		return j;
 	}
-	buf = aml_jload(path, &d, NULL);
-	if (aml_defn_check(&d, AML_DEFN_PARTIAL | (!strcmp(ws.apiver, AML_WS_APIVER_PREVIEW) ?
-	    AML_DEFN_PREVIEW : 0), aml_defn_stderr, (void *)inname) > 0)
-		exit(AML_EXIT_FAIL);
-	aml_wbuf_init(&w, -1);
-	aml_jw_init(&jw, &w, 0);
-	aml_defn_emit(&jw, &d);
-	aml_jfree(&d);
-	aml_freesecret(buf);
-	/* The parser stops at the NUL that aml_wbuf_take adds; numbers
-	 * keep their text in the tree. */
-	n = w.len;
-	s = aml_wbuf_take(&w);
-	if (!(j = aml_json_parse(s, n, &e)))
-		aml_die("%s: %s", inname, e.msg);
-	aml_wipe(s, n);
-	free(s);
-	return j;
+	return aml_defn_tree(path, AML_DEFN_PARTIAL | (!strcmp(ws.apiver, AML_WS_APIVER_PREVIEW) ?
+	    AML_DEFN_PREVIEW : 0));
 }
 
 /* o[key] = v, replacing what was there. */
