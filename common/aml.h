@@ -380,6 +380,7 @@ cJSON *aml_defn_tree(const char *path, int flags);
 
 /* uri.c: URIs in definitions and messages.  A blob URI can carry a SAS
  * (a bearer credential) in its query: print URIs via aml_uri_redact. */
+int aml_is_guid(const char *s);	/* 8-4-4-4-12 hexadecimal digits */
 /* An absolute http(s) URL taken apart: what decides where a request
  * goes and which credentials may go with it.  Characters outside RFC
  * 3986 and user information (user@host) are refused, so that every

@@ -312,7 +312,11 @@ int aml_arm_subscriptions(const char *token, cJSON **out);
  * displayName, case ignored); NULL after an error line that says what
  * (from names where want came from: "-s", "AZURE_SUBSCRIPTION_ID"). */
 const cJSON *aml_arm_sub_find(const cJSON *subs, const char *want, const char *from);
-int aml_is_guid(const char *s);	/* 8-4-4-4-12 hexadecimal digits */
+/* The signed-in account's subscription; for one signed in without (from
+ * the environment, which named none or only a display name), the first
+ * enabled one it can use, as aml-login chooses, kept in the account.
+ * NULL when it has none. */
+const char *aml_arm_account_subscription(void);
 /* ENDPOINT/subscriptions/SUB[/resourceGroups/GROUP]/providers/PROVIDER,
  * then each of segs (NULL-terminated, each percent-encoded), suffix
  * ("/listKeys" or NULL), "?api-version=APIVER" and "&QUERY" (encoded by

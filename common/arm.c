@@ -192,18 +192,6 @@ describe(struct aml_ws *ws)
 	ws->rs.check = aml_wbuf_take(&w);
 }
 
-int
-aml_is_guid(const char *s)
-{
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-	size_t i;
-
-	for (i = 0; shape[i]; i++)
-		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return 0;
-	return !s[i];
-}
-
 static int
 add_item(void *all, const struct aml_jdoc *d, uint32_t i)
 {
@@ -311,6 +299,29 @@ resolve(const char *want, const char *from, const char **sub)
 	return 0;
 }
 
+const char *
+aml_arm_account_subscription(void)
+{
+	const cJSON *s, *first = NULL;
+	const char *st;
+	cJSON *subs;
+
+	if (aml_subscription())
+		return aml_subscription();
+	if (aml_arm_subscriptions(NULL, &subs) != 0)
+		return NULL;
+	cJSON_ArrayForEach(s, subs)
+		if (!first && (st = aml_json_str(s, "state")) && !strcasecmp(st, "Enabled"))
+			first = s;
+	if (first && aml_verbose)
+		fprintf(stderr, "* the account's subscription: %s, the first enabled\n",
+		    aml_json_str(first, "subscriptionId"));
+	if (first && aml_auth_set_subscription(first) != 0)
+		first = NULL;
+	cJSON_Delete(subs);
+	return first ? aml_subscription() : NULL;
+}
+
 int
 aml_arm_subscription(const char *given, const char **sub)
 {
@@ -327,7 +338,7 @@ aml_arm_subscription(const char *given, const char **sub)
 		return resolve(s, "AZURE_SUBSCRIPTION_ID", sub);
 	if (!aml_account())
 		return aml_account_status();
-	if (!(*sub = aml_subscription())) {
+	if (!(*sub = aml_arm_account_subscription())) {
 		aml_err("no subscription: give -s, set AZURE_SUBSCRIPTION_ID, "
 		    "or choose one with aml-login -s");
 		return AML_EXIT_AUTH;

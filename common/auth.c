@@ -803,23 +803,6 @@ env_replaces(const cJSON *p)
 	    strcmp(ten, envs("AZURE_TENANT_ID"));
 }
 
-static int
-enabled(const cJSON *s)
-{
-	const char *st = aml_json_str(s, "state");
-
-	return st && !strcasecmp(st, "Enabled");
-}
-
-/* want is s's id or display name, any case. */
-static int
-names_sub(const cJSON *s, const char *want)
-{
-	const char *id = aml_json_str(s, "subscriptionId"), *name = aml_json_str(s, "displayName");
-
-	return (id && !strcasecmp(id, want)) || (name && !strcasecmp(name, want));
-}
-
 /* Token, subscription and profile, as aml-login -p would make them; the
  * lock is held. */
 static int
@@ -829,8 +812,7 @@ env_login(void)
 	const struct aml_cloud *cl = aml_cloud_find(name ? name : "AzureCloud");
 	struct aml_cred c = { 0 };
 	struct aml_token t = { 0 };
-	const cJSON *sub = NULL, *s;
-	cJSON *subs = NULL, *p = NULL;
+	cJSON *sub = NULL, *p = NULL;
 	char *auth = NULL, *arm = NULL;
 	int rc;
 
@@ -852,23 +834,21 @@ env_login(void)
 	if ((rc = aml_cred_token(&c, cl->armres, &t)) != 0)
 		goto out;
 	aml_arm_endpoint_set(arm);
-	if ((rc = aml_arm_subscriptions(t.access, &subs)) != 0)
-		goto out;
-	/* As aml-login: the one AZURE_SUBSCRIPTION_ID names, else the first
-	 * enabled; an account with none may still get tokens (aml-token).
-	 * A name that matches nothing is said by the program that uses it
-	 * (aml_arm_subscription), so not here. */
-	cJSON_ArrayForEach(s, subs)
-		if (!sub && want && names_sub(s, want))
-			sub = s;
-	cJSON_ArrayForEach(s, subs)
-		if (!sub && enabled(s))
-			sub = s;
+	/* AZURE_SUBSCRIPTION_ID's subscription when it is an id.  A display
+	 * name, or none (aml-login's choice then: the first enabled), needs
+	 * Resource Manager's list, which is the layer above this one: it
+	 * resolves and keeps the choice when a program first needs it
+	 * (aml_arm_subscription, aml_arm_account_subscription).  An account
+	 * without one may still get tokens. */
+	if (want && aml_is_guid(want)) {
+		sub = cJSON_CreateObject();
+		cJSON_AddStringToObject(sub, "subscriptionId", want);
+	}
 	p = aml_profile_new(cl, auth, arm, c.tenant, sub, &c, &t);
 	rc = aml_auth_save(p, &c, cl->armres, &t, 0);
 out:
 	cJSON_Delete(p);
-	cJSON_Delete(subs);
+	cJSON_Delete(sub);
 	aml_cred_free(&c);
 	aml_token_free(&t);
 	free(auth);

@@ -281,3 +281,17 @@ aml_argv_secret(const char *opt, const char *url, const char *instead)
 	    "can read on a command line (ps); %s", opt, instead);
 	return 1;
 }
+
+/* Subscription, tenant and client ids are GUIDs; anything else given
+ * for one is a name to look up. */
+int
+aml_is_guid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	size_t i;
+
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	return !s[i];
+}

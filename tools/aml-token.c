@@ -14,6 +14,21 @@
 
 enum { OPT_RESOURCE = AML_OPT_OWN, OPT_SCOPE, OPT_MIN_VALIDITY };
 
+/* The account's subscription.  One signed in from the environment
+ * without AZURE_SUBSCRIPTION_ID's id has it chosen when first needed,
+ * as aml-login would have chosen it; other accounts have theirs, or
+ * none (and are not asked again on every token). */
+static const char *
+subscription(void)
+{
+	const cJSON *cred = cJSON_GetObjectItemCaseSensitive(aml_account(), "credential");
+	const char *src = aml_json_str(cred, "source");
+
+	if (!aml_subscription() && src && !strcmp(src, "environment"))
+		return aml_arm_account_subscription();
+	return aml_subscription();
+}
+
 static const struct option longopts[] = {
 	{ "raw", no_argument, NULL, 'r' },
 	{ "resource", required_argument, NULL, OPT_RESOURCE },
@@ -78,7 +93,7 @@ print(const struct aml_token *t)
 		aml_time_local(t->expires_on, when, sizeof when);
 		cJSON_AddStringToObject(o, "expiresOn", when);
 		cJSON_AddNumberToObject(o, "expires_on", (double)t->expires_on);
-		if ((s = aml_subscription()))
+		if ((s = subscription()))
 			cJSON_AddStringToObject(o, "subscription", s);
 		else
 			cJSON_AddNullToObject(o, "subscription");
