@@ -41,7 +41,8 @@ JQ_NONULL='walk(if type == "object" then with_entries(select(.value != null)) el
 JQ_DROP_RO='del(.id, .name, .type)
 	| if .properties then .properties |= del(.createdon, .modifiedon, .provisioningstate, .swaggerlocation) else . end'
 
-# The pure filters run under valgrind when lib.sh found it usable.
+# The pure filters run under valgrind when AML_VALGRIND=1 asks (lib.sh);
+# tests/0209-valgrind.t takes them through every kind of input under it.
 vrun() { run $VALGRIND "$@"; }
 vrun_in() { _f=$1; shift; run_in "$_f" $VALGRIND "$@"; }
 
