@@ -243,8 +243,13 @@ is "$(wc -l <"$TMP/out" | tr -d ' ')" 3 "three refill periods, one a line"
 is "$(jq -r .usageDate "$TMP/out" | sort -c && echo sorted)" sorted "oldest first"
 like "$(head -1 "$TMP/out" | jq -c 'keys')" 'planQuantitiesAfterUsage' "PlanUsageHistory objects"
 cp "$TMP/out" "$TMP/usage.jsonl"
+# The running period's usage grows with the clock between two reads; the
+# periods that have ended are what they are.
 run aml-plan-usage -c -g "$RG" -n "$PLAN"
-same_file "$TMP/out" "$TMP/usage.jsonl" "-c: JSON Lines either way"
+head -2 "$TMP/out" >"$TMP/ended"
+head -2 "$TMP/usage.jsonl" >"$TMP/ended.want"
+same_file "$TMP/ended" "$TMP/ended.want" "-c: JSON Lines either way"
+is "$(wc -l <"$TMP/out" | tr -d ' ')" 3 "(and the running period)"
 run aml-plan-usage --table -g "$RG" -n "$PLAN"
 expect_ok "aml-plan-usage --table"
 is "$(head -1 "$TMP/out" | untable)" "$(printf 'DATE\tHOURS\tTRANSACTIONS\tOVERAGE HOURS\tOVERAGE TRANSACTIONS')" \
@@ -255,9 +260,10 @@ H=machineLearningWebServiceComputeHours C=machineLearningWebServiceTransactions
 jq -r --arg h "$H" --arg c "$C" '[.usageDate, .usage[$h], .usage[$c], .planUsageOverage[$h], .planUsageOverage[$c]] | @tsv' \
     "$TMP/usage.jsonl" >"$TMP/want"
 sed 1d "$TMP/out" | untable | paste - "$TMP/want" |
-    awk -F'\t' '$1 != $6 || $2 != $7 || $3 != $8 || $4 != $9 || $5 != $10 { bad = bad " " NR } END { print "[" bad "]" }' >"$TMP/cmp"
+    awk -F'\t' '$1 != $6 || (NR < 3 && ($2 != $7 || $3 != $8 || $4 != $9 || $5 != $10)) { bad = bad " " NR }
+	END { print "[" bad "]" }' >"$TMP/cmp"
 is "$(cat "$TMP/cmp") $(sed 1d "$TMP/out" | wc -l | tr -d ' ')" "[] 3" \
-    "a row a period: its date, the hours and transactions used and beyond the plan"
+    "a row a period: its date, the hours and transactions used and beyond the plan (the running one's grow)"
 emu config -d '{"pageSize":1}' >/dev/null
 emu requests -X DELETE
 run aml-plan-usage -i "$PP"
