@@ -406,6 +406,17 @@ aml_afile_abort(struct aml_afile *af)
 }
 
 int
+aml_print_out(struct aml_wbuf *out, int rc)
+{
+	if (rc == 0) {
+		fwrite(out->buf, 1, out->len, stdout);
+		rc = aml_fshut(stdout, "<stdout>");
+	}
+	aml_wbuf_free(out);
+	return rc;
+}
+
+int
 aml_fshut(FILE *fp, const char *name)
 {
 	int bad = fflush(fp) != 0 || ferror(fp);

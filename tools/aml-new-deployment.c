@@ -176,11 +176,7 @@ main(int argc, char **argv)
 	def = aml_ml_deployment_read(path);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
-	if ((rc = create(&ml, def, &out)) == 0) {
-		fwrite(out.buf, 1, out.len, stdout);
-		rc = aml_fshut(stdout, "<stdout>");
-	}
-	aml_wbuf_free(&out);
+	rc = aml_print_out(&out, create(&ml, def, &out));
 	cJSON_Delete(def);
 	aml_ml_free(&ml);
 	aml_resignal();

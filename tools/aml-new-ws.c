@@ -273,11 +273,7 @@ main(int argc, char **argv)
 	body = body_of(&len);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
-	if ((rc = create(body, len, &out)) == 0) {
-		fwrite(out.buf, 1, out.len, stdout);
-		rc = aml_fshut(stdout, "<stdout>");
-	}
-	aml_wbuf_free(&out);
+	rc = aml_print_out(&out, create(body, len, &out));
 	aml_freesecret(body);	/* it may hold keys and the storage key */
 	aml_ws_free(&ws);
 	free(planid);

@@ -144,11 +144,7 @@ main(int argc, char **argv)
 	options(argc, argv);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
-	if ((rc = refresh(&out)) == 0) {
-		fwrite(out.buf, 1, out.len, stdout);
-		rc = aml_fshut(stdout, "<stdout>");
-	}
-	aml_wbuf_free(&out);
+	rc = aml_print_out(&out, refresh(&out));
 	aml_classic_free(&cl);
 	aml_resignal();
 	return rc;

@@ -100,11 +100,7 @@ main(int argc, char **argv)
 	options(argc, argv);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
-	if ((rc = rm(&out)) == 0) {
-		fwrite(out.buf, 1, out.len, stdout);
-		rc = aml_fshut(stdout, "<stdout>");
-	}
-	aml_wbuf_free(&out);
+	rc = aml_print_out(&out, rm(&out));
 	aml_ws_free(&ws);
 	aml_resignal();
 	return rc;
