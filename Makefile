@@ -265,23 +265,22 @@ fuzz-corpus:
 # Every target for FUZZ_SECONDS, starting from its corpus, its seeds and
 # the inputs that once crashed it (tests/data/fuzz/<target>/); a crash
 # fails the run and leaves its input in fuzz/crashes/<target>-crash-*;
-# logs in fuzz/logs/.
-fuzz-run: fuzz fuzz-corpus
-	@mkdir -p fuzz/crashes fuzz/logs; failed=; \
-	for t in $(FUZZ_TARGETS); do \
-		dict=; [ -f fuzz/$$t.dict ] && dict=-dict=fuzz/$$t.dict; \
-		dirs="fuzz/corpus-$$t fuzz/seeds/$$t"; \
-		[ -d tests/data/fuzz/$$t ] && dirs="$$dirs tests/data/fuzz/$$t"; \
-		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-		if fuzz/bin/$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) $$dict \
-		    -artifact_prefix=fuzz/crashes/$$t- $$dirs >fuzz/logs/$$t.log 2>&1; then \
-			sh fuzz/summary.sh $$t fuzz/logs/$$t.log; \
-		else \
-			failed="$$failed $$t"; tail -n 60 fuzz/logs/$$t.log; \
-		fi; \
-	done; \
-	if [ -n "$$failed" ]; then \
-		echo "fuzz: crashes in:$$failed; inputs in fuzz/crashes/" >&2; exit 1; \
+# logs in fuzz/logs/.  One rule a target, so that `make -j2 fuzz-run`
+# fuzzes two at once (CI does, on its two cores).
+FUZZ_RUNS = $(addprefix fuzz-run-,$(FUZZ_TARGETS))
+fuzz-run: $(FUZZ_RUNS)
+$(FUZZ_RUNS): fuzz-run-%: fuzz fuzz-corpus
+	@mkdir -p fuzz/crashes fuzz/logs; \
+	dict=; [ -f fuzz/$*.dict ] && dict=-dict=fuzz/$*.dict; \
+	dirs="fuzz/corpus-$* fuzz/seeds/$*"; \
+	[ -d tests/data/fuzz/$* ] && dirs="$$dirs tests/data/fuzz/$*"; \
+	echo "fuzz: $* for $(FUZZ_SECONDS) s"; \
+	if fuzz/bin/$* $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) $$dict \
+	    -artifact_prefix=fuzz/crashes/$*- $$dirs >fuzz/logs/$*.log 2>&1; then \
+		sh fuzz/summary.sh $* fuzz/logs/$*.log; \
+	else \
+		tail -n 60 fuzz/logs/$*.log; \
+		echo "fuzz: $*: a crash; its input in fuzz/crashes/$*-*" >&2; exit 1; \
 	fi
 
 # clang and the libFuzzer runtime, else make deps.
@@ -296,4 +295,4 @@ clean:
 	rm -rf bin obj tests/tmp fuzz/obj fuzz/bin
 
 .PHONY: all check demo install uninstall version clean deps deps-check check-deps-check \
-	fuzz fuzz-corpus fuzz-run fuzz-deps-check
+	fuzz fuzz-corpus fuzz-run $(FUZZ_RUNS) fuzz-deps-check

@@ -758,11 +758,28 @@ MAYMODEL='; the request reached the server, so it may have taken effect: check w
 
 # The configuration directory after a cell: the same files, whole JSON,
 # mode 0600; after a failed sign-in, exactly the stored one.
+# ctl METHOD PATH BODY [METHOD PATH BODY]...: these control calls, in
+# order, made by one curl (one process and one connection; the table's
+# cells make some hundreds); the first that fails stops the rest, and
+# the test.
+ctl() {
+	_n=$(($# / 3)) _i=0
+	while [ "$_i" -lt "$_n" ]; do
+		_m=$1 _p=$2 _b=$3
+		shift 3
+		[ "$_i" -gt 0 ] && set -- "$@" --next
+		set -- "$@" -sS --fail-with-body -o /dev/null -X "$_m"
+		[ -n "$_b" ] && set -- "$@" -d "$_b"
+		set -- "$@" "$AML_EMULATOR_URL/_emu/$_p"
+		_i=$((_i + 1))
+	done
+	curl --fail-early "$@" || { echo "Bail out! a control call failed: $*"; exit 1; }
+}
+
 cfg_check() {	# cfg_check NAME OUTCOME
 	[ "$(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')" = "$cfgfiles" ] || { echo "files: $(ls -A "$AML_CONFIG_DIR" | tr '\n' ' ')"; return 1; }
-	for _f in "$AML_CONFIG_DIR"/*; do
-		[ "$(stat -c %a "$_f")" = 600 ] || { echo "$_f: mode $(stat -c %a "$_f")"; return 1; }
-	done
+	_m=$(stat -c '%a %n' "$AML_CONFIG_DIR"/* | grep -v '^600 ')
+	[ -z "$_m" ] || { echo "mode $_m"; return 1; }
 	for _f in profile.json tokens.json; do
 		cmp -s "$AML_CONFIG_DIR/$_f" "$TMP/cfgsnap/$_f" && continue
 		case $1:$2 in
@@ -820,27 +837,31 @@ while read -r name tgt fault outcome <&3; do
 	case $fault in *\*) count=100 ;; esac
 	f=${fault%\*}
 	target "$tgt"
+	if [ "$f" = bes-failed ]; then
+		set -- POST studio/fail '{"details":"Injected failure."}'
+	else
+		fault_json "$f"
+		set -- POST faults "{\"method\":\"$method\",\"path\":\"$path\",\"count\":$count,$fj}"
+	fi
 	if studio "$name"; then
 		[ -n "$studio_ready" ] || studio_setup
-		emu faults -X DELETE
-		emu requests -X DELETE
+		ctl DELETE faults '' DELETE requests '' "$@"
 	else
-		emu reset -X POST
 		# Retry-After 0 and jobs that end at once: the programs honour
 		# Retry-After, and 10 s a poll would only make the cells slow.
-		emu ml -d '{"retryAfter":0,"jobMs":0}' >/dev/null
+		# The fault goes on after prep's requests.
+		case $name in
+		mlrm|traffic) ctl POST reset '' POST ml '{"retryAfter":0,"jobMs":0}' ;;
+		*)	ctl POST reset '' POST ml '{"retryAfter":0,"jobMs":0}' "$@" ;;
+		esac
 		rm -rf "$AML_CONFIG_DIR"
 		cp -a "$TMP/cfgsnap" "$AML_CONFIG_DIR"
 	fi
 	rm -rf "$TMP/o"
 	mkdir "$TMP/o"
-	prep "$name"
-	if [ "$f" = bes-failed ]; then
-		emu studio/fail -d '{"details":"Injected failure."}' >/dev/null
-	else
-		fault_json "$f"
-		emu faults -d "{\"method\":\"$method\",\"path\":\"$path\",\"count\":$count,$fj}" >/dev/null
-	fi
+	case $name in
+	mlrm|traffic) prep "$name"; ctl "$@" ;;
+	esac
 	case $fault in slow\*) slow=1 ;; slow) slow=2 ;; *) slow= ;; esac
 	prog "$name" "$slow" </dev/null
 	unset AML_HTTP_TIMEOUT_MS
