@@ -193,7 +193,8 @@ void aml_afile_abort(struct aml_afile *af);
 int aml_fshut(FILE *fp, const char *name);	/* 0, or 1 after an error message */
 /* The end of a program whose output waited in out: rc 0 puts out on
  * stdout and closes it (so nothing is printed unless the work
- * succeeded); out is freed either way.  rc, or 1 if the write failed. */
+ * succeeded; an empty out, an empty list, writes nothing to check);
+ * out is freed either way.  rc, or 1 if the write failed. */
 int aml_print_out(struct aml_wbuf *out, int rc);
 /* A secret (a key, a token, a SAS): the first line of file, else the
  * first of vars that is set, or the file its VAR_FILE names; never

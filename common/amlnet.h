@@ -650,8 +650,6 @@ void aml_plan_failed(const struct aml_plan *p, const char *method, const char *u
     const struct aml_resp *r, const char *hint);
 /* The error code of an ARM error body, or of its first detail. */
 int aml_plan_errcode(const struct aml_resp *r, const char *code);
-/* out to stdout, when rc is 0; the status. */
-int aml_plan_flush(int rc, struct aml_wbuf *out);
 
 /* The SKU and tags options of aml-new-plan and aml-update-plan. */
 struct aml_plan_sku {

@@ -408,7 +408,7 @@ aml_afile_abort(struct aml_afile *af)
 int
 aml_print_out(struct aml_wbuf *out, int rc)
 {
-	if (rc == 0) {
+	if (rc == 0 && out->len) {
 		fwrite(out->buf, 1, out->len, stdout);
 		rc = aml_fshut(stdout, "<stdout>");
 	}

@@ -430,16 +430,6 @@ aml_plan_errcode(const struct aml_resp *r, const char *code)
 	return found;
 }
 
-int
-aml_plan_flush(int rc, struct aml_wbuf *out)
-{
-	if (rc == 0 && out->len) {
-		fwrite(out->buf, 1, out->len, stdout);
-		rc = aml_fshut(stdout, "<stdout>");
-	}
-	return rc;
-}
-
 /* ---- SKU and tags --------------------------------------------------- */
 
 /* KEY=VALUE into s->tags; ARM allows 50 tags, keys of 1 to 512

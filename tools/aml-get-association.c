@@ -104,9 +104,8 @@ main(int argc, char **argv)
 	else
 		rc = aml_plan_list(&p, url, table ? &tb : NULL, row, &out);
 	free(url);
-	rc = aml_plan_flush(rc, &out);
+	rc = aml_print_out(&out, rc);
 	aml_table_free(&tb);
-	aml_wbuf_free(&out);
 	aml_plan_free(&p);
 	return rc;
 }

@@ -134,8 +134,7 @@ main(int argc, char **argv)
 	dest = options(argc, argv, &p);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
-	rc = aml_plan_flush(move(&p, dest, &out), &out);
-	aml_wbuf_free(&out);
+	rc = aml_print_out(&out, move(&p, dest, &out));
 	free(dest);
 	aml_plan_free(&p);
 	aml_resignal();

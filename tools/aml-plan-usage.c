@@ -95,10 +95,9 @@ main(int argc, char **argv)
 	aml_wbuf_init(&out, -1);
 	aml_table_init(&tb, 5, heads);
 	url = aml_plan_url(&p, more, NULL);
-	rc = aml_plan_flush(aml_plan_list(&p, url, table ? &tb : NULL, row, &out), &out);
+	rc = aml_print_out(&out, aml_plan_list(&p, url, table ? &tb : NULL, row, &out));
 	free(url);
 	aml_table_free(&tb);
-	aml_wbuf_free(&out);
 	aml_plan_free(&p);
 	return rc;
 }

@@ -139,8 +139,7 @@ main(int argc, char **argv)
 	options(argc, argv);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
-	rc = aml_plan_flush(rm(&out), &out);
-	aml_wbuf_free(&out);
+	rc = aml_print_out(&out, rm(&out));
 	aml_plan_free(&p);
 	aml_resignal();
 	return rc;

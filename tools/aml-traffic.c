@@ -242,11 +242,7 @@ main(int argc, char **argv)
 			cJSON_Delete(empty);
 		}
 	}
-	if (rc == 0) {
-		fwrite(out.buf, 1, out.len, stdout);
-		rc = aml_fshut(stdout, "<stdout>");
-	}
-	aml_wbuf_free(&out);
+	rc = aml_print_out(&out, rc);
 	cJSON_Delete(ep);
 	cJSON_Delete(want);
 	free(url);

@@ -159,8 +159,7 @@ main(int argc, char **argv)
 	options(argc, argv, &p);
 	aml_catch_signals();
 	aml_wbuf_init(&out, -1);
-	rc = aml_plan_flush(update(&p, &out), &out);
-	aml_wbuf_free(&out);
+	rc = aml_print_out(&out, update(&p, &out));
 	aml_plan_sku_free(&sku);
 	aml_plan_free(&p);
 	aml_resignal();
