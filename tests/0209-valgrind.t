@@ -26,8 +26,7 @@ REC=$REF/sessionrecords-extract/TestCreateGetRemoveWebService.GET.responseBody.j
 vg() {
 	_want=$1
 	shift
-	rc=0
-	$VALGRIND_CMD "$@" >"$TMP/out" 2>"$TMP/err" </dev/null || rc=$?
+	run $VALGRIND_CMD "$@" </dev/null
 	is "$rc" "$_want" "valgrind: $(printf '%s ' "$@" | sed "s|$TESTS/||g; s|$TMP/||g")"
 }
 
@@ -66,8 +65,7 @@ for f in cut notjson type missing dup; do
 	vg 1 aml-import-deployment "$TMP/$f.json"
 done
 for f in "$TESTS"/data/fuzz/defn/*.json "$TESTS"/data/fuzz/mldefn/*.json; do
-	rc=0
-	$VALGRIND_CMD aml-import-ws "$f" >/dev/null 2>&1 </dev/null || rc=$?
+	run $VALGRIND_CMD aml-import-ws "$f" </dev/null
 	[ "$rc" != 99 ] && [ "$rc" -le 2 ]
 	ok $? "valgrind: aml-import-ws on the fuzz regression ${f#$TESTS/}"
 done
