@@ -65,7 +65,7 @@ is "$(emu config | jq .pageSize)" 100 "the configuration is back"
 # Configuration.
 emu config >"$TMP/cfg.json"
 is "$(jq -c 'keys' "$TMP/cfg.json")" \
-    '["clockSkew","deviceExpiresIn","deviceInterval","federatedLifetime","lroMs","pageSize","tokenLifetime"]' \
+    '["clockSkew","clockStopped","deviceExpiresIn","deviceInterval","federatedLifetime","lroMs","pageSize","tokenLifetime"]' \
     "GET /_emu/config"
 is "$(jq .lroMs "$TMP/cfg.json")" 0 "lroMs is --lro-ms"
 http POST "$AML_EMULATOR_URL/_emu/config" -d '{"pageSize":0}'
@@ -81,6 +81,27 @@ d=$(date -u -d "$(hdr Date)" +%s)
 now=$(date -u +%s)
 is "$(( (now - d) / 600 ))" 12 "the Date header follows clockSkew"
 emu config -d '{"clockSkew":0}' >/dev/null
+
+# A stopped clock stands still (the Date header a second later is the
+# same), clockSkew still moves it, and it runs again from the real clock.
+date_s() { http GET "$AML_EMULATOR_URL/_emu/health"; date -u -d "$(hdr Date)" +%s; }
+http POST "$AML_EMULATOR_URL/_emu/config" -d '{"clockStopped":2}'
+is_status "$status" 400 "clockStopped is 0 or 1"
+is "$(emu config -d '{"clockStopped":1}' | jq .clockStopped)" 1 "the clock stopped"
+d1=$(date_s)
+sleep 1.1
+is "$(date_s)" "$d1" "a stopped clock stands still"
+emu config -d '{"clockSkew":86400}' >/dev/null
+is "$(date_s)" "$((d1 + 86400))" "clockSkew moves a stopped clock"
+emu config -d '{"clockStopped":1,"clockSkew":0}' >/dev/null
+is "$(date_s)" "$d1" "stopping it again keeps where it stands"
+emu config -d '{"clockStopped":0}' >/dev/null
+d=$(date_s)
+now=$(date -u +%s)
+is "$(( (now - d) / 600 ))" 0 "it runs again from the real clock"
+emu config -d '{"clockStopped":1}' >/dev/null
+emu reset -X POST
+is "$(emu config | jq .clockStopped)" 0 "a reset starts it"
 
 # The signing key verifies the tokens.
 curl -sS "$AML_EMULATOR_URL/_emu/signing-key.pem" >"$TMP/k.pem"

@@ -203,6 +203,17 @@ clock_back() {
 	emu config -d '{"clockSkew":0}' >/dev/null
 }
 
+# clock_stop, clock_run: the emulator's clock stands still between them
+# (clockStopped), for a test that compares two reads of what moves with
+# it by itself, a commitment plan's usage in its running period.
+clock_stop() {
+	emu config -d '{"clockStopped":1}' >/dev/null
+}
+
+clock_run() {
+	emu config -d '{"clockStopped":0}' >/dev/null
+}
+
 # The pure filters run under valgrind in tests/0209-valgrind.t, which
 # takes them through every kind of input, when it is there and the build
 # is not sanitized (AML_SANITIZE is set by make check; the sanitized run

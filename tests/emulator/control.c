@@ -167,6 +167,7 @@ static const struct {
 	{ "pageSize", &emu_cfg.page_size, 1, 100000 },
 	{ "lroMs", &emu_cfg.lro_ms, 0, 3600000 },
 	{ "clockSkew", &emu_cfg.clock_skew, -10 * 365 * 86400L, 10 * 365 * 86400L },
+	{ "clockStopped", &emu_cfg.clock_stopped, 0, 1 },
 	{ "deviceInterval", &emu_cfg.device_interval, 0, 3600 },
 	{ "deviceExpiresIn", &emu_cfg.device_expires_in, 0, 86400 },
 	{ "federatedLifetime", &emu_cfg.federated_lifetime, -86400, 86400 },
@@ -227,6 +228,7 @@ config_post(struct emu_req *r)
 		for (i = 0; i < sizeof knobs / sizeof *knobs; i++)
 			if (strcmp(c->string, knobs[i].name) == 0)
 				*knobs[i].v = (long)c->valuedouble;
+	emu_clock_stop(emu_cfg.clock_stopped != 0);
 	config_answer(r);
 	emu_unlock();
 	cJSON_Delete(j);

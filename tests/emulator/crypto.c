@@ -36,10 +36,27 @@ real_100ns(void)
 	return (int64_t)ts.tv_sec * 10000000 + ts.tv_nsec / 100;
 }
 
+/* A stopped clock stands where the real one was when it stopped, so that
+ * what moves by itself (a plan's usage, operations, jobs) holds still
+ * while a test compares two reads; clockSkew still moves it.  It runs
+ * again from the real clock, not from where it stood: the emulator's
+ * time stays the real time plus clockSkew, as tokens and client
+ * assertions dated by the real clock need. */
 int64_t
 emu_now_100ns(void)
 {
-	return real_100ns() + (int64_t)emu_cfg.clock_skew * 10000000;
+	int64_t t = emu_cfg.clock_stop_at;
+
+	return (t ? t : real_100ns()) + (int64_t)emu_cfg.clock_skew * 10000000;
+}
+
+void
+emu_clock_stop(int stop)
+{
+	if (!stop)
+		emu_cfg.clock_stop_at = 0;
+	else if (!emu_cfg.clock_stop_at)
+		emu_cfg.clock_stop_at = real_100ns();
 }
 
 int64_t

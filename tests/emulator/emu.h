@@ -243,6 +243,8 @@ struct emu_config {
 	long page_size;
 	long token_lifetime;	/* seconds */
 	long clock_skew;	/* seconds added to the real clock */
+	long clock_stopped;	/* 1: the clock stands at clock_stop_at */
+	int64_t clock_stop_at;	/* the real clock when it stopped (100 ns) */
 	long device_interval;
 	long device_expires_in;
 	long federated_lifetime;
@@ -259,6 +261,7 @@ extern char *emu_dir;		/* where key and certificate files live */
 /* ---- time and ids (crypto.c) ---------------------------------------- */
 int64_t emu_now_ms(void);	/* the emulator's clock (with clockSkew) */
 int64_t emu_now_100ns(void);
+void emu_clock_stop(int stop);	/* under the lock: stop it now, or run again */
 time_t emu_now(void);
 void emu_time_dotnet(char *buf, size_t n, int64_t t100ns);	/* 7 digits, zeros trimmed */
 void emu_time_rfc3339ms(char *buf, size_t n, int64_t ms);
