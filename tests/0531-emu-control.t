@@ -75,16 +75,16 @@ is_status "$status" 400 "an unknown setting"
 is "$(emu config | jq .pageSize)" 100 "a refused request changes nothing"
 http POST "$AML_EMULATOR_URL/_emu/config" -d '{"lroMs":1.5}'
 is_status "$status" 400 "not an integer"
+# date_s: the emulator's clock, as its Date header says, in seconds.
+date_s() { http GET "$AML_EMULATOR_URL/_emu/health"; date -u -d "$(hdr Date)" +%s; }
 emu config -d '{"clockSkew":-7200}' >/dev/null
-http GET "$AML_EMULATOR_URL/_emu/health"
-d=$(date -u -d "$(hdr Date)" +%s)
+d=$(date_s)
 now=$(date -u +%s)
 is "$(( (now - d) / 600 ))" 12 "the Date header follows clockSkew"
 emu config -d '{"clockSkew":0}' >/dev/null
 
 # A stopped clock stands still (the Date header a second later is the
 # same), clockSkew still moves it, and it runs again from the real clock.
-date_s() { http GET "$AML_EMULATOR_URL/_emu/health"; date -u -d "$(hdr Date)" +%s; }
 http POST "$AML_EMULATOR_URL/_emu/config" -d '{"clockStopped":2}'
 is_status "$status" 400 "clockStopped is 0 or 1"
 is "$(emu config -d '{"clockStopped":1}' | jq .clockStopped)" 1 "the clock stopped"
@@ -95,11 +95,11 @@ emu config -d '{"clockSkew":86400}' >/dev/null
 is "$(date_s)" "$((d1 + 86400))" "clockSkew moves a stopped clock"
 emu config -d '{"clockStopped":1,"clockSkew":0}' >/dev/null
 is "$(date_s)" "$d1" "stopping it again keeps where it stands"
-emu config -d '{"clockStopped":0}' >/dev/null
+clock_run
 d=$(date_s)
 now=$(date -u +%s)
 is "$(( (now - d) / 600 ))" 0 "it runs again from the real clock"
-emu config -d '{"clockStopped":1}' >/dev/null
+clock_stop
 emu reset -X POST
 is "$(emu config | jq .clockStopped)" 0 "a reset starts it"
 
